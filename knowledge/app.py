@@ -1,0 +1,59 @@
+"""The application: settings, store and doctor wired once, shared by the CLI and the actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from knowledge.diagnosis import Doctor
+from knowledge.intake.service import ServiceInfo
+from knowledge.playbook import Playbook, load_playbook
+from knowledge.settings import Settings
+from knowledge.store import Store, latest_playbook, publish_playbook, record_case
+
+__all__ = ["App"]
+
+
+@dataclass
+class App:
+    settings: Settings
+    store: Store
+    doctor: Doctor
+
+    @classmethod
+    def open(cls, settings: Settings) -> App:
+        """Open the store, publish the shipped playbook if this text is new, load the latest one."""
+        store = Store.open(settings.database_url)
+        shipped = load_playbook(settings.playbook_file)
+        with store.session() as session:
+            publish_playbook(session, shipped)
+            latest = latest_playbook(session, shipped.id)
+        playbook: Playbook = shipped if latest is None or latest.digest == shipped.digest else latest.load()
+        return cls(settings, store, Doctor.create(playbook, settings.kubernetes_version))
+
+    def diagnose(
+        self,
+        facts: Mapping[str, str],
+        lang: str,
+        service: ServiceInfo | None = None,
+        channel: str = "cli",
+    ) -> dict[str, Any]:
+        """The diagnosis report; a reached verdict is recorded as a case."""
+        report = self.doctor.report(facts, lang, service)
+        if report["verdict"] is not None:
+            with self.store.session() as session:
+                record_case(
+                    session,
+                    playbook_id=report["playbook"],
+                    playbook_version=report["playbook_version"],
+                    facts=report["facts"],
+                    verdict=report["verdict"],
+                    fixes=[fix["id"] for fix in report["fixes"]],
+                    language=lang,
+                    channel=channel,
+                )
+        return report
+
+    def close(self) -> None:
+        self.store.close()

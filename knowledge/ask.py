@@ -1,0 +1,151 @@
+"""`lbdoctor ask`: the terminal walk for self-service users without a chat."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from knowledge.app import App
+from knowledge.cli import EXIT_BAD_INPUT, EXIT_OK, render_text
+from knowledge.diagnosis import gather_facts
+from knowledge.errors import FactError, IntakeError
+from knowledge.intake.keywords import extract_facts, fold
+from knowledge.intake.service import ServiceInfo, looks_like_service
+from knowledge.playbook import Fact, Text
+from knowledge.store import add_feedback, list_cases
+
+__all__ = ["Walk"]
+
+_SAY = {
+    "hello": Text(
+        en="LB Doctor: why the load balancer's address of your Service fails from inside the cluster.",
+        pt="LB Doctor: por que o endereço do balanceador do seu Serviço falha de dentro do cluster.",
+    ),
+    "error": Text(
+        en="Paste the error the client gets (Enter to skip):",
+        pt="Cole o erro que o cliente recebe (Enter para pular):",
+    ),
+    "service": Text(
+        en="Paste `kubectl get svc NAME -o yaml` and end with an empty line (Enter to skip):",
+        pt="Cole `kubectl get svc NOME -o yaml` e termine com uma linha vazia (Enter para pular):",
+    ),
+    "read": Text(en="Read from your paste", pt="Lido do que você colou"),
+    "choose": Text(
+        en="Answer with a number from 1 to {n}, or in your own words.",
+        pt="Responda com um número de 1 a {n}, ou com suas palavras.",
+    ),
+    "eof": Text(en="Input ended before the diagnosis.", pt="A entrada terminou antes do diagnóstico."),
+    "helpful": Text(en="Did this help? [y/n]", pt="Isso ajudou? [s/n]"),
+    "thanks": Text(en="Thank you, feedback saved.", pt="Obrigado, comentário registrado."),
+}
+_YES = {"y", "yes", "s", "sim"}
+_NO = {"n", "no", "nao"}
+
+
+class Walk:
+    def __init__(self, app: App, lang: str, stdin: TextIO, out: TextIO) -> None:
+        self.app = app
+        self.lang = lang
+        self.stdin = stdin
+        self.out = out
+        self.playbook = app.doctor.playbook
+
+    def say(self, key: str, **values: object) -> None:
+        self.out.write(_SAY[key].get(self.lang).format(**values) + "\n")
+
+    def line(self) -> str | None:
+        self.out.write("> ")
+        self.out.flush()
+        text = self.stdin.readline()
+        return None if text == "" else text.rstrip("\n")
+
+    def run(self, service_text: str | None, error_text: str | None) -> int:
+        self.say("hello")
+        try:
+            if error_text is None:
+                self.say("error")
+                typed = self.line()
+                if typed is None:
+                    return self.ended()
+                error_text = typed.strip() or None
+            if service_text is None:
+                service_text = self.paste()
+            facts, service = gather_facts({}, service_text, error_text)
+        except IntakeError as exc:
+            self.out.write(f"{exc}\n")
+            return EXIT_BAD_INPUT
+        if error_text and not service:
+            facts.update(extract_facts(error_text, self.playbook))
+        if service_text or error_text:
+            shown = {k: v for k, v in facts.items() if k != "error_message"}
+            if shown:
+                self.out.write(f"{_SAY['read'].get(self.lang)}: "
+                               + ", ".join(f"{k}={v}" for k, v in shown.items()) + "\n")
+        return self.walk(facts, service)
+
+    def paste(self) -> str | None:
+        self.say("service")
+        lines: list[str] = []
+        while True:
+            typed = self.line()
+            if typed is None or not typed.strip():
+                break
+            lines.append(typed)
+        text = "\n".join(lines)
+        return text if text.strip() else None
+
+    def walk(self, facts: dict[str, str], service: ServiceInfo | None) -> int:
+        while True:
+            finding = self.app.doctor.engine.diagnose(facts)
+            if finding.next_question is None:
+                break
+            answer = self.ask(finding.next_question)
+            if answer is None:
+                return self.ended()
+            facts.update(answer)
+        report = self.app.diagnose(facts, self.lang, service, channel="terminal")
+        self.out.write("\n")
+        render_text(report, self.lang, self.out)
+        self.feedback()
+        return EXIT_OK
+
+    def ask(self, fact: Fact) -> dict[str, str] | None:
+        """Ask until the answer names one option; other facts the answer names are kept too."""
+        while True:
+            self.out.write(f"\n{fact.prompt.get(self.lang)}\n")
+            for number, option in enumerate(fact.options, 1):
+                self.out.write(f"  {number}. {option.label.get(self.lang)}\n")
+            typed = self.line()
+            if typed is None:
+                return None
+            text = typed.strip()
+            if text.isdigit() and 1 <= int(text) <= len(fact.options):
+                return {fact.name: fact.options[int(text) - 1].value}
+            if looks_like_service(text):
+                self.out.write("(paste a Service at the start of the walk)\n")
+                continue
+            found = extract_facts(text, self.playbook)
+            found.update(extract_facts(text, self.playbook, only=fact.name))
+            if fact.name in found:
+                try:
+                    self.app.doctor.engine.normalize(found)
+                except FactError as exc:
+                    self.out.write(f"{exc}\n")
+                    continue
+                return found
+            self.say("choose", n=len(fact.options))
+
+    def feedback(self) -> None:
+        self.out.write("\n")
+        self.say("helpful")
+        typed = self.line()
+        if typed is None or fold(typed) not in _YES | _NO:
+            return
+        with self.app.store.session() as session:
+            case = list_cases(session, limit=1)[0]
+            add_feedback(session, case.id, fold(typed) in _YES)
+        self.say("thanks")
+
+    def ended(self) -> int:
+        self.out.write("\n")
+        self.say("eof")
+        return EXIT_BAD_INPUT

@@ -1,0 +1,191 @@
+"""`lbdoctor`: diagnose from the command line, walk the questions in a terminal, manage playbooks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from knowledge.app import App
+from knowledge.diagnosis import gather_facts
+from knowledge.errors import FactError, IntakeError, LBDoctorError, PlaybookError
+from knowledge.intake.keywords import fold
+from knowledge.playbook import Playbook, load_playbook
+from knowledge.settings import Settings
+from knowledge.store import Store, list_playbooks, publish_playbook
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line naming the problem, as the contract asks for bad input.
+        self.exit(EXIT_BAD_INPUT, f"lbdoctor: {message} (see lbdoctor {self.prog.split()[-1]} --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="lbdoctor", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def intake_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--lang", choices=("en", "pt"), default=None, help="answer language")
+        command.add_argument("--service-file", type=Path, help="kubectl get svc NAME -o yaml|json output")
+        command.add_argument("--error", help="the error message the client gets")
+
+    diagnose = commands.add_parser("diagnose", help="diagnose from facts, a Service file and an error")
+    diagnose.add_argument("--json", action="store_true", help="print the diagnosis as one JSON object")
+    intake_options(diagnose)
+    diagnose.add_argument("facts", nargs="*", metavar="FACT=VALUE")
+
+    ask = commands.add_parser("ask", help="interactive terminal walk through the questions")
+    intake_options(ask)
+
+    knowledge = commands.add_parser("knowledge", help="validate, publish and list playbooks")
+    actions = knowledge.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    validate = actions.add_parser("validate", help="validate playbook files (default: the shipped one)")
+    validate.add_argument("files", nargs="*", type=Path)
+    publish = actions.add_parser("publish", help="publish a playbook file to the store")
+    publish.add_argument("file", nargs="?", type=Path)
+    actions.add_parser("list", help="list published playbook versions")
+    return parser
+
+
+def _resolve_value(playbook: Playbook, name: str, value: str) -> str:
+    """Canonical value for what a user typed: the value itself, any case, or a synonym."""
+    if name not in playbook.fact_names:
+        return value  # the engine names the unknown fact and the valid ones
+    fact = playbook.fact(name)
+    wanted = fold(value)
+    for option in fact.options:
+        if wanted in {fold(option.value), *(fold(synonym) for synonym in option.synonyms)}:
+            return option.value
+    return value
+
+
+def _parse_pairs(playbook: Playbook, pairs: Sequence[str]) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise FactError(pair, "expected FACT=VALUE", playbook.fact_names)
+        facts[name.strip()] = _resolve_value(playbook, name.strip(), value.strip())
+    return facts
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IntakeError(f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}") from exc
+
+
+# --- text rendering ----------------------------------------------------------------------------
+
+_WORDS = {
+    "en": {"verdict": "Verdict", "fixes": "Fixes", "recommended": "recommended", "caveat": "Caveat",
+           "command": "Command", "sources": "Sources", "manifest": "Manifest"},
+    "pt": {"verdict": "Veredito", "fixes": "Soluções", "recommended": "recomendada", "caveat": "Atenção",
+           "command": "Comando", "sources": "Fontes", "manifest": "Manifesto"},
+}
+_VERDICTS = {
+    "en": {"fails": "access FAILS", "works": "access WORKS", "unsupported": "UNSUPPORTED configuration",
+           "out-of-scope": "OUT OF SCOPE for this playbook"},
+    "pt": {"fails": "o acesso FALHA", "works": "o acesso FUNCIONA", "unsupported": "configuração NÃO SUPORTADA",
+           "out-of-scope": "FORA DO ESCOPO deste playbook"},
+}
+
+
+def render_text(report: dict[str, Any], lang: str, out: TextIO) -> None:
+    words = _WORDS[lang]
+    out.write(f"{words['verdict']}: {_VERDICTS[lang][report['verdict']]}\n\n{report['explanation']}\n")
+    if report["fixes"]:
+        out.write(f"\n{words['fixes']}:\n")
+    for number, fix in enumerate(report["fixes"], 1):
+        tag = f" ({words['recommended']})" if fix["recommended"] else ""
+        out.write(f"\n{number}. {fix['title']}{tag}\n")
+        for caveat in fix["caveats"]:
+            out.write(f"   {words['caveat']}: {caveat}\n")
+        out.write(f"   {words['command']}: {fix['command']}\n   {words['manifest']}:\n")
+        out.write("".join(f"     {line}\n" for line in fix["manifest"].splitlines()))
+    out.write(f"\n{words['sources']}:\n")
+    for source in report["sources"]:
+        out.write(f" - {source['title']} ({source['section']}): {source['url']}\n")
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def _diagnose(app: App, args: argparse.Namespace, lang: str, out: TextIO) -> int:
+    facts, service = gather_facts(
+        _parse_pairs(app.doctor.playbook, args.facts),
+        _read(args.service_file) if args.service_file else None,
+        args.error,
+    )
+    report = app.diagnose(facts, lang, service)
+    if args.json:
+        out.write(json.dumps(report, ensure_ascii=False) + "\n")
+    elif report["verdict"] is None:
+        fact = app.doctor.playbook.fact(report["next_question"])
+        out.write(f"{report['explanation']}\n  {report['next_question']}=" + "|".join(fact.values) + "\n")
+    else:
+        render_text(report, lang, out)
+    return EXIT_OK
+
+
+def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "validate":
+        for file in args.files or [None]:
+            playbook = load_playbook(file)
+            out.write(f"ok: {file or 'shipped playbook'}: {playbook.id} {playbook.version}, "
+                      f"{len(playbook.rules)} rules, {len(playbook.outcomes)} outcomes, {len(playbook.fixes)} fixes\n")
+        return EXIT_OK
+    store = Store.open(settings.database_url)
+    try:
+        with store.session() as session:
+            if args.action == "publish":
+                version, new = publish_playbook(session, load_playbook(args.file))
+                state = "published" if new else "already published"
+                out.write(f"{state}: {version.playbook_id} v{version.number} {version.digest}\n")
+            else:
+                for version in list_playbooks(session):
+                    out.write(f"{version.playbook_id}\tv{version.number}\t{version.digest}\t"
+                              f"{version.published_at:%Y-%m-%d %H:%M:%S}\n")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = stdout or sys.stdout
+    settings = Settings.from_env()
+    lang = getattr(args, "lang", None) or settings.language
+    try:
+        if args.command == "knowledge":
+            return _knowledge(settings, args, out)
+        app = App.open(settings)
+        try:
+            if args.command == "diagnose":
+                return _diagnose(app, args, lang, out)
+            from knowledge.ask import Walk
+
+            return Walk(app, lang, stdin or sys.stdin, out).run(
+                _read(args.service_file) if args.service_file else None, args.error
+            )
+        finally:
+            app.close()
+    except (FactError, IntakeError, PlaybookError) as exc:
+        sys.stderr.write(f"lbdoctor: {exc}\n")
+        return EXIT_BAD_INPUT
+    except LBDoctorError as exc:
+        sys.stderr.write(f"lbdoctor: {exc}\n")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

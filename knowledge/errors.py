@@ -1,0 +1,54 @@
+"""The exceptions LB Doctor raises, one family per layer:
+
+    LBDoctorError
+    ├── PlaybookError   a playbook file is malformed (names the file, the path inside it, what is wrong)
+    ├── FactError       an unknown fact, or a value outside the fact's vocabulary
+    ├── IntakeError     a paste or message the intake parsers cannot read
+    ├── ManifestError   a rendered fix manifest failed validation (it is never shown)
+    └── StoreError      the store cannot be reached or used
+
+Every message is one line a user can act on.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FactError",
+    "IntakeError",
+    "LBDoctorError",
+    "ManifestError",
+    "PlaybookError",
+    "StoreError",
+]
+
+
+class LBDoctorError(Exception):
+    """Base of every error LB Doctor raises on purpose."""
+
+
+class PlaybookError(LBDoctorError):
+    def __init__(self, file: str, path: str, problem: str) -> None:
+        self.file = file
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{file}: at {path or '(top)'}: {problem}")
+
+
+class FactError(LBDoctorError):
+    def __init__(self, fact: str, problem: str, valid: tuple[str, ...] = ()) -> None:
+        self.fact = fact
+        self.valid = valid
+        hint = f"; valid values: {', '.join(valid)}" if valid else ""
+        super().__init__(f"{fact}: {problem}{hint}")
+
+
+class IntakeError(LBDoctorError):
+    pass
+
+
+class ManifestError(LBDoctorError):
+    pass
+
+
+class StoreError(LBDoctorError):
+    pass

@@ -1,0 +1,76 @@
+"""Classify a pasted error message: what kind of failure, and which address and port it names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["ErrorReport", "classify_error"]
+
+# Checked in order: the first kind whose pattern matches wins.
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "upstream-reset",
+        re.compile(
+            r"upstream connect error or disconnect/reset before headers|reset reason: connection failure"
+            r"|upstream_reset|\bUF\b,?\s*URX",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "connection-refused",
+        re.compile(
+            r"connection refused|ECONNREFUSED|curl: \(7\)|conex[aã]o recusada|connect: connection refused"
+            r"|recusou a conex[aã]o|no route to host",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "connection-reset",
+        re.compile(r"connection reset by peer|ECONNRESET|curl: \(56\)|conex[aã]o redefinida", re.IGNORECASE),
+    ),
+    (
+        "timeout",
+        re.compile(
+            r"timed out|timeout|curl: \(28\)|deadline exceeded|tempo esgotado|tempo limite",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+_IP = r"(?:\d{1,3}\.){3}\d{1,3}"
+_TARGETS = (
+    re.compile(rf"(?P<ip>{_IP})\s+port\s+(?P<port>\d{{1,5}})", re.IGNORECASE),  # curl
+    re.compile(rf"(?P<ip>{_IP}):(?P<port>\d{{1,5}})\b"),  # dial tcp, URLs, envoy
+    re.compile(rf"(?P<ip>{_IP})\s+porta\s+(?P<port>\d{{1,5}})", re.IGNORECASE),
+    re.compile(rf"(?P<ip>{_IP})"),
+)
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    kind: str  # connection-refused | upstream-reset | connection-reset | timeout | other
+    ip: str | None = None
+    port: int | None = None
+
+    @property
+    def is_faq_symptom(self) -> bool:
+        """The two errors the FAQ quotes (an Envoy reset and curl's refused connection)."""
+        return self.kind in ("connection-refused", "upstream-reset")
+
+
+def _valid_ip(ip: str) -> bool:
+    return all(0 <= int(part) <= 255 for part in ip.split("."))
+
+
+def classify_error(text: str) -> ErrorReport:
+    kind = next((name for name, pattern in _KINDS if pattern.search(text)), "other")
+    for pattern in _TARGETS:
+        for match in pattern.finditer(text):
+            ip = match.group("ip")
+            if not _valid_ip(ip):
+                continue
+            port = match.groupdict().get("port")
+            number = int(port) if port and 0 < int(port) <= 65535 else None
+            return ErrorReport(kind, ip, number)
+    return ErrorReport(kind)

@@ -1,0 +1,256 @@
+"""Read a pasted Service (`kubectl get svc NAME -o yaml` or `-o json`) into facts and a clean manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from knowledge.errors import IntakeError
+from knowledge.intake.names import check_service
+
+__all__ = ["MAX_PASTE_BYTES", "ServiceInfo", "looks_like_service", "parse_service"]
+
+# A Service manifest is a few KB; anything this large is not one, and parsing it would be slow.
+MAX_PASTE_BYTES = 256 * 1024
+MAX_DEPTH = 40
+
+# The metadata a fix manifest keeps; the rest (uid, resourceVersion, managedFields, …) is filled
+# in by the API server and dropped so the rendered fix can be applied as it is.
+_KEPT_METADATA = ("name", "namespace", "labels", "annotations")
+_SERVER_ANNOTATIONS = {"kubectl.kubernetes.io/last-applied-configuration"}
+
+# CCE load-balancer classes (cce_10_0385) and the DNAT gateway Service.
+_ELB_CLASS = {"union": "loadbalancer-shared", "performance": "loadbalancer-dedicated",
+              "dnat": "dnat-gateway"}
+_DEDICATED_AUTOCREATE_KEYS = {"available_zone", "l4_flavor_name", "l7_flavor_name", "elb_virsubnet_ids"}
+_NGINX_INGRESS = re.compile(r"nginx-ingress|ingress-nginx")
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    name: str
+    namespace: str
+    # The Service as it can be re-applied: server-populated fields removed.
+    manifest: dict[str, Any]
+    facts: dict[str, str] = field(default_factory=dict)
+    ingress_ips: tuple[str, ...] = ()
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec: dict[str, Any] = self.manifest["spec"]
+        return spec
+
+    @property
+    def annotations(self) -> dict[str, str]:
+        annotations: dict[str, str] = self.manifest["metadata"].get("annotations", {})
+        return annotations
+
+    @property
+    def labels(self) -> dict[str, str]:
+        labels: dict[str, str] = self.manifest["metadata"].get("labels", {})
+        return labels
+
+    @property
+    def ports(self) -> list[dict[str, Any]]:
+        ports: list[dict[str, Any]] = self.spec.get("ports", [])
+        return ports
+
+    @property
+    def selector(self) -> dict[str, str]:
+        selector: dict[str, str] = self.spec.get("selector") or {}
+        return selector
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """kubectl never writes anchors; refusing aliases stops 'billion laughs' pastes outright."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise IntakeError(
+                f"the paste uses a YAML alias (line {event.start_mark.line + 1}); "
+                "kubectl output has none, paste `kubectl get svc NAME -o yaml` as it prints"
+            )
+        return super().compose_node(parent, index)
+
+
+_YAML_START = re.compile(r"^(apiVersion|kind|metadata|items):", re.MULTILINE)
+_SHELL_LINE = re.compile(r"^\s*(\$|#|>|\[.*@.*\][$#]|PS [A-Z]:).*$")
+
+
+def looks_like_service(text: str) -> bool:
+    """A cheap test used by chat intake before trying a full parse."""
+    return bool(re.search(r"kind[\"']?\s*:\s*[\"']?(Service|List)\b", text)) and (
+        "apiVersion" in text
+    )
+
+
+def _extract_document(text: str) -> Any:
+    """Find the document inside a paste that may carry a prompt, the command and warnings."""
+    brace = text.find("{")
+    yaml_start = _YAML_START.search(text)
+    if brace != -1 and (yaml_start is None or brace < yaml_start.start()):
+        try:
+            document, _ = json.JSONDecoder().raw_decode(text[brace:])
+            return document
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise IntakeError(f"the pasted JSON is broken: {exc}") from exc
+    if yaml_start is None:
+        raise IntakeError(
+            "no Service found in the paste: expected the output of `kubectl get svc NAME -o yaml` "
+            "(it starts with apiVersion:)"
+        )
+    lines = text[yaml_start.start():].splitlines()
+    # Stop at the next shell prompt after the document.
+    kept = []
+    for line in lines:
+        if kept and _SHELL_LINE.match(line) and not line.startswith("#"):
+            break
+        kept.append(line)
+    try:
+        documents = [doc for doc in yaml.load_all("\n".join(kept), Loader=_NoAliasLoader) if doc]  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise IntakeError(f"the pasted YAML is broken{where}: {getattr(exc, 'problem', exc)}") from exc
+    except RecursionError as exc:
+        raise IntakeError("the paste is nested too deeply to be a Service") from exc
+    if len(documents) != 1:
+        raise IntakeError(f"the paste holds {len(documents)} documents; paste one Service")
+    return documents[0]
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level
+
+
+def parse_service(text: str) -> ServiceInfo:
+    """Parse a pasted Service. Raises IntakeError with what was expected."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_PASTE_BYTES:
+        raise IntakeError(
+            f"the paste is larger than {MAX_PASTE_BYTES // 1024} KB; a Service manifest is a few KB: "
+            "paste only `kubectl get svc NAME -o yaml`"
+        )
+    document = _extract_document(text)
+    if _depth(document) > MAX_DEPTH:
+        raise IntakeError("the paste is nested too deeply to be a Service")
+    if not isinstance(document, dict):
+        raise IntakeError("the paste is not a Kubernetes object (expected apiVersion, kind, metadata, spec)")
+    if document.get("kind") == "List":
+        items = [item for item in document.get("items") or [] if isinstance(item, dict)]
+        services = [item for item in items if item.get("kind") == "Service"]
+        if len(services) != 1:
+            raise IntakeError(
+                f"the list holds {len(services)} Services; paste one (`kubectl get svc NAME -o yaml`)"
+            )
+        document = services[0]
+    kind = document.get("kind")
+    if kind != "Service":
+        shown = kind if isinstance(kind, str) else "no kind"
+        raise IntakeError(
+            f"this is a {shown[:40]}, not a Service: paste `kubectl get svc NAME -o yaml` for the Service "
+            "whose load-balancer address fails"
+        )
+    return _service_info(document)
+
+
+def _service_info(document: dict[str, Any]) -> ServiceInfo:
+    metadata = document.get("metadata")
+    spec = document.get("spec")
+    if not isinstance(metadata, dict) or not isinstance(spec, dict):
+        raise IntakeError("the Service has no metadata or no spec")
+    metadata = {k: metadata[k] for k in _KEPT_METADATA if k in metadata}
+    metadata.setdefault("namespace", "default")
+    annotations = {
+        k: v for k, v in (metadata.get("annotations") or {}).items() if k not in _SERVER_ANNOTATIONS
+    }
+    if annotations:
+        metadata["annotations"] = annotations
+    else:
+        metadata.pop("annotations", None)
+    if not metadata.get("labels"):
+        metadata.pop("labels", None)
+    manifest = {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": dict(spec)}
+    check_service(manifest)
+
+    facts = _facts(metadata, spec, annotations)
+    status = document.get("status") or {}
+    ingress = (status.get("loadBalancer") or {}).get("ingress") or [] if isinstance(status, dict) else []
+    ips = tuple(str(item["ip"]) for item in ingress if isinstance(item, dict) and item.get("ip"))
+    return ServiceInfo(
+        name=metadata["name"],
+        namespace=metadata["namespace"],
+        manifest=manifest,
+        facts=facts,
+        ingress_ips=ips,
+    )
+
+
+def _facts(metadata: dict[str, Any], spec: dict[str, Any], annotations: dict[str, str]) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    service_type = spec.get("type", "ClusterIP")
+    if service_type == "ClusterIP":
+        facts["service_type"] = "clusterip"
+        return facts
+    if service_type == "NodePort":
+        facts["service_type"] = "nodeport"
+    elif service_type == "LoadBalancer":
+        kind = _load_balancer_kind(metadata, annotations)
+        if kind:
+            facts["service_type"] = kind
+        access = _access_type(annotations)
+        if access:
+            facts["access_type"] = access
+    else:
+        raise IntakeError(f"a Service of type {str(service_type)[:40]} has no load-balancer address")
+    # The API server defaults the policy to Cluster for NodePort and LoadBalancer Services.
+    policy = spec.get("externalTrafficPolicy") or "Cluster"
+    if policy not in ("Local", "Cluster"):
+        raise IntakeError(f"spec.externalTrafficPolicy is {str(policy)[:40]!r}; Kubernetes accepts Local or Cluster")
+    facts["external_traffic_policy"] = policy
+    return facts
+
+
+def _autocreate(annotations: dict[str, str]) -> dict[str, Any]:
+    raw = annotations.get("kubernetes.io/elb.autocreate")
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise IntakeError(f"the annotation kubernetes.io/elb.autocreate is not valid JSON: {exc.msg}") from exc
+    return value if isinstance(value, dict) else {}
+
+
+def _load_balancer_kind(metadata: dict[str, Any], annotations: dict[str, str]) -> str | None:
+    elb_class = annotations.get("kubernetes.io/elb.class")
+    kind = _ELB_CLASS.get(str(elb_class)) if elb_class else None
+    if kind is None and "kubernetes.io/natgateway.id" in annotations:
+        kind = "dnat-gateway"
+    if kind is None and _DEDICATED_AUTOCREATE_KEYS & set(_autocreate(annotations)):
+        kind = "loadbalancer-dedicated"
+    labels = " ".join(f"{k}={v}" for k, v in (metadata.get("labels") or {}).items())
+    if kind == "loadbalancer-dedicated" and (
+        _NGINX_INGRESS.search(str(metadata.get("name", ""))) or _NGINX_INGRESS.search(labels)
+    ):
+        kind = "nginx-ingress-dedicated"
+    return kind
+
+
+def _access_type(annotations: dict[str, str]) -> str | None:
+    created = _autocreate(annotations).get("type")
+    if created == "public":
+        return "public"
+    if created == "inner":
+        return "private"
+    return None

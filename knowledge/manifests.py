@@ -1,0 +1,170 @@
+"""Fix manifests: render from a template, parse back, check structure and schema, then show."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shlex
+import string
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+import kubernetes_validate
+import yaml
+
+from knowledge.errors import IntakeError, ManifestError
+from knowledge.intake.names import check_service
+from knowledge.intake.service import ServiceInfo
+from knowledge.playbook import Fix
+
+__all__ = ["ManifestRenderer", "RenderedFix", "placeholder_service"]
+
+_MISSING = object()
+
+# Annotations a placeholder LoadBalancer Service needs (cce_10_0385).
+_PLACEHOLDER_ANNOTATIONS = {
+    "loadbalancer-shared": {"kubernetes.io/elb.class": "union", "kubernetes.io/elb.id": "REPLACE-WITH-ELB-ID"},
+    "loadbalancer-dedicated": {
+        "kubernetes.io/elb.class": "performance",
+        "kubernetes.io/elb.id": "REPLACE-WITH-ELB-ID",
+    },
+    "nginx-ingress-dedicated": {
+        "kubernetes.io/elb.class": "performance",
+        "kubernetes.io/elb.id": "REPLACE-WITH-ELB-ID",
+    },
+    "dnat-gateway": {"kubernetes.io/elb.class": "dnat", "kubernetes.io/natgateway.id": "REPLACE-WITH-NAT-GATEWAY-ID"},
+}
+
+
+def placeholder_service(facts: dict[str, str]) -> ServiceInfo:
+    """A Service with obvious example values, shaped by what the user told us."""
+    service_type = facts.get("service_type", "loadbalancer-shared")
+    spec: dict[str, Any] = {
+        "type": {"nodeport": "NodePort", "clusterip": "ClusterIP"}.get(service_type, "LoadBalancer"),
+        "selector": {"app": "my-app"},
+        "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 80}],
+    }
+    if spec["type"] != "ClusterIP":
+        spec["externalTrafficPolicy"] = facts.get("external_traffic_policy", "Local")
+    metadata: dict[str, Any] = {"name": "my-service", "namespace": "default", "labels": {"app": "my-app"}}
+    annotations = _PLACEHOLDER_ANNOTATIONS.get(service_type)
+    if annotations:
+        metadata["annotations"] = dict(annotations)
+    manifest = {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}
+    return ServiceInfo("my-service", "default", manifest, facts={})
+
+
+@dataclass(frozen=True)
+class RenderedFix:
+    manifest: str
+    command: str
+    dns_name: str
+
+
+def _get(document: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(document, dict) or key not in document:
+            return _MISSING
+        document = document[key]
+    return document
+
+
+def _without(document: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
+    out = copy.deepcopy(document)
+    for path in paths:
+        parent = _get(out, path[:-1]) if len(path) > 1 else out
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+    # An emptied map is the same as an absent one.
+    metadata = out.get("metadata", {})
+    for key in ("annotations", "labels"):
+        if key in metadata and not metadata[key]:
+            del metadata[key]
+    return out
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def _yaml_key(key: object) -> str:
+    """A plain key where YAML reads it back as the same string, a JSON-quoted one otherwise."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML_WORDS:
+        return key
+    return json.dumps(key)
+
+
+class ManifestRenderer:
+    def __init__(self, kubernetes_version: str | None = None) -> None:
+        self.kubernetes_version = kubernetes_version or kubernetes_validate.latest_version()
+        self._env = jinja2.Environment(
+            loader=jinja2.PackageLoader("knowledge", "templates"),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # YAML, not HTML; every value is quoted with |tojson instead
+            keep_trailing_newline=True,
+        )
+        self._env.filters["yamlkey"] = _yaml_key
+
+    def render(self, fix: Fix, service: ServiceInfo) -> RenderedFix:
+        """Render one fix for one Service, or raise ManifestError: nothing unchecked is shown."""
+        try:
+            check_service(service.manifest)
+        except IntakeError as exc:
+            raise ManifestError(f"{fix.id}: the Service cannot go into a manifest: {exc}") from exc
+        port = service.ports[0]["port"] if service.ports else 80
+        dns_name = f"{service.name}.{service.namespace}.svc.cluster.local:{port}"
+        cluster_ports = [
+            {key: value for key, value in item.items() if key != "nodePort"} for item in service.ports
+        ]
+        try:
+            text = self._env.get_template(fix.template).render(
+                service={
+                    "name": service.name,
+                    "namespace": service.namespace,
+                    "labels": service.labels,
+                    "annotations": service.annotations,
+                    "spec": service.spec,
+                },
+                cluster_ports=cluster_ports,
+                dns_name=dns_name,
+                placeholders=service.name == "my-service" and service.selector == {"app": "my-app"},
+            )
+        except jinja2.TemplateError as exc:
+            raise ManifestError(f"{fix.id}: template {fix.template} failed: {exc}") from exc
+        self._validate(fix, text, service)
+        # $-placeholders, since commands carry JSON braces; values are shell-quoted.
+        command = string.Template(fix.command).substitute(
+            name=shlex.quote(service.name),
+            namespace=shlex.quote(service.namespace),
+            dns_name=shlex.quote(dns_name),
+        )
+        return RenderedFix(text, command, dns_name)
+
+    def _validate(self, fix: Fix, text: str, service: ServiceInfo) -> None:
+        try:
+            documents = list(yaml.safe_load_all(text))
+        except yaml.YAMLError as exc:
+            raise ManifestError(f"{fix.id}: the rendered manifest is not valid YAML: {exc}") from exc
+        if len(documents) != 1 or not isinstance(documents[0], dict):
+            raise ManifestError(f"{fix.id}: the rendered manifest must be exactly one object")
+        document: dict[str, Any] = documents[0]
+        if document.get("kind") != "Service" or document.get("apiVersion") != "v1":
+            raise ManifestError(f"{fix.id}: the rendered manifest is not a v1 Service")
+        try:
+            check_service(document)
+        except IntakeError as exc:
+            raise ManifestError(f"{fix.id}: {exc}") from exc
+        # Structure: the user's Service comes back unchanged except where the fix says it changes.
+        if _without(document, fix.changes) != _without(service.manifest, fix.changes):
+            raise ManifestError(f"{fix.id}: the manifest changes more of the Service than the fix allows")
+        for path, value in fix.expect:
+            wanted = _get(service.manifest, path) if value is None else value
+            if _get(document, path) != wanted:
+                raise ManifestError(f"{fix.id}: {'.'.join(path)} is not {wanted!r} in the manifest")
+        try:
+            kubernetes_validate.validate(document, self.kubernetes_version, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            where = ".".join(str(part) for part in exc.absolute_path) or "(top)"
+            raise ManifestError(f"{fix.id}: Kubernetes schema: at {where}: {exc.message}") from exc

@@ -1,0 +1,474 @@
+"""Playbooks: YAML knowledge files, validated against a schema and cross-checked on load."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+import yaml
+
+from knowledge.errors import PlaybookError
+
+__all__ = [
+    "BUNDLED_PLAYBOOK",
+    "Caveat",
+    "Condition",
+    "Fact",
+    "Fix",
+    "Option",
+    "Outcome",
+    "Playbook",
+    "Rule",
+    "Source",
+    "Text",
+    "VersionRange",
+    "load_playbook",
+    "parse_playbook",
+    "parse_version",
+]
+
+Lang = Literal["en", "pt"]
+LANGS: tuple[Lang, ...] = ("en", "pt")
+
+BUNDLED_PLAYBOOK = "elb-in-cluster-access.yaml"
+TEMPLATES = resources.files("knowledge") / "templates"
+
+
+@dataclass(frozen=True)
+class Text:
+    en: str
+    pt: str
+
+    def get(self, lang: str) -> str:
+        return self.pt if lang == "pt" else self.en
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+    section: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "url": self.url, "section": self.section}
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """`v1.25` or `v1.25.3` (the `v` is optional) as a tuple of ints."""
+    match = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.(\d+))?", text.strip())
+    if not match:
+        raise ValueError(f"not a version: {text!r}")
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    at_most: tuple[int, ...] | None = None
+    at_least: tuple[int, ...] | None = None
+
+    def contains(self, version: str) -> bool:
+        got = parse_version(version)
+        # A bound without a patch level covers every patch of that minor version.
+        if self.at_most is not None and got[: len(self.at_most)] > self.at_most:
+            return False
+        return not (self.at_least is not None and got[: len(self.at_least)] < self.at_least)
+
+
+Constraint = frozenset[str] | VersionRange
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Every listed fact must have one of the listed values (or lie in the version range)."""
+
+    constraints: Mapping[str, Constraint] = field(default_factory=dict)
+
+    def holds(self, facts: Mapping[str, str]) -> bool | None:
+        """True or False when the known facts decide it; None while an unknown fact could."""
+        undecided = False
+        for name, constraint in self.constraints.items():
+            value = facts.get(name)
+            if value is None:
+                undecided = True
+            elif isinstance(constraint, VersionRange):
+                if not constraint.contains(value):
+                    return False
+            elif value not in constraint:
+                return False
+        return None if undecided else True
+
+    @property
+    def facts(self) -> frozenset[str]:
+        return frozenset(self.constraints)
+
+
+@dataclass(frozen=True)
+class Caveat:
+    text: Text
+    source: str
+    when: Condition = Condition()
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+    synonyms: tuple[str, ...] = ()
+    implies: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    prompt: Text
+    kind: Literal["choice", "version", "text"] = "choice"
+    ask: bool = True
+    options: tuple[Option, ...] = ()
+    pattern: str | None = None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(option.value for option in self.options)
+
+    def option(self, value: str) -> Option:
+        for option in self.options:
+            if option.value == value:
+                return option
+        raise KeyError(value)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    verdict: str
+    explanation: Text
+    sources: tuple[str, ...]
+    next_steps: Text | None = None
+    caveats: tuple[Caveat, ...] = ()
+    fixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    when: Condition
+    outcome: str
+    # Where the rule came from, for messages: "rules[4] row 2 column 3".
+    origin: str
+    caveats: tuple[Caveat, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fix:
+    id: str
+    title: Text
+    template: str
+    command: str
+    sources: tuple[str, ...]
+    recommended: bool = False
+    caveats: tuple[Caveat, ...] = ()
+    when: Condition = Condition()
+    unless: tuple[Condition, ...] = ()
+    # Paths the fix may change in the user's Service; everything else must come back unchanged.
+    changes: tuple[tuple[str, ...], ...] = ()
+    # (path, value) pairs the rendered manifest must hold; value None: as in the user's Service.
+    expect: tuple[tuple[tuple[str, ...], Any], ...] = ()
+
+
+# eq=False: playbooks are compared and hashed by identity (they hold mappings).
+@dataclass(frozen=True, eq=False)
+class Playbook:
+    id: str
+    title: Text
+    digest: str
+    facts: tuple[Fact, ...]
+    sources: Mapping[str, Source]
+    outcomes: Mapping[str, Outcome]
+    rules: tuple[Rule, ...]
+    fixes: Mapping[str, Fix]
+    text: str = field(repr=False, default="")
+
+    @property
+    def version(self) -> str:
+        """Content digest: the same YAML always has the same version."""
+        return self.digest
+
+    def fact(self, name: str) -> Fact:
+        for fact in self.facts:
+            if fact.name == name:
+                return fact
+        raise KeyError(name)
+
+    @property
+    def fact_names(self) -> tuple[str, ...]:
+        return tuple(fact.name for fact in self.facts)
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+@cache
+def _schema_validator() -> Any:
+    schema = json.loads((resources.files("knowledge") / "playbooks" / "playbook.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _json_path(parts: Iterator[Any] | Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_playbook(path: str | Path | None = None) -> Playbook:
+    """Load and validate a playbook file; None loads the one shipped with LB Doctor."""
+    if path is None:
+        resource = resources.files("knowledge") / "playbooks" / BUNDLED_PLAYBOOK
+        return parse_playbook(resource.read_text(encoding="utf-8"), BUNDLED_PLAYBOOK)
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlaybookError(str(file), "", f"cannot read the file: {exc}") from exc
+    return parse_playbook(text, str(file))
+
+
+def parse_playbook(text: str, file: str = "<playbook>") -> Playbook:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PlaybookError(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    errors = sorted(_schema_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        # The deepest error of the first failing branch says most about what to fix.
+        error = errors[0]
+        best = jsonschema.exceptions.best_match([error]) or error
+        raise PlaybookError(file, _json_path(best.absolute_path), best.message)
+    return _Builder(file, data, text).build()
+
+
+class _Builder:
+    """Turns validated YAML into the model and checks every cross-reference."""
+
+    def __init__(self, file: str, data: dict[str, Any], text: str) -> None:
+        self.file = file
+        self.data = data
+        self.text = text
+        self.facts: dict[str, Fact] = {}
+        self.sources: dict[str, Source] = {}
+
+    def fail(self, path: str, problem: str) -> PlaybookError:
+        return PlaybookError(self.file, path, problem)
+
+    def build(self) -> Playbook:
+        data = self.data
+        self.sources = {
+            key: Source(key, value["title"], value["url"], value["section"])
+            for key, value in data["sources"].items()
+        }
+        for index, raw in enumerate(data["facts"]):
+            fact = self.fact(raw, f"facts[{index}]")
+            if fact.name in self.facts:
+                raise self.fail(f"facts[{index}].name", f"duplicate fact {fact.name!r}")
+            self.facts[fact.name] = fact
+        for index, raw in enumerate(data["facts"]):
+            for position, option in enumerate(raw.get("options", [])):
+                self.condition(option.get("implies", {}), f"facts[{index}].options[{position}].implies")
+        fixes = {key: self.fix(key, value) for key, value in data["fixes"].items()}
+        outcomes = {key: self.outcome(key, value, fixes) for key, value in data["outcomes"].items()}
+        rules = self.rules(data["rules"], outcomes)
+        digest = "sha256:" + hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        return Playbook(
+            id=data["id"],
+            title=Text(**data["title"]),
+            digest=digest,
+            facts=tuple(self.facts.values()),
+            sources=self.sources,
+            outcomes=outcomes,
+            rules=rules,
+            fixes=fixes,
+            text=self.text,
+        )
+
+    def fact(self, raw: dict[str, Any], path: str) -> Fact:
+        options = tuple(
+            Option(
+                value=option["value"],
+                label=Text(**option["label"]),
+                synonyms=tuple(option.get("synonyms", ())),
+                implies=dict(option.get("implies", {})),
+            )
+            for option in raw.get("options", ())
+        )
+        kind = raw.get("kind", "choice")
+        if kind == "choice" and not options:
+            raise self.fail(f"{path}.options", "a choice fact needs options")
+        if kind != "choice" and raw.get("ask", True):
+            raise self.fail(f"{path}.ask", f"a {kind} fact cannot be asked as a question; set ask: false")
+        values = [option.value for option in options]
+        if len(set(values)) != len(values):
+            raise self.fail(f"{path}.options", "duplicate option values")
+        pattern = raw.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise self.fail(f"{path}.pattern", f"invalid regular expression: {exc}") from exc
+        return Fact(
+            name=raw["name"],
+            prompt=Text(**raw["prompt"]),
+            kind=kind,
+            ask=raw.get("ask", True),
+            options=options,
+            pattern=pattern,
+        )
+
+    def source_refs(self, refs: list[str], path: str) -> tuple[str, ...]:
+        for index, ref in enumerate(refs):
+            if ref not in self.sources:
+                raise self.fail(f"{path}[{index}]", f"unknown source {ref!r}")
+        return tuple(refs)
+
+    def condition(self, raw: Mapping[str, Any], path: str) -> Condition:
+        constraints: dict[str, Constraint] = {}
+        for name, expected in raw.items():
+            fact = self.facts.get(name)
+            if fact is None:
+                raise self.fail(f"{path}.{name}", f"unknown fact {name!r}")
+            if isinstance(expected, dict):
+                if fact.kind != "version":
+                    raise self.fail(f"{path}.{name}", "version bounds apply to version facts only")
+                try:
+                    bounds = {key: parse_version(value) for key, value in expected.items()}
+                except ValueError as exc:
+                    raise self.fail(f"{path}.{name}", str(exc)) from exc
+                constraints[name] = VersionRange(**bounds)
+                continue
+            values = [expected] if isinstance(expected, str) else list(expected)
+            for value in values:
+                if value not in fact.values:
+                    raise self.fail(
+                        f"{path}.{name}",
+                        f"{value!r} is not a value of {name} (valid: {', '.join(fact.values)})",
+                    )
+            constraints[name] = frozenset(values)
+        return Condition(constraints)
+
+    def caveats(self, raw: list[dict[str, Any]], path: str) -> tuple[Caveat, ...]:
+        out = []
+        for index, item in enumerate(raw):
+            self.source_refs([item["source"]], f"{path}[{index}].source")
+            out.append(
+                Caveat(
+                    text=Text(**item["text"]),
+                    source=item["source"],
+                    when=self.condition(item.get("when", {}), f"{path}[{index}].when"),
+                )
+            )
+        return tuple(out)
+
+    def fix(self, key: str, raw: dict[str, Any]) -> Fix:
+        path = f"fixes.{key}"
+        if not (TEMPLATES / raw["template"]).is_file():
+            raise self.fail(f"{path}.template", f"no template {raw['template']!r} in knowledge/templates")
+        return Fix(
+            id=key,
+            title=Text(**raw["title"]),
+            template=raw["template"],
+            command=raw["command"],
+            sources=self.source_refs(raw["sources"], f"{path}.sources"),
+            recommended=raw.get("recommended", False),
+            caveats=self.caveats(raw.get("caveats", []), f"{path}.caveats"),
+            when=self.condition(raw.get("when", {}), f"{path}.when"),
+            unless=tuple(
+                self.condition(item, f"{path}.unless[{index}]")
+                for index, item in enumerate(raw.get("unless", []))
+            ),
+            changes=tuple(tuple(change) for change in raw.get("changes", [])),
+            expect=tuple(
+                (tuple(item["path"]), item.get("value")) for item in raw.get("expect", [])
+            ),
+        )
+
+    def outcome(self, key: str, raw: dict[str, Any], fixes: Mapping[str, Fix]) -> Outcome:
+        path = f"outcomes.{key}"
+        for index, fix in enumerate(raw.get("fixes", [])):
+            if fix not in fixes:
+                raise self.fail(f"{path}.fixes[{index}]", f"unknown fix {fix!r}")
+        if raw.get("fixes") and raw["verdict"] in ("works", "out-of-scope"):
+            raise self.fail(f"{path}.fixes", f"a {raw['verdict']!r} outcome offers no fixes")
+        return Outcome(
+            id=key,
+            verdict=raw["verdict"],
+            explanation=Text(**raw["explanation"]),
+            sources=self.source_refs(raw["sources"], f"{path}.sources"),
+            next_steps=Text(**raw["next_steps"]) if "next_steps" in raw else None,
+            caveats=self.caveats(raw.get("caveats", []), f"{path}.caveats"),
+            fixes=tuple(raw.get("fixes", ())),
+        )
+
+    def rules(self, raw_rules: list[dict[str, Any]], outcomes: Mapping[str, Outcome]) -> tuple[Rule, ...]:
+        rules: list[Rule] = []
+
+        def add(when: Condition, outcome: str, path: str, caveats: tuple[Caveat, ...] = ()) -> None:
+            if outcome not in outcomes:
+                raise self.fail(path, f"unknown outcome {outcome!r}")
+            for name in when.facts:
+                if not self.facts[name].ask:
+                    # Verdicts may depend only on facts the engine can ask about.
+                    raise self.fail(path, f"rules cannot depend on {name!r}, which is never asked")
+            rules.append(Rule(when, outcome, path, caveats))
+
+        for index, raw in enumerate(raw_rules):
+            path = f"rules[{index}]"
+            if "table" not in raw:
+                add(self.condition(raw["when"], f"{path}.when"), raw["outcome"], f"{path}.outcome")
+                continue
+            table = raw["table"]
+            self.source_refs([table["source"]], f"{path}.table.source")
+            columns = [
+                self.condition(column, f"{path}.table.columns[{position}]")
+                for position, column in enumerate(table["columns"])
+            ]
+            kinds = table.get("cell_kinds", {})
+            for name, kind in kinds.items():
+                split = self.facts.get(kind["split"])
+                if split is None:
+                    raise self.fail(f"{path}.table.cell_kinds.{name}.split", f"unknown fact {kind['split']!r}")
+                if set(kind["outcomes"]) != set(split.values):
+                    raise self.fail(
+                        f"{path}.table.cell_kinds.{name}.outcomes",
+                        f"must name an outcome for each value of {split.name}: {', '.join(split.values)}",
+                    )
+            for row_index, row in enumerate(table["rows"]):
+                row_path = f"{path}.table.rows[{row_index}]"
+                row_when = self.condition(row["when"], f"{row_path}.when")
+                if len(row["cells"]) != len(columns):
+                    raise self.fail(
+                        f"{row_path}.cells",
+                        f"has {len(row['cells'])} cells for {len(columns)} columns",
+                    )
+                for column_index, (cell, column) in enumerate(zip(row["cells"], columns, strict=True)):
+                    cell_path = f"{row_path}.cells[{column_index}]"
+                    when = Condition({**row_when.constraints, **column.constraints})
+                    if isinstance(cell, dict):
+                        caveats = self.caveats(cell.get("caveats", []), f"{cell_path}.caveats")
+                        add(when, cell["outcome"], cell_path, caveats)
+                    elif cell in kinds:
+                        kind = kinds[cell]
+                        for value, outcome in kind["outcomes"].items():
+                            split_when = Condition({**when.constraints, kind["split"]: frozenset([value])})
+                            add(split_when, outcome, f"{cell_path}({kind['split']}={value})")
+                    else:
+                        add(when, cell, cell_path)
+        return tuple(rules)

@@ -1,0 +1,271 @@
+"""The store: published playbooks (versioned), diagnosis cases and feedback, on SQLAlchemy 2.
+
+Query functions take a Session and return plain dataclasses; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from knowledge.errors import StoreError
+from knowledge.playbook import Playbook, parse_playbook
+
+__all__ = [
+    "CaseRecord",
+    "FeedbackRecord",
+    "PublishedPlaybook",
+    "Store",
+    "add_feedback",
+    "latest_playbook",
+    "list_cases",
+    "list_playbooks",
+    "publish_playbook",
+    "record_case",
+]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class PlaybookVersionRow(Base):
+    __tablename__ = "playbook_versions"
+    __table_args__ = (
+        UniqueConstraint("playbook_id", "number"),
+        UniqueConstraint("playbook_id", "digest"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    playbook_id: Mapped[str] = mapped_column(String(100), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(80))
+    content: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class CaseRow(Base):
+    __tablename__ = "diagnosis_cases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    playbook_id: Mapped[str] = mapped_column(String(100))
+    playbook_version: Mapped[str] = mapped_column(String(80))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    verdict: Mapped[str] = mapped_column(String(20), index=True)
+    fixes: Mapped[list[str]] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(5))
+    channel: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("diagnosis_cases.id", ondelete="CASCADE"), index=True)
+    helpful: Mapped[bool] = mapped_column()
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+@dataclass(frozen=True)
+class PublishedPlaybook:
+    playbook_id: str
+    number: int
+    digest: str
+    published_at: datetime
+    content: str
+
+    def load(self) -> Playbook:
+        return parse_playbook(self.content, f"{self.playbook_id} v{self.number} (store)")
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: str
+    playbook_id: str
+    playbook_version: str
+    facts: dict[str, Any]
+    verdict: str
+    fixes: list[str]
+    language: str
+    channel: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    case_id: str
+    helpful: bool
+    comment: str
+    created_at: datetime
+
+
+def _published(row: PlaybookVersionRow) -> PublishedPlaybook:
+    return PublishedPlaybook(row.playbook_id, row.number, row.digest, row.published_at, row.content)
+
+
+def _case(row: CaseRow) -> CaseRecord:
+    return CaseRecord(
+        row.id, row.playbook_id, row.playbook_version, dict(row.facts), row.verdict,
+        list(row.fixes), row.language, row.channel, row.created_at,
+    )
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def publish_playbook(session: Session, playbook: Playbook) -> tuple[PublishedPlaybook, bool]:
+    """Publish a playbook; a text not published before gets the next version number.
+
+    Returns the version and whether it is new; publishing a text already published changes nothing.
+    """
+    existing = session.scalars(
+        select(PlaybookVersionRow).where(
+            PlaybookVersionRow.playbook_id == playbook.id, PlaybookVersionRow.digest == playbook.digest
+        )
+    ).first()
+    if existing is not None:
+        return _published(existing), False
+    last = session.scalar(
+        select(func.max(PlaybookVersionRow.number)).where(PlaybookVersionRow.playbook_id == playbook.id)
+    )
+    row = PlaybookVersionRow(
+        playbook_id=playbook.id, number=(last or 0) + 1, digest=playbook.digest, content=playbook.text
+    )
+    session.add(row)
+    session.flush()
+    return _published(row), True
+
+
+def latest_playbook(session: Session, playbook_id: str) -> PublishedPlaybook | None:
+    row = session.scalars(
+        select(PlaybookVersionRow)
+        .where(PlaybookVersionRow.playbook_id == playbook_id)
+        .order_by(PlaybookVersionRow.number.desc())
+        .limit(1)
+    ).first()
+    return _published(row) if row is not None else None
+
+
+def list_playbooks(session: Session) -> list[PublishedPlaybook]:
+    rows = session.scalars(
+        select(PlaybookVersionRow).order_by(PlaybookVersionRow.playbook_id, PlaybookVersionRow.number)
+    )
+    return [_published(row) for row in rows]
+
+
+def record_case(
+    session: Session,
+    *,
+    playbook_id: str,
+    playbook_version: str,
+    facts: dict[str, Any],
+    verdict: str,
+    fixes: list[str],
+    language: str,
+    channel: str,
+) -> CaseRecord:
+    row = CaseRow(
+        id=str(uuid.uuid4()),
+        playbook_id=playbook_id,
+        playbook_version=playbook_version,
+        facts=facts,
+        verdict=verdict,
+        fixes=fixes,
+        language=language,
+        channel=channel,
+        created_at=_now(),
+    )
+    session.add(row)
+    session.flush()
+    return _case(row)
+
+
+def list_cases(session: Session, limit: int = 50) -> list[CaseRecord]:
+    rows = session.scalars(select(CaseRow).order_by(CaseRow.created_at.desc()).limit(limit))
+    return [_case(row) for row in rows]
+
+
+def add_feedback(session: Session, case_id: str, helpful: bool, comment: str = "") -> FeedbackRecord:
+    if session.get(CaseRow, case_id) is None:
+        raise StoreError(f"no diagnosis case {case_id!r}")
+    row = FeedbackRow(case_id=case_id, helpful=helpful, comment=comment[:2000], created_at=_now())
+    session.add(row)
+    session.flush()
+    return FeedbackRecord(row.case_id, row.helpful, row.comment, row.created_at)
+
+
+def feedback_for(session: Session, case_id: str) -> list[FeedbackRecord]:
+    rows = session.scalars(select(FeedbackRow).where(FeedbackRow.case_id == case_id).order_by(FeedbackRow.id))
+    return [FeedbackRecord(row.case_id, row.helpful, row.comment, row.created_at) for row in rows]
+
+
+# --- connection ------------------------------------------------------------------------------
+
+
+class Store:
+    """An engine and a session factory for one database URL; the schema is created on open."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise StoreError(f"LBDOCTOR_DATABASE_URL is not a database URL: {url!r}") from exc
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        try:
+            engine = create_engine(parsed, pool_pre_ping=True)
+            Base.metadata.create_all(engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store at {parsed.render_as_string(hide_password=True)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
+        return cls(engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on error."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except SQLAlchemyError as exc:
+                session.rollback()
+                raise StoreError(f"store error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
