@@ -34,20 +34,27 @@ class Finding:
     outcome: Outcome | None = None
     rule: Rule | None = None
     fixes: tuple[Fix, ...] = ()
+    # Facts the engine may ask about; the others count only once the user has given them.
+    askable: frozenset[str] = frozenset()
 
     @property
     def verdict(self) -> str | None:
         return self.outcome.verdict if self.outcome else None
 
+    def _applies(self, note: Caveat) -> bool:
+        # A note about a question the engine did not need stays; one about what the user never
+        # said (their cluster version, their need for the source IP) waits until they say it.
+        unsaid = note.when.facts - self.facts.keys() - self.askable
+        return not unsaid and note.when.holds(self.facts) is not False
+
     def caveats(self) -> tuple[Caveat, ...]:
-        """Outcome and cell notes that the known facts do not rule out."""
+        """Outcome and cell notes that apply to what is known."""
         if self.outcome is None or self.rule is None:
             return ()
-        notes = self.outcome.caveats + self.rule.caveats
-        return tuple(note for note in notes if note.when.holds(self.facts) is not False)
+        return tuple(note for note in self.outcome.caveats + self.rule.caveats if self._applies(note))
 
     def fix_caveats(self, fix: Fix) -> tuple[Caveat, ...]:
-        return tuple(note for note in fix.caveats if note.when.holds(self.facts) is not False)
+        return tuple(note for note in fix.caveats if self._applies(note))
 
 
 class Engine:
@@ -116,6 +123,7 @@ class Engine:
             outcome=self.playbook.outcomes[outcome_id],
             rule=rule,
             fixes=tuple(self.playbook.fixes[fix_id] for fix_id in fix_ids),
+            askable=frozenset(self._index),
         )
 
     # --- internals --------------------------------------------------------------------------

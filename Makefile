@@ -1,0 +1,57 @@
+# LB Doctor. `make run` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 supports nothing newer than Python 3.10: both venvs use it.
+PY310 ?= $(firstword $(shell command -v python3.10) $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python3.10) $(wildcard /root/.pyenv/versions/3.10.*/bin/python3.10))
+VENV := .venv
+RASA_VENV := .venv-rasa
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: help setup run test lint bench clean
+
+help:
+	@echo "make run    set everything up and start LB Doctor (terminal walk)"
+	@echo "make test   set everything up and run every test"
+	@echo "make setup  create/update both virtualenvs ($(VENV), $(RASA_VENV))"
+	@echo "make lint   ruff, mypy (strict on knowledge/), import-linter"
+	@echo "make bench  benchmarks; results in benchmarks/results/"
+
+$(VENV)/.installed: requirements/dev.lock pyproject.toml
+	@test -n "$(PY310)" || { echo "Python 3.10 is needed (pyenv install 3.10)"; exit 1; }
+	@test -x $(VENV)/bin/python || $(PY310) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install $(PIP_FLAGS) "pip==24.0"
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/dev.lock
+	$(VENV)/bin/pip install $(PIP_FLAGS) --no-deps -e .
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -n "$(PY310)" || { echo "Python 3.10 is needed (pyenv install 3.10)"; exit 1; }
+	@test -x $(RASA_VENV)/bin/python || $(PY310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install $(PIP_FLAGS) "pip==24.0"
+	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) --no-deps -r requirements/rasa.lock
+	@touch $@
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+run: setup
+	$(VENV)/bin/lbdoctor ask
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+# Starts a throwaway PostgreSQL for the store tests and removes it afterwards.
+test: setup lint
+	@scripts/system-packages.sh
+	@url=$$(scripts/test-postgres.sh start) || exit 1; \
+	trap 'scripts/test-postgres.sh stop' EXIT; \
+	LBDOCTOR_TEST_POSTGRES_URL="$$url" $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(VENV)/bin/python benchmarks/bench_knowledge.py
+
+clean:
+	rm -rf $(VENV) $(RASA_VENV) build *.egg-info

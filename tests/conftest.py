@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.diagnosis import Doctor
+from knowledge.engine import Engine
+from knowledge.playbook import Playbook, load_playbook
+from knowledge.store import Store
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def playbook() -> Playbook:
+    return load_playbook()
+
+
+@pytest.fixture(scope="session")
+def engine(playbook: Playbook) -> Engine:
+    return Engine(playbook)
+
+
+@pytest.fixture(scope="session")
+def doctor(playbook: Playbook) -> Doctor:
+    return Doctor.create(playbook)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = os.environ.get("LBDOCTOR_TEST_POSTGRES_URL")
+    if not url:
+        pytest.fail("LBDOCTOR_TEST_POSTGRES_URL is not set: run the tests with `make test`, which starts PostgreSQL")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on both backends we support."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'lbdoctor.db'}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    store = Store.open(url)
+    from knowledge.store import Base
+
+    Base.metadata.drop_all(store.engine)
+    store.close()
+    yield url
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
