@@ -28,7 +28,8 @@ def _patterns(playbook: Playbook, only: str | None) -> tuple[tuple[re.Pattern[st
     )
     for fact in facts:
         for option in fact.options:
-            for phrase in (option.value, *option.synonyms):
+            # Only synonyms: a bare value such as "Cluster" or "Local" is too common a word.
+            for phrase in option.synonyms:
                 owners.setdefault(fold(phrase), set()).add((fact.name, option.value))
     entries = []
     for phrase, targets in owners.items():
