@@ -29,7 +29,9 @@ class App:
         with store.session() as session:
             publish_playbook(session, shipped)
             latest = latest_playbook(session, shipped.id)
-        playbook: Playbook = shipped if latest is None or latest.digest == shipped.digest else latest.load()
+        playbook: Playbook = (
+            shipped if latest is None or latest.digest == shipped.digest else latest.load()
+        )
         return cls(settings, store, Doctor.create(playbook, settings.kubernetes_version))
 
     def diagnose(

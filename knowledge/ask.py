@@ -33,7 +33,9 @@ _SAY = {
         en="Answer with a number from 1 to {n}, or in your own words.",
         pt="Responda com um número de 1 a {n}, ou com suas palavras.",
     ),
-    "eof": Text(en="Input ended before the diagnosis.", pt="A entrada terminou antes do diagnóstico."),
+    "eof": Text(
+        en="Input ended before the diagnosis.", pt="A entrada terminou antes do diagnóstico."
+    ),
     "helpful": Text(en="Did this help? [y/n]", pt="Isso ajudou? [s/n]"),
     "thanks": Text(en="Thank you, feedback saved.", pt="Obrigado, comentário registrado."),
 }
@@ -78,8 +80,11 @@ class Walk:
         if service_text or error_text:
             shown = {k: v for k, v in facts.items() if k != "error_message"}
             if shown:
-                self.out.write(f"{_SAY['read'].get(self.lang)}: "
-                               + ", ".join(f"{k}={v}" for k, v in shown.items()) + "\n")
+                self.out.write(
+                    f"{_SAY['read'].get(self.lang)}: "
+                    + ", ".join(f"{k}={v}" for k, v in shown.items())
+                    + "\n"
+                )
         return self.walk(facts, service)
 
     def paste(self) -> str | None:

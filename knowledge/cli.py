@@ -25,7 +25,9 @@ EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line naming the problem, as the contract asks for bad input.
-        self.exit(EXIT_BAD_INPUT, f"lbdoctor: {message} (see lbdoctor {self.prog.split()[-1]} --help)\n")
+        self.exit(
+            EXIT_BAD_INPUT, f"lbdoctor: {message} (see lbdoctor {self.prog.split()[-1]} --help)\n"
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,11 +36,17 @@ def _parser() -> argparse.ArgumentParser:
 
     def intake_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--lang", choices=("en", "pt"), default=None, help="answer language")
-        command.add_argument("--service-file", type=Path, help="kubectl get svc NAME -o yaml|json output")
+        command.add_argument(
+            "--service-file", type=Path, help="kubectl get svc NAME -o yaml|json output"
+        )
         command.add_argument("--error", help="the error message the client gets")
 
-    diagnose = commands.add_parser("diagnose", help="diagnose from facts, a Service file and an error")
-    diagnose.add_argument("--json", action="store_true", help="print the diagnosis as one JSON object")
+    diagnose = commands.add_parser(
+        "diagnose", help="diagnose from facts, a Service file and an error"
+    )
+    diagnose.add_argument(
+        "--json", action="store_true", help="print the diagnosis as one JSON object"
+    )
     intake_options(diagnose)
     diagnose.add_argument("facts", nargs="*", metavar="FACT=VALUE")
 
@@ -47,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
     knowledge = commands.add_parser("knowledge", help="validate, publish and list playbooks")
     actions = knowledge.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    validate = actions.add_parser("validate", help="validate playbook files (default: the shipped one)")
+    validate = actions.add_parser(
+        "validate", help="validate playbook files (default: the shipped one)"
+    )
     validate.add_argument("files", nargs="*", type=Path)
     publish = actions.add_parser("publish", help="publish a playbook file to the store")
     publish.add_argument("file", nargs="?", type=Path)
@@ -81,28 +91,54 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IntakeError(f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}") from exc
+        raise IntakeError(
+            f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}"
+        ) from exc
 
 
 # --- text rendering ----------------------------------------------------------------------------
 
 _WORDS = {
-    "en": {"verdict": "Verdict", "fixes": "Fixes", "recommended": "recommended", "caveat": "Caveat",
-           "command": "Command", "sources": "Sources", "manifest": "Manifest"},
-    "pt": {"verdict": "Veredito", "fixes": "Soluções", "recommended": "recomendada", "caveat": "Atenção",
-           "command": "Comando", "sources": "Fontes", "manifest": "Manifesto"},
+    "en": {
+        "verdict": "Verdict",
+        "fixes": "Fixes",
+        "recommended": "recommended",
+        "caveat": "Caveat",
+        "command": "Command",
+        "sources": "Sources",
+        "manifest": "Manifest",
+    },
+    "pt": {
+        "verdict": "Veredito",
+        "fixes": "Soluções",
+        "recommended": "recomendada",
+        "caveat": "Atenção",
+        "command": "Comando",
+        "sources": "Fontes",
+        "manifest": "Manifesto",
+    },
 }
 _VERDICTS = {
-    "en": {"fails": "access FAILS", "works": "access WORKS", "unsupported": "UNSUPPORTED configuration",
-           "out-of-scope": "OUT OF SCOPE for this playbook"},
-    "pt": {"fails": "o acesso FALHA", "works": "o acesso FUNCIONA", "unsupported": "configuração NÃO SUPORTADA",
-           "out-of-scope": "FORA DO ESCOPO deste playbook"},
+    "en": {
+        "fails": "access FAILS",
+        "works": "access WORKS",
+        "unsupported": "UNSUPPORTED configuration",
+        "out-of-scope": "OUT OF SCOPE for this playbook",
+    },
+    "pt": {
+        "fails": "o acesso FALHA",
+        "works": "o acesso FUNCIONA",
+        "unsupported": "configuração NÃO SUPORTADA",
+        "out-of-scope": "FORA DO ESCOPO deste playbook",
+    },
 }
 
 
 def render_text(report: dict[str, Any], lang: str, out: TextIO) -> None:
     words = _WORDS[lang]
-    out.write(f"{words['verdict']}: {_VERDICTS[lang][report['verdict']]}\n\n{report['explanation']}\n")
+    out.write(
+        f"{words['verdict']}: {_VERDICTS[lang][report['verdict']]}\n\n{report['explanation']}\n"
+    )
     if report["fixes"]:
         out.write(f"\n{words['fixes']}:\n")
     for number, fix in enumerate(report["fixes"], 1):
@@ -131,7 +167,9 @@ def _diagnose(app: App, args: argparse.Namespace, lang: str, out: TextIO) -> int
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
     elif report["verdict"] is None:
         fact = app.doctor.playbook.fact(report["next_question"])
-        out.write(f"{report['explanation']}\n  {report['next_question']}=" + "|".join(fact.values) + "\n")
+        out.write(
+            f"{report['explanation']}\n  {report['next_question']}=" + "|".join(fact.values) + "\n"
+        )
     else:
         render_text(report, lang, out)
     return EXIT_OK
@@ -141,8 +179,10 @@ def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
     if args.action == "validate":
         for file in args.files or [None]:
             playbook = load_playbook(file)
-            out.write(f"ok: {file or 'shipped playbook'}: {playbook.id} {playbook.version}, "
-                      f"{len(playbook.rules)} rules, {len(playbook.outcomes)} outcomes, {len(playbook.fixes)} fixes\n")
+            out.write(
+                f"ok: {file or 'shipped playbook'}: {playbook.id} {playbook.version}, "
+                f"{len(playbook.rules)} rules, {len(playbook.outcomes)} outcomes, {len(playbook.fixes)} fixes\n"
+            )
         return EXIT_OK
     store = Store.open(settings.database_url)
     try:
@@ -153,14 +193,18 @@ def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
                 out.write(f"{state}: {version.playbook_id} v{version.number} {version.digest}\n")
             else:
                 for version in list_playbooks(session):
-                    out.write(f"{version.playbook_id}\tv{version.number}\t{version.digest}\t"
-                              f"{version.published_at:%Y-%m-%d %H:%M:%S}\n")
+                    out.write(
+                        f"{version.playbook_id}\tv{version.number}\t{version.digest}\t"
+                        f"{version.published_at:%Y-%m-%d %H:%M:%S}\n"
+                    )
     finally:
         store.close()
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     args = _parser().parse_args(argv)
     out = stdout or sys.stdout
     settings = Settings.from_env()

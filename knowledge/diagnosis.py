@@ -74,7 +74,10 @@ class Doctor:
     ) -> dict[str, Any]:
         error = facts.get("error_message")
         if error is not None and len(error) > MAX_ERROR_CHARS:
-            raise FactError("error_message", f"is longer than {MAX_ERROR_CHARS} characters; paste only the error line")
+            raise FactError(
+                "error_message",
+                f"is longer than {MAX_ERROR_CHARS} characters; paste only the error line",
+            )
         finding = self.engine.diagnose(facts)
         result: dict[str, Any] = {
             "playbook": self.playbook.id,
@@ -115,7 +118,9 @@ class Doctor:
         parts.extend(f"{_NOTE.get(lang)}: {caveat.text.get(lang)}" for caveat in finding.caveats())
         return "\n\n".join(parts)
 
-    def _fixes(self, finding: Finding, lang: str, service: ServiceInfo | None) -> list[dict[str, Any]]:
+    def _fixes(
+        self, finding: Finding, lang: str, service: ServiceInfo | None
+    ) -> list[dict[str, Any]]:
         target = service or placeholder_service(finding.facts)
         fixes = []
         for fix in finding.fixes:

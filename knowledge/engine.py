@@ -51,7 +51,9 @@ class Finding:
         """Outcome and cell notes that apply to what is known."""
         if self.outcome is None or self.rule is None:
             return ()
-        return tuple(note for note in self.outcome.caveats + self.rule.caveats if self._applies(note))
+        return tuple(
+            note for note in self.outcome.caveats + self.rule.caveats if self._applies(note)
+        )
 
     def fix_caveats(self, fix: Fix) -> tuple[Caveat, ...]:
         return tuple(note for note in fix.caveats if self._applies(note))
@@ -87,7 +89,9 @@ class Engine:
             if fact.options and value not in fact.values:
                 raise FactError(name, f"{value!r} is not a valid value", fact.values)
             if fact.pattern and not re.fullmatch(fact.pattern, value):
-                expected = "a version like v1.25 or v1.25.3" if fact.kind == "version" else fact.pattern
+                expected = (
+                    "a version like v1.25 or v1.25.3" if fact.kind == "version" else fact.pattern
+                )
                 raise FactError(name, f"{value!r} is not {expected}")
             known[name] = value
         for name, value in list(known.items()):
@@ -155,9 +159,7 @@ class Engine:
         outcome = self.playbook.outcomes[self.playbook.rules[rule_index].outcome]
         facts = {**known, **self._as_facts(cell)}
         fixes = [
-            fix_id
-            for fix_id in outcome.fixes
-            if self._offers(self.playbook.fixes[fix_id], facts)
+            fix_id for fix_id in outcome.fixes if self._offers(self.playbook.fixes[fix_id], facts)
         ]
         fixes.sort(key=lambda fix_id: not self.playbook.fixes[fix_id].recommended)
         # Cells of the same outcome differ only if one carries its own notes.
@@ -171,7 +173,9 @@ class Engine:
             return False
         return not any(condition.holds(facts) for condition in fix.unless)
 
-    def _best_question(self, cells: list[Cell], labels: list[Label], known: Mapping[str, str]) -> Fact:
+    def _best_question(
+        self, cells: list[Cell], labels: list[Label], known: Mapping[str, str]
+    ) -> Fact:
         def entropy(group: Iterable[Label]) -> float:
             counts = Counter(group)
             total = sum(counts.values())
@@ -197,4 +201,3 @@ class Engine:
         # Labels differ, so the cells differ in some unknown fact: a choice always exists.
         assert choice is not None
         return choice
-

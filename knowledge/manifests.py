@@ -25,7 +25,10 @@ _MISSING = object()
 
 # Annotations a placeholder LoadBalancer Service needs (cce_10_0385).
 _PLACEHOLDER_ANNOTATIONS = {
-    "loadbalancer-shared": {"kubernetes.io/elb.class": "union", "kubernetes.io/elb.id": "REPLACE-WITH-ELB-ID"},
+    "loadbalancer-shared": {
+        "kubernetes.io/elb.class": "union",
+        "kubernetes.io/elb.id": "REPLACE-WITH-ELB-ID",
+    },
     "loadbalancer-dedicated": {
         "kubernetes.io/elb.class": "performance",
         "kubernetes.io/elb.id": "REPLACE-WITH-ELB-ID",
@@ -34,7 +37,10 @@ _PLACEHOLDER_ANNOTATIONS = {
         "kubernetes.io/elb.class": "performance",
         "kubernetes.io/elb.id": "REPLACE-WITH-ELB-ID",
     },
-    "dnat-gateway": {"kubernetes.io/elb.class": "dnat", "kubernetes.io/natgateway.id": "REPLACE-WITH-NAT-GATEWAY-ID"},
+    "dnat-gateway": {
+        "kubernetes.io/elb.class": "dnat",
+        "kubernetes.io/natgateway.id": "REPLACE-WITH-NAT-GATEWAY-ID",
+    },
 }
 
 
@@ -42,13 +48,19 @@ def placeholder_service(facts: dict[str, str]) -> ServiceInfo:
     """A Service with obvious example values, shaped by what the user told us."""
     service_type = facts.get("service_type", "loadbalancer-shared")
     spec: dict[str, Any] = {
-        "type": {"nodeport": "NodePort", "clusterip": "ClusterIP"}.get(service_type, "LoadBalancer"),
+        "type": {"nodeport": "NodePort", "clusterip": "ClusterIP"}.get(
+            service_type, "LoadBalancer"
+        ),
         "selector": {"app": "my-app"},
         "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 80}],
     }
     if spec["type"] != "ClusterIP":
         spec["externalTrafficPolicy"] = facts.get("external_traffic_policy", "Local")
-    metadata: dict[str, Any] = {"name": "my-service", "namespace": "default", "labels": {"app": "my-app"}}
+    metadata: dict[str, Any] = {
+        "name": "my-service",
+        "namespace": "default",
+        "labels": {"app": "my-app"},
+    }
     annotations = _PLACEHOLDER_ANNOTATIONS.get(service_type)
     if annotations:
         metadata["annotations"] = dict(annotations)
@@ -116,7 +128,8 @@ class ManifestRenderer:
         port = service.ports[0]["port"] if service.ports else 80
         dns_name = f"{service.name}.{service.namespace}.svc.cluster.local:{port}"
         cluster_ports = [
-            {key: value for key, value in item.items() if key != "nodePort"} for item in service.ports
+            {key: value for key, value in item.items() if key != "nodePort"}
+            for item in service.ports
         ]
         try:
             text = self._env.get_template(fix.template).render(
@@ -146,7 +159,9 @@ class ManifestRenderer:
         try:
             documents = list(yaml.safe_load_all(text))
         except yaml.YAMLError as exc:
-            raise ManifestError(f"{fix.id}: the rendered manifest is not valid YAML: {exc}") from exc
+            raise ManifestError(
+                f"{fix.id}: the rendered manifest is not valid YAML: {exc}"
+            ) from exc
         if len(documents) != 1 or not isinstance(documents[0], dict):
             raise ManifestError(f"{fix.id}: the rendered manifest must be exactly one object")
         document: dict[str, Any] = documents[0]
@@ -158,7 +173,9 @@ class ManifestRenderer:
             raise ManifestError(f"{fix.id}: {exc}") from exc
         # Structure: the user's Service comes back unchanged except where the fix says it changes.
         if _without(document, fix.changes) != _without(service.manifest, fix.changes):
-            raise ManifestError(f"{fix.id}: the manifest changes more of the Service than the fix allows")
+            raise ManifestError(
+                f"{fix.id}: the manifest changes more of the Service than the fix allows"
+            )
         for path, value in fix.expect:
             wanted = _get(service.manifest, path) if value is None else value
             if _get(document, path) != wanted:

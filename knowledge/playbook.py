@@ -217,7 +217,9 @@ class Playbook:
 
 @cache
 def _schema_validator() -> Any:
-    schema = json.loads((resources.files("knowledge") / "playbooks" / "playbook.schema.json").read_text())
+    schema = json.loads(
+        (resources.files("knowledge") / "playbooks" / "playbook.schema.json").read_text()
+    )
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -283,7 +285,9 @@ class _Builder:
             self.facts[fact.name] = fact
         for index, raw in enumerate(data["facts"]):
             for position, option in enumerate(raw.get("options", [])):
-                self.condition(option.get("implies", {}), f"facts[{index}].options[{position}].implies")
+                self.condition(
+                    option.get("implies", {}), f"facts[{index}].options[{position}].implies"
+                )
         fixes = {key: self.fix(key, value) for key, value in data["fixes"].items()}
         outcomes = {key: self.outcome(key, value, fixes) for key, value in data["outcomes"].items()}
         rules = self.rules(data["rules"], outcomes)
@@ -314,7 +318,9 @@ class _Builder:
         if kind == "choice" and not options:
             raise self.fail(f"{path}.options", "a choice fact needs options")
         if kind != "choice" and raw.get("ask", True):
-            raise self.fail(f"{path}.ask", f"a {kind} fact cannot be asked as a question; set ask: false")
+            raise self.fail(
+                f"{path}.ask", f"a {kind} fact cannot be asked as a question; set ask: false"
+            )
         values = [option.value for option in options]
         if len(set(values)) != len(values):
             raise self.fail(f"{path}.options", "duplicate option values")
@@ -380,7 +386,9 @@ class _Builder:
     def fix(self, key: str, raw: dict[str, Any]) -> Fix:
         path = f"fixes.{key}"
         if not (TEMPLATES / raw["template"]).is_file():
-            raise self.fail(f"{path}.template", f"no template {raw['template']!r} in knowledge/templates")
+            raise self.fail(
+                f"{path}.template", f"no template {raw['template']!r} in knowledge/templates"
+            )
         return Fix(
             id=key,
             title=Text(**raw["title"]),
@@ -417,7 +425,9 @@ class _Builder:
             fixes=tuple(raw.get("fixes", ())),
         )
 
-    def rules(self, raw_rules: list[dict[str, Any]], outcomes: Mapping[str, Outcome]) -> tuple[Rule, ...]:
+    def rules(
+        self, raw_rules: list[dict[str, Any]], outcomes: Mapping[str, Outcome]
+    ) -> tuple[Rule, ...]:
         rules: list[Rule] = []
 
         def add(when: Condition, outcome: str, path: str, caveats: tuple[Caveat, ...] = ()) -> None:
@@ -444,7 +454,9 @@ class _Builder:
             for name, kind in kinds.items():
                 split = self.facts.get(kind["split"])
                 if split is None:
-                    raise self.fail(f"{path}.table.cell_kinds.{name}.split", f"unknown fact {kind['split']!r}")
+                    raise self.fail(
+                        f"{path}.table.cell_kinds.{name}.split", f"unknown fact {kind['split']!r}"
+                    )
                 if set(kind["outcomes"]) != set(split.values):
                     raise self.fail(
                         f"{path}.table.cell_kinds.{name}.outcomes",
@@ -458,7 +470,9 @@ class _Builder:
                         f"{row_path}.cells",
                         f"has {len(row['cells'])} cells for {len(columns)} columns",
                     )
-                for column_index, (cell, column) in enumerate(zip(row["cells"], columns, strict=True)):
+                for column_index, (cell, column) in enumerate(
+                    zip(row["cells"], columns, strict=True)
+                ):
                     cell_path = f"{row_path}.cells[{column_index}]"
                     when = Condition({**row_when.constraints, **column.constraints})
                     if isinstance(cell, dict):
@@ -467,7 +481,9 @@ class _Builder:
                     elif cell in kinds:
                         kind = kinds[cell]
                         for value, outcome in kind["outcomes"].items():
-                            split_when = Condition({**when.constraints, kind["split"]: frozenset([value])})
+                            split_when = Condition(
+                                {**when.constraints, kind["split"]: frozenset([value])}
+                            )
                             add(split_when, outcome, f"{cell_path}({kind['split']}={value})")
                     else:
                         add(when, cell, cell_path)

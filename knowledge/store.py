@@ -87,7 +87,9 @@ class FeedbackRow(Base):
     __tablename__ = "feedback"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("diagnosis_cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("diagnosis_cases.id", ondelete="CASCADE"), index=True
+    )
     helpful: Mapped[bool] = mapped_column()
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -132,8 +134,15 @@ def _published(row: PlaybookVersionRow) -> PublishedPlaybook:
 
 def _case(row: CaseRow) -> CaseRecord:
     return CaseRecord(
-        row.id, row.playbook_id, row.playbook_version, dict(row.facts), row.verdict,
-        list(row.fixes), row.language, row.channel, row.created_at,
+        row.id,
+        row.playbook_id,
+        row.playbook_version,
+        dict(row.facts),
+        row.verdict,
+        list(row.fixes),
+        row.language,
+        row.channel,
+        row.created_at,
     )
 
 
@@ -147,16 +156,22 @@ def publish_playbook(session: Session, playbook: Playbook) -> tuple[PublishedPla
     """
     existing = session.scalars(
         select(PlaybookVersionRow).where(
-            PlaybookVersionRow.playbook_id == playbook.id, PlaybookVersionRow.digest == playbook.digest
+            PlaybookVersionRow.playbook_id == playbook.id,
+            PlaybookVersionRow.digest == playbook.digest,
         )
     ).first()
     if existing is not None:
         return _published(existing), False
     last = session.scalar(
-        select(func.max(PlaybookVersionRow.number)).where(PlaybookVersionRow.playbook_id == playbook.id)
+        select(func.max(PlaybookVersionRow.number)).where(
+            PlaybookVersionRow.playbook_id == playbook.id
+        )
     )
     row = PlaybookVersionRow(
-        playbook_id=playbook.id, number=(last or 0) + 1, digest=playbook.digest, content=playbook.text
+        playbook_id=playbook.id,
+        number=(last or 0) + 1,
+        digest=playbook.digest,
+        content=playbook.text,
     )
     session.add(row)
     session.flush()
@@ -175,7 +190,9 @@ def latest_playbook(session: Session, playbook_id: str) -> PublishedPlaybook | N
 
 def list_playbooks(session: Session) -> list[PublishedPlaybook]:
     rows = session.scalars(
-        select(PlaybookVersionRow).order_by(PlaybookVersionRow.playbook_id, PlaybookVersionRow.number)
+        select(PlaybookVersionRow).order_by(
+            PlaybookVersionRow.playbook_id, PlaybookVersionRow.number
+        )
     )
     return [_published(row) for row in rows]
 
@@ -212,7 +229,9 @@ def list_cases(session: Session, limit: int = 50) -> list[CaseRecord]:
     return [_case(row) for row in rows]
 
 
-def add_feedback(session: Session, case_id: str, helpful: bool, comment: str = "") -> FeedbackRecord:
+def add_feedback(
+    session: Session, case_id: str, helpful: bool, comment: str = ""
+) -> FeedbackRecord:
     if session.get(CaseRow, case_id) is None:
         raise StoreError(f"no diagnosis case {case_id!r}")
     row = FeedbackRow(case_id=case_id, helpful=helpful, comment=comment[:2000], created_at=_now())
@@ -222,7 +241,9 @@ def add_feedback(session: Session, case_id: str, helpful: bool, comment: str = "
 
 
 def feedback_for(session: Session, case_id: str) -> list[FeedbackRecord]:
-    rows = session.scalars(select(FeedbackRow).where(FeedbackRow.case_id == case_id).order_by(FeedbackRow.id))
+    rows = session.scalars(
+        select(FeedbackRow).where(FeedbackRow.case_id == case_id).order_by(FeedbackRow.id)
+    )
     return [FeedbackRecord(row.case_id, row.helpful, row.comment, row.created_at) for row in rows]
 
 
@@ -244,13 +265,18 @@ class Store:
             raise StoreError(f"LBDOCTOR_DATABASE_URL is not a database URL: {url!r}") from exc
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in (
+            "",
+            "psycopg2",
+        ):
             parsed = parsed.set(drivername="postgresql+psycopg")
         try:
             engine = create_engine(parsed, pool_pre_ping=True)
             Base.metadata.create_all(engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the store at {parsed.render_as_string(hide_password=True)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
+            raise StoreError(
+                f"cannot open the store at {parsed.render_as_string(hide_password=True)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+            ) from exc
         return cls(engine)
 
     @contextmanager
@@ -262,7 +288,9 @@ class Store:
                 session.commit()
             except SQLAlchemyError as exc:
                 session.rollback()
-                raise StoreError(f"store error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
+                raise StoreError(
+                    f"store error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+                ) from exc
             except BaseException:
                 session.rollback()
                 raise

@@ -33,7 +33,9 @@ def doctor(playbook: Playbook) -> Doctor:
 def postgres_url() -> str:
     url = os.environ.get("LBDOCTOR_TEST_POSTGRES_URL")
     if not url:
-        pytest.fail("LBDOCTOR_TEST_POSTGRES_URL is not set: run the tests with `make test`, which starts PostgreSQL")
+        pytest.fail(
+            "LBDOCTOR_TEST_POSTGRES_URL is not set: run the tests with `make test`, which starts PostgreSQL"
+        )
     return url
 
 

@@ -16,7 +16,16 @@ from knowledge.diagnosis import Doctor
 
 from .conftest import DATA
 
-CONTRACT_KEYS = {"playbook", "playbook_version", "facts", "verdict", "next_question", "explanation", "fixes", "sources"}
+CONTRACT_KEYS = {
+    "playbook",
+    "playbook_version",
+    "facts",
+    "verdict",
+    "next_question",
+    "explanation",
+    "fixes",
+    "sources",
+}
 FIX_KEYS = {"id", "title", "recommended", "caveats", "manifest", "command"}
 
 
@@ -34,8 +43,14 @@ def run(args: list[str], stdin: str = "") -> tuple[int, str]:
     return code, out.getvalue()
 
 
-FULL = ["service_type=loadbalancer-dedicated", "access_type=private", "client_location=same-node",
-        "external_traffic_policy=Local", "network_model=vpc", "proxy_mode=ipvs"]
+FULL = [
+    "service_type=loadbalancer-dedicated",
+    "access_type=private",
+    "client_location=same-node",
+    "external_traffic_policy=Local",
+    "network_model=vpc",
+    "proxy_mode=ipvs",
+]
 
 
 def test_diagnose_json_follows_the_contract(doctor: Doctor) -> None:
@@ -44,7 +59,10 @@ def test_diagnose_json_follows_the_contract(doctor: Doctor) -> None:
     report = json.loads(out)
     assert set(report) == CONTRACT_KEYS
     assert report["verdict"] == "fails" and report["next_question"] is None
-    assert [fix["id"] for fix in report["fixes"]] == ["use-cluster-ip", "set-external-traffic-policy-cluster"]
+    assert [fix["id"] for fix in report["fixes"]] == [
+        "use-cluster-ip",
+        "set-external-traffic-policy-cluster",
+    ]
     assert all(set(fix) == FIX_KEYS for fix in report["fixes"])
     assert report["fixes"][0]["recommended"] is True
     facts = dict(pair.split("=") for pair in FULL)
@@ -59,22 +77,48 @@ def test_verdict_is_null_exactly_when_a_question_is_pending() -> None:
 
 
 def test_service_file_and_error_fill_facts_and_explicit_pairs_win() -> None:
-    code, out = run(["diagnose", "--json", "--lang", "pt", "--service-file", str(DATA / "svc-dedicated-local.yaml"),
-                     "--error", "curl: (7) Failed to connect to 192.168.10.36 port 900: Connection refused",
-                     "client_location=container-same-node", "network_model=tunnel"])
+    code, out = run(
+        [
+            "diagnose",
+            "--json",
+            "--lang",
+            "pt",
+            "--service-file",
+            str(DATA / "svc-dedicated-local.yaml"),
+            "--error",
+            "curl: (7) Failed to connect to 192.168.10.36 port 900: Connection refused",
+            "client_location=container-same-node",
+            "network_model=tunnel",
+        ]
+    )
     report = json.loads(out)
     assert code == 0 and report["verdict"] == "fails"
     assert report["facts"]["service_type"] == "loadbalancer-dedicated"
     assert report["facts"]["client_location"] == "container-same-node"
     assert "shop" in report["fixes"][0]["manifest"]
-    code, out = run(["diagnose", "--json", "--service-file", str(DATA / "svc-dedicated-local.yaml"),
-                     "external_traffic_policy=Cluster", "client_location=same-node"])
+    code, out = run(
+        [
+            "diagnose",
+            "--json",
+            "--service-file",
+            str(DATA / "svc-dedicated-local.yaml"),
+            "external_traffic_policy=Cluster",
+            "client_location=same-node",
+        ]
+    )
     assert json.loads(out)["verdict"] == "works"
 
 
 def test_synonyms_and_case_are_accepted_for_values() -> None:
-    code, out = run(["diagnose", "--json", "network_model=overlay_l2", "external_traffic_policy=local",
-                     "client_location=outside-cluster"])
+    code, out = run(
+        [
+            "diagnose",
+            "--json",
+            "network_model=overlay_l2",
+            "external_traffic_policy=local",
+            "client_location=outside-cluster",
+        ]
+    )
     assert code == 0
     assert json.loads(out)["facts"]["network_model"] == "tunnel"
 
@@ -89,16 +133,34 @@ def exit_code(args: list[str]) -> int | str | None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["diagnose", "service_type=banana"], "service_type: 'banana' is not a valid value; valid values: nodeport"),
+        (
+            ["diagnose", "service_type=banana"],
+            "service_type: 'banana' is not a valid value; valid values: nodeport",
+        ),
         (["diagnose", "colour=blue"], "colour: unknown fact; valid values: service_type"),
         (["diagnose", "service_type"], "service_type: expected FACT=VALUE"),
         (["diagnose", "--service-file", "/nonexistent.yaml"], "cannot read /nonexistent.yaml"),
         (["diagnose", "--lang", "fr"], "invalid choice: 'fr'"),
         (["diagnose", "--error", "x" * 5000], "error_message: is longer than 4000 characters"),
-        (["diagnose", "--service-file", str(DATA / "svc-dedicated-local.yaml"), "service_type=dnat-gateway"],
-         "access_type: 'private' contradicts service_type=dnat-gateway"),
+        (
+            [
+                "diagnose",
+                "--service-file",
+                str(DATA / "svc-dedicated-local.yaml"),
+                "service_type=dnat-gateway",
+            ],
+            "access_type: 'private' contradicts service_type=dnat-gateway",
+        ),
     ],
-    ids=["bad-value", "unknown-fact", "no-equals", "missing-file", "bad-lang", "huge-error", "contradiction"],
+    ids=[
+        "bad-value",
+        "unknown-fact",
+        "no-equals",
+        "missing-file",
+        "bad-lang",
+        "huge-error",
+        "contradiction",
+    ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_problem(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]
@@ -117,10 +179,21 @@ def test_text_output_in_portuguese() -> None:
 
 def test_ask_walks_the_questions_to_a_diagnosis_and_records_feedback(database: str) -> None:
     # error, no Service, then: service type (1=nodeport), location, policy, network, target, feedback.
-    answers = "\n".join([
-        "curl: (7) Failed to connect to 10.0.0.8 port 31900: Connection refused", "",
-        "1", "o cliente roda no mesmo nó do pod", "1", "túnel", "O IP de outro nó", "s",
-    ]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "curl: (7) Failed to connect to 10.0.0.8 port 31900: Connection refused",
+                "",
+                "1",
+                "o cliente roda no mesmo nó do pod",
+                "1",
+                "túnel",
+                "O IP de outro nó",
+                "s",
+            ]
+        )
+        + "\n"
+    )
     code, out = run(["ask", "--lang", "pt"], stdin=answers)
     assert code == 0, out
     assert "Veredito: o acesso FALHA" in out
@@ -129,7 +202,11 @@ def test_ask_walks_the_questions_to_a_diagnosis_and_records_feedback(database: s
 
     with Store.open(database).session() as session:
         (case,) = list_cases(session)
-    assert (case.channel, case.verdict, case.facts["nodeport_target"]) == ("terminal", "fails", "other-node")
+    assert (case.channel, case.verdict, case.facts["nodeport_target"]) == (
+        "terminal",
+        "fails",
+        "other-node",
+    )
 
 
 def test_ask_rejects_an_unclear_answer_and_asks_again() -> None:
@@ -140,8 +217,11 @@ def test_ask_rejects_an_unclear_answer_and_asks_again() -> None:
 
 
 def test_ask_reads_a_pasted_service() -> None:
-    paste = "".join(line for line in (DATA / "svc-dedicated-local.yaml").read_text().splitlines(keepends=True)
-                    if line.strip() and not line.startswith("$"))
+    paste = "".join(
+        line
+        for line in (DATA / "svc-dedicated-local.yaml").read_text().splitlines(keepends=True)
+        if line.strip() and not line.startswith("$")
+    )
     code, out = run(["ask"], stdin="\n" + paste + "\n1\n2\nn\n")
     assert code == 0, out
     assert "service_type=loadbalancer-dedicated" in out
@@ -163,8 +243,12 @@ def test_knowledge_commands(tmp_path: Path) -> None:
     assert code == 0 and out.startswith("elb-in-cluster-access\tv1\tsha256:")
 
 
-def test_a_malformed_playbook_names_file_path_and_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = (Path(__file__).parents[1] / "knowledge/playbooks/elb-in-cluster-access.yaml").read_text()
+def test_a_malformed_playbook_names_file_path_and_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        Path(__file__).parents[1] / "knowledge/playbooks/elb-in-cluster-access.yaml"
+    ).read_text()
     broken = tmp_path / "broken.yaml"
     broken.write_text(text.replace("verdict: fails", "verdict: broken", 1))
     code, _ = run(["knowledge", "validate", str(broken)])
@@ -179,11 +263,26 @@ def test_a_malformed_playbook_names_file_path_and_problem(tmp_path: Path, capsys
 def test_the_installed_console_script(database: str) -> None:
     env = {**os.environ, "LBDOCTOR_DATABASE_URL": database}
     script = Path(sys.executable).parent / "lbdoctor"
-    done = subprocess.run([str(script), "diagnose", "--json", *FULL], capture_output=True, text=True, env=env,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [str(script), "diagnose", "--json", *FULL],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["verdict"] == "fails"
-    bad = subprocess.run([str(script), "diagnose", "proxy_mode=nftables"], capture_output=True, text=True,
-                         env=env, timeout=60, check=False)
+    bad = subprocess.run(
+        [str(script), "diagnose", "proxy_mode=nftables"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert bad.returncode == 2
-    assert bad.stderr == "lbdoctor: proxy_mode: 'nftables' is not a valid value; valid values: ipvs, iptables\n"
+    assert (
+        bad.stderr
+        == "lbdoctor: proxy_mode: 'nftables' is not a valid value; valid values: ipvs, iptables\n"
+    )

@@ -49,7 +49,9 @@ def table_cases() -> list[pytest.param]:
     for service_type, accesses, location, cells in FAQ_TABLE:
         for (network, mode), cell in zip(COLUMNS, cells, strict=True):
             for access in accesses:
-                targets = ("pod-node", "other-node") if service_type == "nodeport" else ("pod-node",)
+                targets = (
+                    ("pod-node", "other-node") if service_type == "nodeport" else ("pod-node",)
+                )
                 for target in targets:
                     facts = {
                         "service_type": service_type,
@@ -79,7 +81,9 @@ def walk(engine: Engine, answers: dict[str, str]) -> tuple[str | None, list[str]
 
 
 @pytest.mark.parametrize(("facts", "verdict"), table_cases())
-def test_every_faq_cell_gets_the_faqs_verdict(engine: Engine, facts: dict[str, str], verdict: str) -> None:
+def test_every_faq_cell_gets_the_faqs_verdict(
+    engine: Engine, facts: dict[str, str], verdict: str
+) -> None:
     assert engine.diagnose(facts).verdict == verdict
     # Walking the questions from nothing reaches the same verdict without repeating a question.
     walked, asked = walk(engine, facts)
@@ -107,29 +111,64 @@ def test_scenarios_the_table_does_not_list_work(engine: Engine) -> None:
         ["ipvs", "iptables"],
         ["pod-node", "other-node"],
     ):
-        facts = dict(service_type=service_type, access_type=access, client_location=location,
-                     network_model=network, proxy_mode=mode, nodeport_target=target,
-                     external_traffic_policy="Local")
+        facts = dict(
+            service_type=service_type,
+            access_type=access,
+            client_location=location,
+            network_model=network,
+            proxy_mode=mode,
+            nodeport_target=target,
+            external_traffic_policy="Local",
+        )
         if listed(facts) is None:
             checked += 1
             finding = engine.diagnose(facts)
-            assert (finding.verdict, finding.outcome and finding.outcome.id) == ("works", "unlisted-works"), facts
+            assert (finding.verdict, finding.outcome and finding.outcome.id) == (
+                "works",
+                "unlisted-works",
+            ), facts
     assert checked > 100
 
 
 @pytest.mark.parametrize(
     ("facts", "verdict", "outcome"),
     [
-        ({"external_traffic_policy": "Cluster", "client_location": "same-node",
-          "service_type": "loadbalancer-dedicated"}, "works", "cluster-policy"),
-        ({"external_traffic_policy": "Local", "client_location": "same-node", "service_type": "dnat-gateway",
-          "network_model": "cloud-native-2"}, "unsupported", "turbo-local-unsupported"),
+        (
+            {
+                "external_traffic_policy": "Cluster",
+                "client_location": "same-node",
+                "service_type": "loadbalancer-dedicated",
+            },
+            "works",
+            "cluster-policy",
+        ),
+        (
+            {
+                "external_traffic_policy": "Local",
+                "client_location": "same-node",
+                "service_type": "dnat-gateway",
+                "network_model": "cloud-native-2",
+            },
+            "unsupported",
+            "turbo-local-unsupported",
+        ),
         ({"client_location": "outside-cluster"}, "out-of-scope", "outside-cluster"),
-        ({"service_type": "clusterip", "client_location": "same-node"}, "out-of-scope", "no-load-balancer"),
+        (
+            {"service_type": "clusterip", "client_location": "same-node"},
+            "out-of-scope",
+            "no-load-balancer",
+        ),
     ],
-    ids=["cluster-policy-works", "cloud-native-2-local-unsupported", "outside-cluster", "clusterip"],
+    ids=[
+        "cluster-policy-works",
+        "cloud-native-2-local-unsupported",
+        "outside-cluster",
+        "clusterip",
+    ],
 )
-def test_cases_outside_the_tables_columns(engine: Engine, facts: dict[str, str], verdict: str, outcome: str) -> None:
+def test_cases_outside_the_tables_columns(
+    engine: Engine, facts: dict[str, str], verdict: str, outcome: str
+) -> None:
     finding = engine.diagnose(facts)
     assert finding.next_question is None
     assert (finding.verdict, finding.outcome and finding.outcome.id) == (verdict, outcome)
@@ -137,8 +176,18 @@ def test_cases_outside_the_tables_columns(engine: Engine, facts: dict[str, str],
 
 def test_cluster_policy_works_for_every_in_cluster_scenario(engine: Engine) -> None:
     for service_type, location in itertools.product(
-        ["nodeport", "loadbalancer-dedicated", "loadbalancer-shared", "dnat-gateway", "nginx-ingress-dedicated"],
+        [
+            "nodeport",
+            "loadbalancer-dedicated",
+            "loadbalancer-shared",
+            "dnat-gateway",
+            "nginx-ingress-dedicated",
+        ],
         ["same-node", "other-node", "container-same-node", "container-other-node"],
     ):
-        facts = {"service_type": service_type, "client_location": location, "external_traffic_policy": "Cluster"}
+        facts = {
+            "service_type": service_type,
+            "client_location": location,
+            "external_traffic_policy": "Cluster",
+        }
         assert engine.diagnose(facts).verdict == "works"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -17,8 +18,14 @@ from knowledge.playbook import Playbook
 
 from .conftest import DATA
 
-SERVICE_TYPES = ["nodeport", "loadbalancer-dedicated", "loadbalancer-shared", "dnat-gateway",
-                 "nginx-ingress-dedicated", "clusterip"]
+SERVICE_TYPES = [
+    "nodeport",
+    "loadbalancer-dedicated",
+    "loadbalancer-shared",
+    "dnat-gateway",
+    "nginx-ingress-dedicated",
+    "clusterip",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +39,29 @@ def load(text: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("service_type", SERVICE_TYPES)
-@pytest.mark.parametrize("fix_id", ["use-cluster-ip", "set-external-traffic-policy-cluster", "enable-elb-pass-through"])
+@pytest.mark.parametrize(
+    "fix_id", ["use-cluster-ip", "set-external-traffic-policy-cluster", "enable-elb-pass-through"]
+)
 def test_every_template_renders_a_valid_service_for_every_service_type(
     playbook: Playbook, renderer: ManifestRenderer, fix_id: str, service_type: str
 ) -> None:
-    rendered = renderer.render(playbook.fixes[fix_id], placeholder_service({"service_type": service_type}))
+    rendered = renderer.render(
+        playbook.fixes[fix_id], placeholder_service({"service_type": service_type})
+    )
     document = load(rendered.manifest)
     assert document["kind"] == "Service"
     assert "PLACEHOLDERS" in rendered.manifest  # the example values are flagged as such
 
 
-def test_pasted_service_is_kept_intact_except_for_the_fix(playbook: Playbook, renderer: ManifestRenderer) -> None:
+def test_pasted_service_is_kept_intact_except_for_the_fix(
+    playbook: Playbook, renderer: ManifestRenderer
+) -> None:
     service = parse_service((DATA / "svc-dedicated-local.yaml").read_text())
     original = copy.deepcopy(service.manifest)
 
-    policy = load(renderer.render(playbook.fixes["set-external-traffic-policy-cluster"], service).manifest)
+    policy = load(
+        renderer.render(playbook.fixes["set-external-traffic-policy-cluster"], service).manifest
+    )
     expected = copy.deepcopy(original)
     expected["spec"]["externalTrafficPolicy"] = "Cluster"
     assert policy == expected
@@ -58,10 +73,16 @@ def test_pasted_service_is_kept_intact_except_for_the_fix(playbook: Playbook, re
 
     companion = renderer.render(playbook.fixes["use-cluster-ip"], service)
     document = load(companion.manifest)
-    assert document["metadata"] == {"name": "nginx-internal", "namespace": "shop",
-                                    "labels": {"app": "nginx", "tier": "web"}}
-    assert document["spec"] == {"type": "ClusterIP", "selector": {"app": "nginx"},
-                                "ports": [{"name": "service0", "port": 900, "protocol": "TCP", "targetPort": 80}]}
+    assert document["metadata"] == {
+        "name": "nginx-internal",
+        "namespace": "shop",
+        "labels": {"app": "nginx", "tier": "web"},
+    }
+    assert document["spec"] == {
+        "type": "ClusterIP",
+        "selector": {"app": "nginx"},
+        "ports": [{"name": "service0", "port": 900, "protocol": "TCP", "targetPort": 80}],
+    }
     assert companion.dns_name == "nginx.shop.svc.cluster.local:900"
     assert "nginx.shop.svc.cluster.local:900" in companion.command
     assert service.manifest == original  # rendering never mutates the user's Service
@@ -69,11 +90,18 @@ def test_pasted_service_is_kept_intact_except_for_the_fix(playbook: Playbook, re
 
 def test_commands_name_the_users_service(playbook: Playbook, renderer: ManifestRenderer) -> None:
     service = parse_service((DATA / "svc-dedicated-local.yaml").read_text())
-    command = renderer.render(playbook.fixes["set-external-traffic-policy-cluster"], service).command
-    assert command == ("kubectl -n shop patch service nginx --type merge "
-                       "-p '{\"spec\":{\"externalTrafficPolicy\":\"Cluster\"}}'")
+    command = renderer.render(
+        playbook.fixes["set-external-traffic-policy-cluster"], service
+    ).command
+    assert command == (
+        "kubectl -n shop patch service nginx --type merge "
+        '-p \'{"spec":{"externalTrafficPolicy":"Cluster"}}\''
+    )
     annotate = renderer.render(playbook.fixes["enable-elb-pass-through"], service).command
-    assert annotate == "kubectl -n shop annotate service nginx kubernetes.io/elb.pass-through=true --overwrite"
+    assert (
+        annotate
+        == "kubectl -n shop annotate service nginx kubernetes.io/elb.pass-through=true --overwrite"
+    )
 
 
 HOSTILE_VALUES = [
@@ -99,37 +127,66 @@ def test_user_values_cannot_add_keys_or_run_template_code(
             assert document["metadata"]["annotations"]["note"] == value
 
 
-def test_invalid_names_never_reach_a_manifest(playbook: Playbook, renderer: ManifestRenderer) -> None:
+def test_invalid_names_never_reach_a_manifest(
+    playbook: Playbook, renderer: ManifestRenderer
+) -> None:
     service = parse_service((DATA / "svc-dedicated-local.yaml").read_text())
-    bad = ServiceInfo("x\ny", "shop", {**service.manifest, "metadata": {**service.manifest["metadata"], "name": "x\ny"}})
-    with pytest.raises(ManifestError, match="metadata.name"):
+    bad = ServiceInfo(
+        "x\ny",
+        "shop",
+        {**service.manifest, "metadata": {**service.manifest["metadata"], "name": "x\ny"}},
+    )
+    with pytest.raises(ManifestError, match=re.escape("metadata.name")):
         renderer.render(playbook.fixes["use-cluster-ip"], bad)
-    with pytest.raises(IntakeError, match="metadata.namespace"):
-        parse_service((DATA / "svc-dedicated-local.yaml").read_text().replace("namespace: shop", "namespace: Shop!"))
+    with pytest.raises(IntakeError, match=re.escape("metadata.namespace")):
+        parse_service(
+            (DATA / "svc-dedicated-local.yaml")
+            .read_text()
+            .replace("namespace: shop", "namespace: Shop!")
+        )
 
 
-def test_a_template_that_breaks_the_schema_is_caught(playbook: Playbook, renderer: ManifestRenderer) -> None:
+def test_a_template_that_breaks_the_schema_is_caught(
+    playbook: Playbook, renderer: ManifestRenderer
+) -> None:
     service = parse_service((DATA / "svc-dedicated-local.yaml").read_text())
     service.manifest["spec"]["externalTrafficPolicy"] = "Local"
     service.manifest["spec"]["sessionAffinity"] = 42  # the schema wants a string
-    with pytest.raises(ManifestError, match="Kubernetes schema: at spec.sessionAffinity"):
+    with pytest.raises(
+        ManifestError, match=re.escape("Kubernetes schema: at spec.sessionAffinity")
+    ):
         renderer.render(playbook.fixes["set-external-traffic-policy-cluster"], service)
 
 
-def test_long_names_get_a_valid_companion_name(playbook: Playbook, renderer: ManifestRenderer) -> None:
-    text = (DATA / "svc-dedicated-local.yaml").read_text().replace("name: nginx\n", "name: " + "a" * 60 + "\n")
+def test_long_names_get_a_valid_companion_name(
+    playbook: Playbook, renderer: ManifestRenderer
+) -> None:
+    text = (
+        (DATA / "svc-dedicated-local.yaml")
+        .read_text()
+        .replace("name: nginx\n", "name: " + "a" * 60 + "\n")
+    )
     service = parse_service(text)
     document = load(renderer.render(playbook.fixes["use-cluster-ip"], service).manifest)
-    assert len(document["metadata"]["name"]) <= 63 and document["metadata"]["name"].endswith("-internal")
+    assert len(document["metadata"]["name"]) <= 63 and document["metadata"]["name"].endswith(
+        "-internal"
+    )
 
 
 def test_diagnosis_from_a_pasted_service_fills_facts_and_personalises_fixes(doctor: Doctor) -> None:
     service = parse_service((DATA / "svc-dedicated-local.yaml").read_text())
-    facts = {**service.facts, "client_location": "same-node", "network_model": "vpc",
-             "error_message": "curl: (7) Failed to connect to 192.168.10.36 port 900: Connection refused"}
+    facts = {
+        **service.facts,
+        "client_location": "same-node",
+        "network_model": "vpc",
+        "error_message": "curl: (7) Failed to connect to 192.168.10.36 port 900: Connection refused",
+    }
     report = doctor.report(facts, "pt", service)
     assert report["verdict"] == "fails"
-    assert [fix["id"] for fix in report["fixes"]] == ["use-cluster-ip", "set-external-traffic-policy-cluster"]
+    assert [fix["id"] for fix in report["fixes"]] == [
+        "use-cluster-ip",
+        "set-external-traffic-policy-cluster",
+    ]
     assert "192.168.10.36" in report["explanation"]
     assert all('"shop"' in fix["manifest"] for fix in report["fixes"])
     assert report["fixes"][0]["title"].startswith("Dentro do cluster")

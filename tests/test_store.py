@@ -21,7 +21,9 @@ from knowledge.store import (
 
 
 def changed(playbook: Playbook) -> Playbook:
-    return parse_playbook(playbook.text.replace("O acesso falhou", "O acesso falhou.") + "\n# edited\n")
+    return parse_playbook(
+        playbook.text.replace("O acesso falhou", "O acesso falhou.") + "\n# edited\n"
+    )
 
 
 def test_publishing_versions_playbooks_by_content(store: Store, playbook: Playbook) -> None:
@@ -41,13 +43,25 @@ def test_publishing_versions_playbooks_by_content(store: Store, playbook: Playbo
 
 def test_cases_and_feedback(store: Store) -> None:
     with store.session() as session:
-        case = record_case(session, playbook_id="p", playbook_version="sha256:1", facts={"service_type": "nodeport"},
-                           verdict="fails", fixes=["use-cluster-ip"], language="pt", channel="cli")
+        case = record_case(
+            session,
+            playbook_id="p",
+            playbook_version="sha256:1",
+            facts={"service_type": "nodeport"},
+            verdict="fails",
+            fixes=["use-cluster-ip"],
+            language="pt",
+            channel="cli",
+        )
         add_feedback(session, case.id, True, "ótimo")
     with store.session() as session:
         (stored,) = list_cases(session)
         assert (stored.facts, stored.verdict, stored.fixes, stored.language) == (
-            {"service_type": "nodeport"}, "fails", ["use-cluster-ip"], "pt")
+            {"service_type": "nodeport"},
+            "fails",
+            ["use-cluster-ip"],
+            "pt",
+        )
         assert [(f.helpful, f.comment) for f in feedback_for(session, case.id)] == [(True, "ótimo")]
         with pytest.raises(StoreError, match="no diagnosis case"):
             add_feedback(session, "missing", False)
@@ -55,14 +69,24 @@ def test_cases_and_feedback(store: Store) -> None:
 
 def test_a_failed_transaction_is_rolled_back(store: Store) -> None:
     with pytest.raises(RuntimeError), store.session() as session:
-        record_case(session, playbook_id="p", playbook_version="v", facts={}, verdict="works", fixes=[],
-                    language="en", channel="cli")
+        record_case(
+            session,
+            playbook_id="p",
+            playbook_version="v",
+            facts={},
+            verdict="works",
+            fixes=[],
+            language="en",
+            channel="cli",
+        )
         raise RuntimeError("boom")
     with store.session() as session:
         assert list_cases(session) == []
 
 
-def test_the_app_reads_the_latest_published_playbook(database_url: str, playbook: Playbook, tmp_path) -> None:
+def test_the_app_reads_the_latest_published_playbook(
+    database_url: str, playbook: Playbook, tmp_path
+) -> None:
     app = App.open(Settings(database_url=database_url))
     assert app.doctor.playbook.digest == playbook.digest
     app.close()

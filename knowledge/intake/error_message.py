@@ -27,7 +27,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "connection-reset",
-        re.compile(r"connection reset by peer|ECONNRESET|curl: \(56\)|conex[aã]o redefinida", re.IGNORECASE),
+        re.compile(
+            r"connection reset by peer|ECONNRESET|curl: \(56\)|conex[aã]o redefinida", re.IGNORECASE
+        ),
     ),
     (
         "timeout",

@@ -23,9 +23,7 @@ def fold(text: str) -> str:
 def _patterns(playbook: Playbook, only: str | None) -> tuple[tuple[re.Pattern[str], str, str], ...]:
     """(pattern, fact, value), longest phrase first; phrases shared by two facts are dropped."""
     owners: dict[str, set[tuple[str, str]]] = {}
-    facts: Iterable[Fact] = (
-        playbook.facts if only is None else [playbook.fact(only)]
-    )
+    facts: Iterable[Fact] = playbook.facts if only is None else [playbook.fact(only)]
     for fact in facts:
         for option in fact.options:
             # Only synonyms: a bare value such as "Cluster" or "Local" is too common a word.
@@ -35,7 +33,7 @@ def _patterns(playbook: Playbook, only: str | None) -> tuple[tuple[re.Pattern[st
     for phrase, targets in owners.items():
         if len(targets) != 1 or len(phrase) < 2:
             continue
-        (fact_name, value), = targets
+        ((fact_name, value),) = targets
         pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
         entries.append((pattern, fact_name, value))
     entries.sort(key=lambda entry: -len(entry[0].pattern))

@@ -34,7 +34,9 @@ def _check_qualified_key(where: str, key: object) -> None:
     if prefix and (len(prefix) > 253 or not _DNS_1123_SUBDOMAIN.fullmatch(prefix)):
         raise _bad(where, key, "has a prefix that is not a DNS subdomain")
     if not name or len(name) > 63 or not _QUALIFIED_NAME.fullmatch(name):
-        raise _bad(where, key, "is not a valid Kubernetes key (letters, digits, '-', '_', '.', at most 63)")
+        raise _bad(
+            where, key, "is not a valid Kubernetes key (letters, digits, '-', '_', '.', at most 63)"
+        )
 
 
 def _check_labels(where: str, labels: object) -> None:
@@ -43,18 +45,28 @@ def _check_labels(where: str, labels: object) -> None:
     for key, value in labels.items():
         _check_qualified_key(f"{where} key", key)
         if not isinstance(value, str) or len(value) > 63 or not _LABEL_VALUE.fullmatch(value):
-            raise _bad(f"{where}[{key}]", value, "is not a valid label value (at most 63 letters, digits, '-', '_', '.')")
+            raise _bad(
+                f"{where}[{key}]",
+                value,
+                "is not a valid label value (at most 63 letters, digits, '-', '_', '.')",
+            )
 
 
 def check_service(manifest: dict[str, Any]) -> None:
     """Raise IntakeError naming the first field that breaks Kubernetes' rules."""
     metadata = manifest["metadata"]
     if not is_dns_label(metadata.get("name"), rfc1035=True):
-        raise _bad("metadata.name", metadata.get("name"),
-                   "is not a valid Service name (lower-case letters, digits and '-', starting with a letter, at most 63)")
+        raise _bad(
+            "metadata.name",
+            metadata.get("name"),
+            "is not a valid Service name (lower-case letters, digits and '-', starting with a letter, at most 63)",
+        )
     if not is_dns_label(metadata.get("namespace")):
-        raise _bad("metadata.namespace", metadata.get("namespace"),
-                   "is not a valid namespace (lower-case letters, digits and '-', at most 63)")
+        raise _bad(
+            "metadata.namespace",
+            metadata.get("namespace"),
+            "is not a valid namespace (lower-case letters, digits and '-', at most 63)",
+        )
     if "labels" in metadata:
         _check_labels("metadata.labels", metadata["labels"])
     annotations = metadata.get("annotations", {})
@@ -80,7 +92,9 @@ def check_service(manifest: dict[str, Any]) -> None:
         if "name" in port and not is_dns_label(port["name"]):
             raise _bad(f"{where}.name", port["name"], "is not a valid port name")
         if port.get("protocol", "TCP") not in _PROTOCOLS:
-            raise _bad(f"{where}.protocol", port.get("protocol"), f"is not one of {', '.join(_PROTOCOLS)}")
+            raise _bad(
+                f"{where}.protocol", port.get("protocol"), f"is not one of {', '.join(_PROTOCOLS)}"
+            )
         target = port.get("targetPort", number)
         if isinstance(target, bool) or not (
             (isinstance(target, int) and 1 <= target <= 65535)

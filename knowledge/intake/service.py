@@ -24,9 +24,17 @@ _KEPT_METADATA = ("name", "namespace", "labels", "annotations")
 _SERVER_ANNOTATIONS = {"kubectl.kubernetes.io/last-applied-configuration"}
 
 # CCE load-balancer classes (cce_10_0385) and the DNAT gateway Service.
-_ELB_CLASS = {"union": "loadbalancer-shared", "performance": "loadbalancer-dedicated",
-              "dnat": "dnat-gateway"}
-_DEDICATED_AUTOCREATE_KEYS = {"available_zone", "l4_flavor_name", "l7_flavor_name", "elb_virsubnet_ids"}
+_ELB_CLASS = {
+    "union": "loadbalancer-shared",
+    "performance": "loadbalancer-dedicated",
+    "dnat": "dnat-gateway",
+}
+_DEDICATED_AUTOCREATE_KEYS = {
+    "available_zone",
+    "l4_flavor_name",
+    "l7_flavor_name",
+    "elb_virsubnet_ids",
+}
 _NGINX_INGRESS = re.compile(r"nginx-ingress|ingress-nginx")
 
 
@@ -70,7 +78,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise IntakeError(
                 f"the paste uses a YAML alias (line {event.start_mark.line + 1}); "
                 "kubectl output has none, paste `kubectl get svc NAME -o yaml` as it prints"
@@ -104,19 +112,21 @@ def _extract_document(text: str) -> Any:
             "no Service found in the paste: expected the output of `kubectl get svc NAME -o yaml` "
             "(it starts with apiVersion:)"
         )
-    lines = text[yaml_start.start():].splitlines()
+    lines = text[yaml_start.start() :].splitlines()
     # Stop at the next shell prompt after the document.
-    kept = []
+    kept: list[str] = []
     for line in lines:
         if kept and _SHELL_LINE.match(line) and not line.startswith("#"):
             break
         kept.append(line)
     try:
-        documents = [doc for doc in yaml.load_all("\n".join(kept), Loader=_NoAliasLoader) if doc]  # noqa: S506
+        documents = [doc for doc in yaml.load_all("\n".join(kept), Loader=_NoAliasLoader) if doc]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise IntakeError(f"the pasted YAML is broken{where}: {getattr(exc, 'problem', exc)}") from exc
+        raise IntakeError(
+            f"the pasted YAML is broken{where}: {getattr(exc, 'problem', exc)}"
+        ) from exc
     except RecursionError as exc:
         raise IntakeError("the paste is nested too deeply to be a Service") from exc
     if len(documents) != 1:
@@ -145,7 +155,9 @@ def parse_service(text: str) -> ServiceInfo:
     if _depth(document) > MAX_DEPTH:
         raise IntakeError("the paste is nested too deeply to be a Service")
     if not isinstance(document, dict):
-        raise IntakeError("the paste is not a Kubernetes object (expected apiVersion, kind, metadata, spec)")
+        raise IntakeError(
+            "the paste is not a Kubernetes object (expected apiVersion, kind, metadata, spec)"
+        )
     if document.get("kind") == "List":
         items = [item for item in document.get("items") or [] if isinstance(item, dict)]
         services = [item for item in items if item.get("kind") == "Service"]
@@ -185,7 +197,9 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
 
     facts = _facts(metadata, spec, annotations)
     status = document.get("status") or {}
-    ingress = (status.get("loadBalancer") or {}).get("ingress") or [] if isinstance(status, dict) else []
+    ingress = (
+        (status.get("loadBalancer") or {}).get("ingress") or [] if isinstance(status, dict) else []
+    )
     ips = tuple(str(item["ip"]) for item in ingress if isinstance(item, dict) and item.get("ip"))
     return ServiceInfo(
         name=metadata["name"],
@@ -196,7 +210,9 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
     )
 
 
-def _facts(metadata: dict[str, Any], spec: dict[str, Any], annotations: dict[str, str]) -> dict[str, str]:
+def _facts(
+    metadata: dict[str, Any], spec: dict[str, Any], annotations: dict[str, str]
+) -> dict[str, str]:
     facts: dict[str, str] = {}
     service_type = spec.get("type", "ClusterIP")
     if service_type == "ClusterIP":
@@ -212,11 +228,15 @@ def _facts(metadata: dict[str, Any], spec: dict[str, Any], annotations: dict[str
         if access:
             facts["access_type"] = access
     else:
-        raise IntakeError(f"a Service of type {str(service_type)[:40]} has no load-balancer address")
+        raise IntakeError(
+            f"a Service of type {str(service_type)[:40]} has no load-balancer address"
+        )
     # The API server defaults the policy to Cluster for NodePort and LoadBalancer Services.
     policy = spec.get("externalTrafficPolicy") or "Cluster"
     if policy not in ("Local", "Cluster"):
-        raise IntakeError(f"spec.externalTrafficPolicy is {str(policy)[:40]!r}; Kubernetes accepts Local or Cluster")
+        raise IntakeError(
+            f"spec.externalTrafficPolicy is {str(policy)[:40]!r}; Kubernetes accepts Local or Cluster"
+        )
     facts["external_traffic_policy"] = policy
     return facts
 
@@ -228,7 +248,9 @@ def _autocreate(annotations: dict[str, str]) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise IntakeError(f"the annotation kubernetes.io/elb.autocreate is not valid JSON: {exc.msg}") from exc
+        raise IntakeError(
+            f"the annotation kubernetes.io/elb.autocreate is not valid JSON: {exc.msg}"
+        ) from exc
     return value if isinstance(value, dict) else {}
 
 
