@@ -245,7 +245,8 @@ def load_playbook(path: str | Path | None = None) -> Playbook:
 
 def parse_playbook(text: str, file: str = "<playbook>") -> Playbook:
     try:
-        data = yaml.safe_load(text)
+        # The C loader when present: the playbook is parsed at every start of the CLI.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
