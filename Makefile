@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Rasa 3.6 supports nothing newer than Python 3.10: both venvs use it.
-PY310 ?= $(firstword $(shell command -v python3.10) $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python3.10) $(wildcard /root/.pyenv/versions/3.10.*/bin/python3.10))
+# A pyenv install first: pyenv's shim answers `command -v` even when 3.10 is not selected.
+PY310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python3.10) $(shell python3.10 --version >/dev/null 2>&1 && command -v python3.10))
 VENV := .venv
 RASA_VENV := .venv-rasa
 PIP_FLAGS := --quiet --disable-pip-version-check
