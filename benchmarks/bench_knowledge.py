@@ -106,7 +106,7 @@ def minimum_average_questions(engine: Engine, cells: list[list[tuple[str, ...]]]
                 continue
             total = mass
             for value in values:
-                child = state[:position] + (value,) + state[position + 1 :]
+                child = (*state[:position], value, *state[position + 1 :])
                 total += cost(child)
                 if total >= best:
                     break
@@ -121,8 +121,12 @@ def cli_startup(repeat: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "LBDOCTOR_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
         args = [str(script), "diagnose", "--json", *(f"{k}={v}" for k, v in FULL.items())]
-        subprocess.run(args, env=env, check=True, capture_output=True)  # first run creates the store
-        return timings(lambda: subprocess.run(args, env=env, check=True, capture_output=True), repeat)
+        subprocess.run(
+            args, env=env, check=True, capture_output=True
+        )  # first run creates the store
+        return timings(
+            lambda: subprocess.run(args, env=env, check=True, capture_output=True), repeat
+        )
 
 
 def main() -> dict[str, Any]:
@@ -130,7 +134,11 @@ def main() -> dict[str, Any]:
     doctor = Doctor.create(playbook)
     engine = doctor.engine
     results: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "playbook_version": playbook.version,
     }
     results["engine_diagnose_complete_facts"] = timings(lambda: engine.diagnose(FULL), 500)
@@ -146,7 +154,9 @@ def main() -> dict[str, Any]:
     }
 
     cells = table_cells(engine)
-    per_cell = [statistics.fmean(walk_questions(engine, s) for s in scenarios) for scenarios in cells]
+    per_cell = [
+        statistics.fmean(walk_questions(engine, s) for s in scenarios) for scenarios in cells
+    ]
     engine_average = statistics.fmean(per_cell)
     started = time.perf_counter()
     minimum = minimum_average_questions(engine, cells)

@@ -246,7 +246,7 @@ def load_playbook(path: str | Path | None = None) -> Playbook:
 def parse_playbook(text: str, file: str = "<playbook>") -> Playbook:
     try:
         # The C loader when present: the playbook is parsed at every start of the CLI.
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
