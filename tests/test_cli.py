@@ -200,8 +200,10 @@ def test_ask_walks_the_questions_to_a_diagnosis_and_records_feedback(database: s
     assert "Obrigado" in out
     from knowledge.store import Store, list_cases
 
-    with Store.open(database).session() as session:
+    store = Store.open(database)
+    with store.session() as session:
         (case,) = list_cases(session)
+    store.close()
     assert (case.channel, case.verdict, case.facts["nodeport_target"]) == (
         "terminal",
         "fails",

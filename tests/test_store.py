@@ -92,8 +92,10 @@ def test_the_app_reads_the_latest_published_playbook(
     app.close()
     edited = tmp_path / "edited.yaml"
     edited.write_text(changed(playbook).text)
-    with Store.open(database_url).session() as session:
+    other = Store.open(database_url)
+    with other.session() as session:
         publish_playbook(session, parse_playbook(edited.read_text()))
+    other.close()
     app = App.open(Settings(database_url=database_url))
     assert app.doctor.playbook.digest == changed(playbook).digest
     report = app.diagnose({"client_location": "outside-cluster"}, "en", channel="test")
