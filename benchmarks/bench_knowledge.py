@@ -63,15 +63,15 @@ def table_cells(engine: Engine) -> list[list[tuple[str, ...]]]:
         scenarios = [
             cell
             for cell in engine.cells
-            if rule.when.holds({**engine._as_facts(cell)})
-            and engine._as_facts(cell)["external_traffic_policy"] == "Local"
+            if rule.when.holds({**engine.facts_of(cell)})
+            and engine.facts_of(cell)["external_traffic_policy"] == "Local"
         ]
         cells.append(scenarios)
     return cells
 
 
 def walk_questions(engine: Engine, scenario: tuple[str, ...]) -> int:
-    answers = engine._as_facts(scenario)
+    answers = engine.facts_of(scenario)
     facts: dict[str, str] = {}
     while (question := engine.next_question(facts)) is not None:
         facts[question.name] = answers[question.name]
@@ -84,7 +84,7 @@ def minimum_average_questions(engine: Engine, cells: list[list[tuple[str, ...]]]
     for scenarios in cells:
         for scenario in scenarios:
             weight[scenario] = weight.get(scenario, 0.0) + 1 / (len(cells) * len(scenarios))
-    label = {cell: engine._label(cell, {}) for cell in engine.cells}
+    label = {cell: engine.label(cell, {}) for cell in engine.cells}
     facts = len(engine.askable)
 
     @cache
@@ -147,7 +147,7 @@ def main() -> dict[str, Any]:
 
     started = time.perf_counter()
     for cell in engine.cells:
-        engine.diagnose(engine._as_facts(cell))
+        engine.diagnose(engine.facts_of(cell))
     results["full_table_sweep"] = {
         "scenarios": len(engine.cells),
         "seconds": round(time.perf_counter() - started, 3),

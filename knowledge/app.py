@@ -10,7 +10,7 @@ from knowledge.diagnosis import Doctor
 from knowledge.intake.service import ServiceInfo
 from knowledge.playbook import Playbook, load_playbook
 from knowledge.settings import Settings
-from knowledge.store import Store, latest_playbook, publish_playbook, record_case
+from knowledge.store import CaseRecord, Store, latest_playbook, publish_playbook, record_case
 
 __all__ = ["App"]
 
@@ -44,18 +44,21 @@ class App:
         """The diagnosis report; a reached verdict is recorded as a case."""
         report = self.doctor.report(facts, lang, service)
         if report["verdict"] is not None:
-            with self.store.session() as session:
-                record_case(
-                    session,
-                    playbook_id=report["playbook"],
-                    playbook_version=report["playbook_version"],
-                    facts=report["facts"],
-                    verdict=report["verdict"],
-                    fixes=[fix["id"] for fix in report["fixes"]],
-                    language=lang,
-                    channel=channel,
-                )
+            self.record(report, lang, channel)
         return report
+
+    def record(self, report: dict[str, Any], lang: str, channel: str) -> CaseRecord:
+        with self.store.session() as session:
+            return record_case(
+                session,
+                playbook_id=report["playbook"],
+                playbook_version=report["playbook_version"],
+                facts=report["facts"],
+                verdict=report["verdict"],
+                fixes=[fix["id"] for fix in report["fixes"]],
+                language=lang,
+                channel=channel,
+            )
 
     def close(self) -> None:
         self.store.close()

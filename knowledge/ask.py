@@ -11,7 +11,7 @@ from knowledge.errors import FactError, IntakeError
 from knowledge.intake.keywords import extract_facts, fold
 from knowledge.intake.service import ServiceInfo, looks_like_service
 from knowledge.playbook import Fact, Text
-from knowledge.store import add_feedback, list_cases
+from knowledge.store import add_feedback
 
 __all__ = ["Walk"]
 
@@ -107,10 +107,11 @@ class Walk:
             if answer is None:
                 return self.ended()
             facts.update(answer)
-        report = self.app.diagnose(facts, self.lang, service, channel="terminal")
+        report = self.app.doctor.report(facts, self.lang, service)
+        case = self.app.record(report, self.lang, channel="terminal")
         self.out.write("\n")
         render_text(report, self.lang, self.out)
-        self.feedback()
+        self.feedback(case.id)
         return EXIT_OK
 
     def ask(self, fact: Fact) -> dict[str, str] | None:
@@ -139,15 +140,14 @@ class Walk:
                 return found
             self.say("choose", n=len(fact.options))
 
-    def feedback(self) -> None:
+    def feedback(self, case_id: str) -> None:
         self.out.write("\n")
         self.say("helpful")
         typed = self.line()
         if typed is None or fold(typed) not in _YES | _NO:
             return
         with self.app.store.session() as session:
-            case = list_cases(session, limit=1)[0]
-            add_feedback(session, case.id, fold(typed) in _YES)
+            add_feedback(session, case_id, fold(typed) in _YES)
         self.say("thanks")
 
     def ended(self) -> int:

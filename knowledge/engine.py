@@ -116,7 +116,7 @@ class Engine:
     def diagnose(self, facts: Mapping[str, str]) -> Finding:
         known = self.normalize(facts)
         candidates = self._consistent(known)
-        labels = [self._label(cell, known) for cell in candidates]
+        labels = [self.label(cell, known) for cell in candidates]
         if len(set(labels)) > 1:
             return Finding(known, self._best_question(candidates, labels, known))
         outcome_id, rule_index, fix_ids = labels[0]
@@ -140,11 +140,12 @@ class Engine:
                     return False
         return True
 
-    def _as_facts(self, cell: Cell) -> dict[str, str]:
+    def facts_of(self, cell: Cell) -> dict[str, str]:
+        """A cell (one value per askable fact, in playbook order) as facts."""
         return {fact.name: value for fact, value in zip(self.askable, cell, strict=True)}
 
     def _first_rule(self, cell: Cell) -> int:
-        facts = self._as_facts(cell)
+        facts = self.facts_of(cell)
         for index, rule in enumerate(self.playbook.rules):
             if rule.when.holds(facts):
                 return index
@@ -154,10 +155,11 @@ class Engine:
         fixed = [(self._index[name], value) for name, value in known.items() if name in self._index]
         return [cell for cell in self.cells if all(cell[i] == v for i, v in fixed)]
 
-    def _label(self, cell: Cell, known: Mapping[str, str]) -> Label:
+    def label(self, cell: Cell, known: Mapping[str, str]) -> Label:
+        """What the user would be told for this cell: cells with equal labels need no question."""
         rule_index = self._rule_of[cell]
         outcome = self.playbook.outcomes[self.playbook.rules[rule_index].outcome]
-        facts = {**known, **self._as_facts(cell)}
+        facts = {**known, **self.facts_of(cell)}
         fixes = [
             fix_id for fix_id in outcome.fixes if self._offers(self.playbook.fixes[fix_id], facts)
         ]

@@ -12,6 +12,14 @@ from knowledge.playbook import Playbook, load_playbook
 from knowledge.store import Store
 
 DATA = Path(__file__).parent / "data"
+SERVICE_TYPES = [
+    "nodeport",
+    "loadbalancer-dedicated",
+    "loadbalancer-shared",
+    "dnat-gateway",
+    "nginx-ingress-dedicated",
+    "clusterip",
+]
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ import pytest
 from knowledge.diagnosis import Doctor
 from knowledge.engine import Engine
 
+from .conftest import SERVICE_TYPES
+
 FAILING_STANDARD = [
     {
         "service_type": "nodeport",
@@ -66,14 +68,7 @@ def test_failing_standard_cluster_cases_offer_cluster_ip_first_and_no_pass_throu
 
 def test_no_fix_is_offered_when_access_works_or_is_out_of_scope(engine: Engine) -> None:
     for service_type, location, network, mode, policy, access, target in itertools.product(
-        [
-            "nodeport",
-            "loadbalancer-dedicated",
-            "loadbalancer-shared",
-            "dnat-gateway",
-            "nginx-ingress-dedicated",
-            "clusterip",
-        ],
+        SERVICE_TYPES,
         [
             "same-node",
             "other-node",

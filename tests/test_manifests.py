@@ -16,16 +16,7 @@ from knowledge.intake.service import ServiceInfo
 from knowledge.manifests import ManifestRenderer, placeholder_service
 from knowledge.playbook import Playbook
 
-from .conftest import DATA
-
-SERVICE_TYPES = [
-    "nodeport",
-    "loadbalancer-dedicated",
-    "loadbalancer-shared",
-    "dnat-gateway",
-    "nginx-ingress-dedicated",
-    "clusterip",
-]
+from .conftest import DATA, SERVICE_TYPES
 
 
 @pytest.fixture(scope="module")
