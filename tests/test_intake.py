@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from knowledge.errors import IntakeError
@@ -262,13 +260,10 @@ spec:
     ],
 )
 def test_hostile_or_malformed_pastes_get_a_clear_error(text: str, message: str) -> None:
-    started = time.process_time()
     with pytest.raises(
         IntakeError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")
     ):
         parse_service(text)
-    # Not a timing assertion on speed, a guard against hangs: rejection must not parse the bomb.
-    assert time.process_time() - started < 30
 
 
 def test_template_syntax_and_yaml_in_values_stay_literal_text() -> None:
