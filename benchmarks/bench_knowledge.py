@@ -58,7 +58,7 @@ def table_cells(engine: Engine) -> list[list[tuple[str, ...]]]:
     playbook = engine.playbook
     cells = []
     for rule in playbook.rules:
-        if "table.rows" not in rule.origin:
+        if not rule.table_cell:
             continue
         scenarios = [
             cell

@@ -65,7 +65,7 @@ def placeholder_service(facts: dict[str, str]) -> ServiceInfo:
     if annotations:
         metadata["annotations"] = dict(annotations)
     manifest = {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}
-    return ServiceInfo("my-service", "default", manifest, facts={})
+    return ServiceInfo("my-service", "default", manifest, placeholder=True)
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class ManifestRenderer:
                 },
                 cluster_ports=cluster_ports,
                 dns_name=dns_name,
-                placeholders=service.name == "my-service" and service.selector == {"app": "my-app"},
+                placeholders=service.placeholder,
             )
         except jinja2.TemplateError as exc:
             raise ManifestError(f"{fix.id}: template {fix.template} failed: {exc}") from exc

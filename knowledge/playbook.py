@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -161,9 +161,11 @@ class Outcome:
 class Rule:
     when: Condition
     outcome: str
-    # Where the rule came from, for messages: "rules[4] row 2 column 3".
+    # Where the rule came from, for messages: "rules[4].table.rows[2].cells[3]".
     origin: str
     caveats: tuple[Caveat, ...] = ()
+    # A cell of a table block, as opposed to a rule written out on its own.
+    table_cell: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ def _schema_validator() -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
-def _json_path(parts: Iterator[Any] | Any) -> str:
+def _json_path(parts: Iterable[Any]) -> str:
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -431,14 +433,20 @@ class _Builder:
     ) -> tuple[Rule, ...]:
         rules: list[Rule] = []
 
-        def add(when: Condition, outcome: str, path: str, caveats: tuple[Caveat, ...] = ()) -> None:
+        def add(
+            when: Condition,
+            outcome: str,
+            path: str,
+            caveats: tuple[Caveat, ...] = (),
+            table_cell: bool = False,
+        ) -> None:
             if outcome not in outcomes:
                 raise self.fail(path, f"unknown outcome {outcome!r}")
             for name in when.facts:
                 if not self.facts[name].ask:
                     # Verdicts may depend only on facts the engine can ask about.
                     raise self.fail(path, f"rules cannot depend on {name!r}, which is never asked")
-            rules.append(Rule(when, outcome, path, caveats))
+            rules.append(Rule(when, outcome, path, caveats, table_cell))
 
         for index, raw in enumerate(raw_rules):
             path = f"rules[{index}]"
@@ -478,14 +486,19 @@ class _Builder:
                     when = Condition({**row_when.constraints, **column.constraints})
                     if isinstance(cell, dict):
                         caveats = self.caveats(cell.get("caveats", []), f"{cell_path}.caveats")
-                        add(when, cell["outcome"], cell_path, caveats)
+                        add(when, cell["outcome"], cell_path, caveats, table_cell=True)
                     elif cell in kinds:
                         kind = kinds[cell]
                         for value, outcome in kind["outcomes"].items():
                             split_when = Condition(
                                 {**when.constraints, kind["split"]: frozenset([value])}
                             )
-                            add(split_when, outcome, f"{cell_path}({kind['split']}={value})")
+                            add(
+                                split_when,
+                                outcome,
+                                f"{cell_path}({kind['split']}={value})",
+                                table_cell=True,
+                            )
                     else:
-                        add(when, cell, cell_path)
+                        add(when, cell, cell_path, table_cell=True)
         return tuple(rules)

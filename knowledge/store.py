@@ -38,6 +38,7 @@ __all__ = [
     "PublishedPlaybook",
     "Store",
     "add_feedback",
+    "feedback_for",
     "latest_playbook",
     "list_cases",
     "list_playbooks",

@@ -46,6 +46,8 @@ class ServiceInfo:
     manifest: dict[str, Any]
     facts: dict[str, str] = field(default_factory=dict)
     ingress_ips: tuple[str, ...] = ()
+    # Example values standing in for a Service the user has not pasted.
+    placeholder: bool = False
 
     @property
     def spec(self) -> dict[str, Any]:
