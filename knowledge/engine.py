@@ -130,6 +130,16 @@ class Engine:
             askable=frozenset(self._index),
         )
 
+    def verdicts_by_answer(self, facts: Mapping[str, str], fact: str) -> dict[str, set[str]]:
+        """For each answer to `fact`, the verdicts still possible: why the question matters."""
+        known = self.normalize(facts)
+        position = self._index[fact]
+        verdicts: dict[str, set[str]] = defaultdict(set)
+        for cell in self._consistent(known):
+            rule = self.playbook.rules[self._rule_of[cell]]
+            verdicts[cell[position]].add(self.playbook.outcomes[rule.outcome].verdict)
+        return dict(verdicts)
+
     # --- internals --------------------------------------------------------------------------
 
     def _respects_implications(self, cell: Cell) -> bool:

@@ -37,6 +37,7 @@ class PlaybookError(LBDoctorError):
 class FactError(LBDoctorError):
     def __init__(self, fact: str, problem: str, valid: tuple[str, ...] = ()) -> None:
         self.fact = fact
+        self.problem = problem
         self.valid = valid
         hint = f"; valid values: {', '.join(valid)}" if valid else ""
         super().__init__(f"{fact}: {problem}{hint}")

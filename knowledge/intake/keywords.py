@@ -26,8 +26,12 @@ def _patterns(playbook: Playbook, only: str | None) -> tuple[tuple[re.Pattern[st
     facts: Iterable[Fact] = playbook.facts if only is None else [playbook.fact(only)]
     for fact in facts:
         for option in fact.options:
-            # Only synonyms: a bare value such as "Cluster" or "Local" is too common a word.
-            for phrase in option.synonyms:
+            # Only synonyms: a bare value such as "Cluster" or "Local" is too common a word,
+            # unless the text answers that very question.
+            phrases = list(option.synonyms)
+            if only is not None:
+                phrases += [option.value, option.label.en, option.label.pt]
+            for phrase in phrases:
                 owners.setdefault(fold(phrase), set()).add((fact.name, option.value))
     entries = []
     for phrase, targets in owners.items():

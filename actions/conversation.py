@@ -1,0 +1,127 @@
+"""The conversation around the form: language, starting over, not understanding, feedback."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+from rasa_sdk.types import DomainDict
+
+from actions.runtime import AppAction, language
+from knowledge.errors import StoreError
+from knowledge.intake.language import detect_language, named_language
+from knowledge.intake.service import MAX_PASTE_BYTES
+from knowledge.store import add_feedback
+from knowledge.wording import say
+
+__all__ = [
+    "ActionDetectLanguage",
+    "ActionFeedback",
+    "ActionNotUnderstood",
+    "ActionStartOver",
+]
+
+log = logging.getLogger(__name__)
+
+
+class ActionDetectLanguage(AppAction):
+    """Runs on every message (a custom slot mapping): follow the user's language until they pick one."""
+
+    def name(self) -> str:
+        return "action_detect_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        if (message.get("intent") or {}).get("name") == "switch_language":
+            named = named_language(text)
+            if named is None:
+                # "other language": the one not in use.
+                named = "en" if language(tracker, self.app) == "pt" else "pt"
+            return [SlotSet("language", named), SlotSet("language_chosen", True)]
+        if tracker.get_slot("language_chosen") or text.startswith("/"):
+            return []
+        detected = detect_language(text)
+        if detected is None or detected == tracker.get_slot("language"):
+            return []
+        return [SlotSet("language", detected)]
+
+
+class ActionStartOver(AppAction):
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker, self.app)
+        dispatcher.utter_message(text=say("started_over", lang))
+        # Facts go; the language the user speaks stays.
+        return [
+            ActiveLoop(None),
+            AllSlotsReset(),
+            SlotSet("language", lang),
+            SlotSet("language_chosen", bool(tracker.get_slot("language_chosen"))),
+        ]
+
+
+class ActionNotUnderstood(AppAction):
+    """The fallback: say what was expected instead of guessing; the form then asks again."""
+
+    def name(self) -> str:
+        return "action_not_understood"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker, self.app)
+        text = (tracker.latest_message or {}).get("text") or ""
+        asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop_name else None
+        if not text.strip():
+            dispatcher.utter_message(text=say("empty_message", lang))
+        elif len(text) > MAX_PASTE_BYTES:
+            dispatcher.utter_message(
+                text=say("too_long", lang, size=len(text), limit=MAX_PASTE_BYTES)
+            )
+        elif asked:
+            fact = self.app.doctor.playbook.fact(asked)
+            example = fact.options[0].label.get(lang) if fact.options else "v1.25"
+            dispatcher.utter_message(
+                text=say(
+                    "not_understood_answer", lang, question=fact.prompt.get(lang), example=example
+                )
+            )
+        else:
+            dispatcher.utter_message(text=say("not_understood", lang))
+        # Whatever was not understood, an open question is asked again rather than dropped.
+        return [FollowupAction(tracker.active_loop_name)] if tracker.active_loop_name else []
+
+
+class ActionFeedback(AppAction):
+    """Yes/no after a diagnosis: recorded with the case."""
+
+    def name(self) -> str:
+        return "action_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker, self.app)
+        case_id = tracker.get_slot("case_id")
+        helpful = (tracker.latest_message or {}).get("intent", {}).get("name") == "affirm"
+        if not case_id:
+            dispatcher.utter_message(text=say("feedback_no_case", lang))
+            return []
+        try:
+            with self.app.store.session() as session:
+                add_feedback(session, case_id, helpful)
+        except StoreError as exc:
+            log.error("feedback for case %s not recorded: %s", case_id, exc)
+        dispatcher.utter_message(text=say("feedback_thanks" if helpful else "feedback_sorry", lang))
+        # One answer per case: a later "yes" is not counted twice.
+        return [SlotSet("case_id", None)]

@@ -1,0 +1,121 @@
+"""The verdict: the diagnosis messages and payload, and "why?" about a question or a verdict."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+from rasa_sdk.types import DomainDict
+
+from actions.form import question_message
+from actions.runtime import AppAction, known_facts, language, pasted_service
+from knowledge.errors import StoreError
+from knowledge.wording import (
+    diagnosis_messages,
+    fact_value_label,
+    say,
+    source_lines,
+    verdict_words,
+)
+
+__all__ = ["ActionDiagnose", "ActionExplain"]
+
+log = logging.getLogger(__name__)
+
+
+class ActionDiagnose(AppAction):
+    def name(self) -> str:
+        return "action_diagnose"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker, self.app)
+        facts = known_facts(tracker, self.app)
+        report = self.app.doctor.report(facts, lang, pasted_service(tracker))
+        if report["verdict"] is None:
+            # The form ends only on a verdict; if facts were cleared meanwhile, ask again.
+            playbook = self.app.doctor.playbook
+            dispatcher.utter_message(**question_message(playbook, report["next_question"], lang))
+            return []
+        for text in diagnosis_messages(report, lang):
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(json_message={**report, "type": "diagnosis"})
+        dispatcher.utter_message(
+            text=say("ask_feedback", lang),
+            buttons=[
+                {"title": say("yes", lang), "payload": "/affirm"},
+                {"title": say("no", lang), "payload": "/deny"},
+            ],
+        )
+        channel = tracker.get_latest_input_channel() or "rasa"
+        try:
+            case = self.app.record(report, lang, channel)
+        except StoreError as exc:
+            # The user has the diagnosis; losing its record must not lose the answer.
+            log.error("diagnosis case not recorded: %s", exc)
+            return [SlotSet("case_id", None)]
+        return [SlotSet("case_id", case.id)]
+
+
+class ActionExplain(AppAction):
+    """ "Why?": during the questions, why this one matters; after a verdict, its cause."""
+
+    def name(self) -> str:
+        return "action_explain"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker, self.app)
+        facts = known_facts(tracker, self.app)
+        doctor = self.app.doctor
+        asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop_name else None
+        if asked:
+            dispatcher.utter_message(text=self._why_question(asked, facts, lang))
+            return []
+        finding = doctor.engine.diagnose(facts)
+        if finding.outcome is None:
+            dispatcher.utter_message(text=say("explain_nothing", lang))
+            return []
+        report = doctor.report(facts, lang, pasted_service(tracker))
+        shown = ", ".join(
+            f"{name} = {fact_value_label(doctor.playbook, name, value, lang)}"
+            for name, value in report["facts"].items()
+            if name != "error_message"
+        )
+        dispatcher.utter_message(
+            text=say(
+                "explain_cause",
+                lang,
+                cause=finding.outcome.explanation.get(lang),
+                facts=shown,
+                sources_heading=say("sources", lang),
+                sources=source_lines(report["sources"]),
+            )
+        )
+        return []
+
+    def _why_question(self, asked: str, facts: dict[str, str], lang: str) -> str:
+        doctor = self.app.doctor
+        fact = doctor.playbook.fact(asked)
+        outcomes = "; ".join(
+            say(
+                "answer_leads_to",
+                lang,
+                answer=fact_value_label(doctor.playbook, asked, value, lang),
+                verdicts=verdict_words(verdicts, lang),
+            )
+            for value, verdicts in doctor.engine.verdicts_by_answer(facts, asked).items()
+        )
+        source = next(iter(doctor.playbook.sources.values()))
+        return say(
+            "explain_question",
+            lang,
+            question=fact.prompt.get(lang),
+            outcomes=outcomes,
+            source=f"{source.title}: {source.url}",
+        )

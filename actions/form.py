@@ -1,0 +1,149 @@
+"""The diagnosis form: the engine picks each question; every message is read for every fact."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.runtime import FACT_VALUE_LIMIT, SERVICE_SLOT, AppAction, known_facts, language
+from knowledge.errors import FactError
+from knowledge.intake.message import Reading, read_message
+from knowledge.intake.service import MAX_PASTE_BYTES
+from knowledge.playbook import Playbook
+from knowledge.wording import fact_value_label, say
+
+__all__ = ["CONTROL_INTENTS", "ValidateDiagnosisForm", "question_message"]
+
+# Intents about the conversation itself: their words are not answers ("why is IPVS asked?").
+CONTROL_INTENTS = frozenset(
+    {"explain", "start_over", "switch_language", "goodbye", "thank", "help", "out_of_scope"}
+)
+
+
+def question_message(playbook: Playbook, fact_name: str, lang: str) -> dict[str, Any]:
+    """A question with one button per option; the payload is the contract's `/inform{...}`."""
+    fact = playbook.fact(fact_name)
+    buttons = [
+        {
+            "title": option.label.get(lang),
+            "payload": "/inform" + json.dumps({fact.name: option.value}, separators=(",", ":")),
+        }
+        for option in fact.options
+    ]
+    return {"text": fact.prompt.get(lang), "buttons": buttons}
+
+
+class ValidateDiagnosisForm(AppAction, FormValidationAction):
+    def name(self) -> str:
+        return "validate_diagnosis_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Just the engine's next question; none once it has a verdict, which ends the form."""
+        question = self.app.doctor.engine.next_question(known_facts(tracker, self.app))
+        return [question.name] if question is not None else []
+
+    def _reading(self, tracker: Tracker) -> Reading:
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        intent = (message.get("intent") or {}).get("name")
+        # A button's payload carries its fact as an entity; its text is not prose to read.
+        if intent in CONTROL_INTENTS or text.startswith("/") or len(text) > MAX_PASTE_BYTES:
+            return Reading()
+        return read_message(text, self.app.doctor.playbook, tracker.get_slot(REQUESTED_SLOT))
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Every fact the latest message reveals, not only the one asked.
+
+        One reading per message instead of one `extract_<fact>` method each: a pasted Service
+        fills several facts at once, and parsing it once per fact would repeat the work.
+        """
+        reading = self._reading(tracker)
+        lang = language(tracker, self.app)
+        if reading.problem is not None:
+            dispatcher.utter_message(text=say("paste_problem", lang, problem=reading.problem))
+        events: list[EventType] = [SlotSet(name, value) for name, value in reading.facts.items()]
+        if reading.service is not None:
+            events.append(
+                SlotSet(SERVICE_SLOT, json.dumps(reading.service.manifest, sort_keys=True))
+            )
+        understood = {
+            k: v for k, v in reading.facts.items() if k != tracker.get_slot(REQUESTED_SLOT)
+        }
+        if understood and not (len(understood) == 1 and "error_message" in understood):
+            playbook = self.app.doctor.playbook
+            shown = ", ".join(
+                fact_value_label(playbook, name, value, lang)
+                for name, value in understood.items()
+                if name != "error_message"
+            )
+            dispatcher.utter_message(text=say("read_from_message", lang, facts=shown))
+        return events
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """New values checked together with the known ones: a bad or contradicting one is undone."""
+        playbook = self.app.doctor.playbook
+        engine = self.app.doctor.engine
+        lang = language(tracker, self.app)
+        candidates = tracker.slots_to_validate()
+        new = {
+            name: value
+            for name, value in candidates.items()
+            if name in playbook.fact_names and value is not None
+        }
+        known = {k: v for k, v in known_facts(tracker, self.app).items() if k not in new}
+        events: list[EventType] = []
+        for name, raw in new.items():
+            value = str(raw).strip()
+            shown = value[:FACT_VALUE_LIMIT]
+            try:
+                engine.normalize({name: value})
+            except FactError as exc:
+                dispatcher.utter_message(
+                    text=say(
+                        "invalid_value", lang, value=shown, fact=name, valid=", ".join(exc.valid)
+                    )
+                )
+                events.append(SlotSet(name, None))
+                continue
+            try:
+                engine.normalize({**known, name: value})
+            except FactError as exc:
+                dispatcher.utter_message(
+                    text=say("contradiction", lang, value=shown, fact=name, reason=str(exc))
+                )
+                events.append(SlotSet(name, known.get(name)))
+                continue
+            known[name] = value
+            events.append(SlotSet(name, value))
+        # Only validated events reach the tracker: the pasted Service must be passed on too.
+        if candidates.get(SERVICE_SLOT) is not None:
+            events.append(SlotSet(SERVICE_SLOT, candidates[SERVICE_SLOT]))
+        return events
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        """Ask the engine's next question here, with buttons built from the playbook."""
+        event = await super().next_requested_slot(dispatcher, tracker, domain)
+        asked = event.get("value") if event else None
+        if asked:
+            dispatcher.utter_message(
+                **question_message(self.app.doctor.playbook, asked, language(tracker, self.app))
+            )
+        return event

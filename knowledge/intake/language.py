@@ -1,0 +1,211 @@
+"""Which language a message is written in: Brazilian Portuguese or English, or too short to tell."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.intake.keywords import fold
+
+__all__ = ["detect_language", "named_language"]
+
+# Frequent words of each language in support chats, accents removed; none in both lists.
+_PT = frozenset(
+    [
+        "a",
+        "o",
+        "os",
+        "as",
+        "um",
+        "uma",
+        "de",
+        "do",
+        "da",
+        "dos",
+        "das",
+        "no",
+        "na",
+        "nos",
+        "nas",
+        "em",
+        "ao",
+        "para",
+        "pra",
+        "por",
+        "com",
+        "sem",
+        "que",
+        "nao",
+        "sim",
+        "e",
+        "eu",
+        "meu",
+        "minha",
+        "voce",
+        "seu",
+        "sua",
+        "esta",
+        "estou",
+        "estamos",
+        "funciona",
+        "falha",
+        "quando",
+        "onde",
+        "qual",
+        "como",
+        "porque",
+        "oi",
+        "ola",
+        "obrigado",
+        "obrigada",
+        "tchau",
+        "bom",
+        "dia",
+        "tarde",
+        "noite",
+        "ajuda",
+        "preciso",
+        "tenho",
+        "acesso",
+        "acessar",
+        "servico",
+        "rede",
+        "outro",
+        "mesmo",
+        "dentro",
+        "fora",
+        "conexao",
+        "recusada",
+        "erro",
+        "ele",
+        "ela",
+        "isso",
+        "isto",
+        "aqui",
+        "la",
+        "mais",
+        "pelo",
+        "pela",
+        "tambem",
+        "ja",
+        "ainda",
+        "so",
+        "depois",
+        "antes",
+        "entao",
+        "comecar",
+        "recomecar",
+        "responda",
+        "fale",
+        "portugues",
+    ]
+)
+_EN = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "with",
+        "without",
+        "that",
+        "not",
+        "yes",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "be",
+        "my",
+        "your",
+        "it",
+        "this",
+        "these",
+        "i",
+        "we",
+        "you",
+        "when",
+        "where",
+        "which",
+        "how",
+        "why",
+        "what",
+        "does",
+        "do",
+        "doesnt",
+        "dont",
+        "cant",
+        "cannot",
+        "works",
+        "fails",
+        "failing",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "bye",
+        "help",
+        "need",
+        "have",
+        "access",
+        "service",
+        "network",
+        "another",
+        "other",
+        "same",
+        "inside",
+        "outside",
+        "connection",
+        "refused",
+        "error",
+        "get",
+        "gets",
+        "got",
+        "please",
+        "answer",
+        "speak",
+        "english",
+        "start",
+        "over",
+        "again",
+        "can",
+        "could",
+        "would",
+        "should",
+        "there",
+        "here",
+    ]
+)
+# Letters only Portuguese uses among the two.
+_PT_LETTERS = re.compile(r"[ãõçâêôáéíóúà]")
+_WORD = re.compile(r"[a-z]+")
+
+
+def detect_language(text: str) -> str | None:
+    """`pt`, `en`, or None when the words do not clearly favour one (a paste, a bare "ok")."""
+    words = _WORD.findall(fold(text[:2000]))
+    pt = sum(word in _PT for word in words) + 2 * len(_PT_LETTERS.findall(text[:2000].lower()))
+    en = sum(word in _EN for word in words)
+    # "a" is a word in both; single-word answers like "vpc" say nothing.
+    if pt >= en + 2 or (pt >= 1 and en == 0 and any(word in _PT - {"a"} for word in words)):
+        return "pt"
+    if en >= pt + 2 or (en >= 1 and pt == 0 and any(word in _EN - {"a"} for word in words)):
+        return "en"
+    return None
+
+
+_NAMED = {"pt": re.compile(r"portugu|\bpt\b|pt-br"), "en": re.compile(r"ingles|english|\ben\b")}
+
+
+def named_language(text: str) -> str | None:
+    """The language a message asks for ("answer in English", "responda em português")."""
+    folded = fold(text)
+    named = [lang for lang, pattern in _NAMED.items() if pattern.search(folded)]
+    return named[0] if len(named) == 1 else None

@@ -1,0 +1,181 @@
+"""What the chat says around the engine's answers, in Brazilian Portuguese and English.
+
+Chat channels share these words: the diagnosis is the same object everywhere (diagnosis.py), and
+this module turns it into chat messages. Values are inserted with `str.format`, so text a user
+typed is never read as a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from knowledge.playbook import Playbook, Text
+
+__all__ = ["diagnosis_messages", "fact_value_label", "say"]
+
+_PHRASES: dict[str, Text] = {
+    "started_over": Text(
+        en="Done, I've forgotten everything said so far. Describe the problem, or paste the error "
+        "or the Service (`kubectl get svc NAME -o yaml`).",
+        pt="Pronto, esqueci tudo o que foi dito. Descreva o problema, ou cole o erro ou o Serviço "
+        "(`kubectl get svc NOME -o yaml`).",
+    ),
+    "not_understood": Text(
+        en="I didn't understand that. I diagnose failures to reach a Service's ELB address from "
+        "inside a CCE cluster: describe the problem, paste the error or the Service "
+        '(`kubectl get svc NAME -o yaml`), or say "help".',
+        pt="Não entendi. Eu diagnostico falhas de acesso ao endereço do ELB de um Serviço de "
+        "dentro do cluster CCE: descreva o problema, cole o erro ou o Serviço "
+        '(`kubectl get svc NOME -o yaml`), ou diga "ajuda".',
+    ),
+    "not_understood_answer": Text(
+        en='I couldn\'t find an answer to "{question}" in what you wrote. Pick one of the buttons, '
+        'or answer in your own words, for example "{example}".',
+        pt='Não encontrei uma resposta a "{question}" no que você escreveu. Escolha um dos '
+        'botões, ou responda com suas palavras, por exemplo "{example}".',
+    ),
+    "empty_message": Text(
+        en="Your message was empty. Describe the problem, or paste the error or the Service.",
+        pt="Sua mensagem chegou vazia. Descreva o problema, ou cole o erro ou o Serviço.",
+    ),
+    "too_long": Text(
+        en="Your message is too long ({size} characters; I read up to {limit}). Paste only the "
+        "error line, or one Service (`kubectl get svc NAME -o yaml`).",
+        pt="Sua mensagem é longa demais ({size} caracteres; eu leio até {limit}). Cole só a linha "
+        "do erro, ou um Serviço (`kubectl get svc NOME -o yaml`).",
+    ),
+    "invalid_value": Text(
+        en='"{value}" is not a valid answer for {fact}. Valid answers: {valid}.',
+        pt='"{value}" não é uma resposta válida para {fact}. Respostas válidas: {valid}.',
+    ),
+    "contradiction": Text(
+        en='"{value}" for {fact} contradicts what you said before ({reason}). I kept the earlier '
+        'answer; say "start over" to begin again.',
+        pt='"{value}" para {fact} contradiz o que você disse antes ({reason}). Mantive a resposta '
+        'anterior; diga "recomeçar" para começar de novo.',
+    ),
+    "read_from_message": Text(
+        en="From what you sent I understood: {facts}.",
+        pt="Do que você enviou, entendi: {facts}.",
+    ),
+    "paste_problem": Text(
+        en="I couldn't read the pasted Service: {problem}. Paste the whole output of "
+        "`kubectl get svc NAME -o yaml` (or `-o json`), or answer the questions.",
+        pt="Não consegui ler o Serviço colado: {problem}. Cole a saída completa de "
+        "`kubectl get svc NOME -o yaml` (ou `-o json`), ou responda às perguntas.",
+    ),
+    "verdict_fails": Text(
+        en="Diagnosis: this access fails, and that is documented.",
+        pt="Diagnóstico: esse acesso falha, e isso é documentado.",
+    ),
+    "verdict_works": Text(
+        en="Diagnosis: by the documentation, this access should work.",
+        pt="Diagnóstico: segundo a documentação, esse acesso deveria funcionar.",
+    ),
+    "verdict_unsupported": Text(
+        en="Diagnosis: this setup is not supported.",
+        pt="Diagnóstico: essa configuração não é suportada.",
+    ),
+    "verdict_out-of-scope": Text(
+        en="Diagnosis: this case is outside what the FAQ covers.",
+        pt="Diagnóstico: esse caso está fora do que o FAQ cobre.",
+    ),
+    "fix_recommended": Text(en="Recommended fix: {title}", pt="Correção recomendada: {title}"),
+    "fix_other": Text(en="Another option: {title}", pt="Outra opção: {title}"),
+    "check_with": Text(en="Check with", pt="Verifique com"),
+    "command": Text(en="Command", pt="Comando"),
+    "manifest_in_card": Text(
+        en="(its manifest is in the diagnosis card)",
+        pt="(o manifesto está no cartão do diagnóstico)",
+    ),
+    "sources": Text(en="Sources", pt="Fontes"),
+    "ask_feedback": Text(en="Did this solve your problem?", pt="Isso resolveu o seu problema?"),
+    "yes": Text(en="Yes", pt="Sim"),
+    "no": Text(en="No", pt="Não"),
+    "feedback_thanks": Text(
+        en="Great! Thanks, I've noted that it helped.",
+        pt="Que bom! Obrigado, registrei que ajudou.",
+    ),
+    "feedback_sorry": Text(
+        en="Sorry about that; I've noted that it didn't solve it. Check that every pod of the "
+        "workload is reachable, the ELB listener and backend health, and the security groups; if "
+        'it keeps failing, open a ticket with the diagnosis above. You can also say "start over" '
+        "and go through the answers again.",
+        pt="Sinto muito; registrei que não resolveu. Verifique se todos os pods da carga de "
+        "trabalho estão acessíveis, o listener e a saúde dos backends do ELB e os grupos de "
+        "segurança; se continuar, abra um chamado com o diagnóstico acima. Você também pode dizer "
+        '"recomeçar" e revisar as respostas.',
+    ),
+    "feedback_no_case": Text(
+        en="OK. Whenever you like, describe the problem and I'll diagnose it.",
+        pt="Certo. Quando quiser, descreva o problema e eu faço o diagnóstico.",
+    ),
+    "explain_question": Text(
+        en='I ask "{question}" because the answer changes the diagnosis: {outcomes}. '
+        "Source: {source}.",
+        pt='Pergunto "{question}" porque a resposta muda o diagnóstico: {outcomes}. '
+        "Fonte: {source}.",
+    ),
+    "explain_cause": Text(
+        en="Why: {cause}\n\nBased on: {facts}.\n\n{sources_heading}:\n{sources}",
+        pt="Por quê: {cause}\n\nCom base em: {facts}.\n\n{sources_heading}:\n{sources}",
+    ),
+    "explain_nothing": Text(
+        en="There is no diagnosis to explain yet. Describe the problem or paste the error, and "
+        "I'll explain the cause with its source.",
+        pt="Ainda não há diagnóstico para explicar. Descreva o problema ou cole o erro, e eu "
+        "explico a causa com a fonte.",
+    ),
+    "answer_leads_to": Text(en="{answer} → {verdicts}", pt="{answer} → {verdicts}"),
+    "or": Text(en=" or ", pt=" ou "),
+    "fails": Text(en="fails", pt="falha"),
+    "works": Text(en="works", pt="funciona"),
+    "unsupported": Text(en="not supported", pt="não suportado"),
+    "out-of-scope": Text(en="outside the FAQ", pt="fora do FAQ"),
+}
+
+
+def say(key: str, lang: str, **values: Any) -> str:
+    return _PHRASES[key].get(lang).format(**values)
+
+
+def fact_value_label(playbook: Playbook, fact: str, value: str, lang: str) -> str:
+    """An option's label ("Rede da VPC (vpc-router)"), or the value itself for free text."""
+    known = playbook.fact(fact)
+    for option in known.options:
+        if option.value == value:
+            return option.label.get(lang)
+    return value
+
+
+def verdict_words(verdicts: Iterable[str], lang: str) -> str:
+    return say("or", lang).join(say(verdict, lang) for verdict in sorted(verdicts))
+
+
+def source_lines(sources: Iterable[dict[str, str]]) -> str:
+    return "\n".join(f"- {s['title']} ({s['section']}): {s['url']}" for s in sources)
+
+
+def _bullets(items: Iterable[str]) -> str:
+    return "".join(f"\n- {item}" for item in items)
+
+
+def diagnosis_messages(report: dict[str, Any], lang: str) -> list[str]:
+    """The diagnosis as chat messages: verdict and explanation, fixes, sources."""
+    messages = [f"{say('verdict_' + report['verdict'], lang)}\n\n{report['explanation']}"]
+    for fix in report["fixes"]:
+        caveats = _bullets(fix["caveats"])
+        if fix["recommended"]:
+            messages.append(
+                f"{say('fix_recommended', lang, title=fix['title'])}{caveats}\n\n"
+                f"```yaml\n{fix['manifest']}```\n{say('check_with', lang)}: `{fix['command']}`"
+            )
+        else:
+            messages.append(
+                f"{say('fix_other', lang, title=fix['title'])} {say('manifest_in_card', lang)}"
+                f"{caveats}\n\n{say('command', lang)}: `{fix['command']}`"
+            )
+    if report["sources"]:
+        messages.append(f"{say('sources', lang)}:\n{source_lines(report['sources'])}")
+    return messages

@@ -1,0 +1,279 @@
+"""Start LB Doctor's assistant: train the model if its inputs changed, start the action server and
+the Rasa server, wait until both answer, and say how to talk to the bot.
+
+`make run` runs this with .venv's Python; the end-to-end tests start it the same way.
+
+Environment (all optional):
+  LBDOCTOR_RASA_PORT (5005), LBDOCTOR_ACTION_PORT (5055), LBDOCTOR_HOST (127.0.0.1)
+  LBDOCTOR_API_TOKEN     token for Rasa's HTTP API (--enable-api); generated when absent
+  LBDOCTOR_TRACKER_URL   conversations in PostgreSQL (postgresql://user:pw@host:port/db);
+                         default: a SQLite file in LBDOCTOR_STATE_DIR
+  LBDOCTOR_STATE_DIR     tracker database, logs and token (default ~/.local/share/lbdoctor)
+  LBDOCTOR_DATABASE_URL  the knowledge store (diagnosis cases), as for the lbdoctor CLI
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT = ROOT / "bot"
+MODELS = BOT / "models"
+MODEL = MODELS / "lbdoctor.tar.gz"
+FINGERPRINT = MODELS / "lbdoctor.fingerprint"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+# What the model is trained from; the Rasa lock stands for the training code's version.
+TRAINING_INPUTS = ("config.yml", "domain", "data")
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    files = [ROOT / "requirements" / "rasa.lock"]
+    for name in TRAINING_INPUTS:
+        path = BOT / name
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def quiet_env(base: Mapping[str, str]) -> dict[str, str]:
+    """Rasa offline and quiet: no telemetry calls, no TensorFlow banners."""
+    return {
+        **base,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def train_if_needed(force: bool = False) -> bool:
+    """Train only when the inputs changed since the last model; True if it trained."""
+    expected = fingerprint()
+    trained = MODEL.exists() and FINGERPRINT.exists()
+    if not force and trained and FINGERPRINT.read_text().strip() == expected:
+        return False
+    MODELS.mkdir(exist_ok=True)
+    log = MODELS / "train.log"
+    print(f"Training the assistant's model (its inputs changed; log: {log})...", flush=True)
+    with log.open("wb") as out:
+        done = subprocess.run(
+            [
+                str(RASA),
+                "train",
+                "--fixed-model-name",
+                "lbdoctor",
+                "--out",
+                str(MODELS),
+                "--domain",
+                "domain",
+                "--data",
+                "data",
+                "--config",
+                "config.yml",
+            ],
+            cwd=BOT,
+            env=quiet_env(os.environ),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    if done.returncode != 0:
+        sys.stderr.write(log.read_text(errors="replace")[-4000:])
+        raise SystemExit(f"training failed (exit {done.returncode}); the whole log: {log}")
+    FINGERPRINT.write_text(expected + "\n")
+    return True
+
+
+def tracker_env(env: Mapping[str, str], state: Path) -> dict[str, str]:
+    """The tracker store's settings for bot/endpoints.yml."""
+    url = env.get("LBDOCTOR_TRACKER_URL", "")
+    if url:
+        dialect = url.split("://", 1)[0].split("+", 1)[0]
+        dialect = "postgresql" if dialect in ("postgres", "postgresql") else dialect
+        return {
+            "LBDOCTOR_TRACKER_DIALECT": dialect,
+            "LBDOCTOR_TRACKER_URL": url,
+            "LBDOCTOR_TRACKER_DB": "",
+        }
+    return {
+        "LBDOCTOR_TRACKER_DIALECT": "sqlite",
+        "LBDOCTOR_TRACKER_URL": "",
+        "LBDOCTOR_TRACKER_DB": str(state / "conversations.db"),
+    }
+
+
+def api_token(env: Mapping[str, str], state: Path) -> str:
+    """The API token from the environment, or one generated once and kept in the state folder."""
+    if env.get("LBDOCTOR_API_TOKEN"):
+        return env["LBDOCTOR_API_TOKEN"]
+    path = state / "api-token"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(24) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def answers(url: str) -> bool:
+    try:
+        with urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (URLError, OSError):
+        return False
+
+
+class Servers:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.host = env.get("LBDOCTOR_HOST", "127.0.0.1")
+        self.rasa_port = int(env.get("LBDOCTOR_RASA_PORT", "5005"))
+        self.action_port = int(env.get("LBDOCTOR_ACTION_PORT", "5055"))
+        default_state = (
+            Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lbdoctor"
+        )
+        self.state = Path(env.get("LBDOCTOR_STATE_DIR") or default_state)
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.token = api_token(env, self.state)
+        self.env = (
+            quiet_env(env)
+            | tracker_env(env, self.state)
+            | {
+                "LBDOCTOR_ACTION_URL": f"http://{self.host}:{self.action_port}/webhook",
+            }
+        )
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> None:
+        logs = self.state / "logs"
+        logs.mkdir(exist_ok=True)
+        self._spawn(
+            [
+                str(PYTHON),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+            ],
+            ROOT,
+            logs / "actions.log",
+        )
+        self._spawn(
+            [
+                str(RASA),
+                "run",
+                "--model",
+                str(MODEL),
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                self.host,
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--cors",
+                "*",
+            ],
+            BOT,
+            logs / "rasa.log",
+        )
+
+    def _spawn(self, command: list[str], cwd: Path, log: Path) -> None:
+        with log.open("ab") as out:
+            self.processes.append(
+                subprocess.Popen(
+                    command, cwd=cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT
+                )
+            )
+
+    def wait_ready(self, timeout: float) -> None:
+        checks = [
+            f"http://{self.host}:{self.action_port}/health",
+            f"http://{self.host}:{self.rasa_port}/status?token={self.token}",
+        ]
+        deadline = time.monotonic() + timeout
+        while not all(answers(url) for url in checks):
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise SystemExit(
+                        f"a server exited with status {process.returncode}; "
+                        f"see the logs in {self.state / 'logs'}"
+                    )
+            if time.monotonic() > deadline:
+                raise SystemExit(
+                    f"the servers did not answer in {timeout:.0f} s; "
+                    f"see the logs in {self.state / 'logs'}"
+                )
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train-only", action="store_true", help="train if needed, then exit")
+    parser.add_argument("--force-train", action="store_true", help="train even if nothing changed")
+    parser.add_argument(
+        "--timeout", type=float, default=180, help="seconds to wait for the servers"
+    )
+    args = parser.parse_args()
+    train_if_needed(force=args.force_train)
+    if args.train_only:
+        return 0
+    servers = Servers(os.environ)
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    servers.start()
+    try:
+        servers.wait_ready(args.timeout)
+        base = f"http://{servers.host}:{servers.rasa_port}"
+        print(
+            f"\nLB Doctor is up: Rasa at {base} (REST and socket.io), actions at port "
+            f"{servers.action_port}.\n\n"
+            f"  Talk to it in this terminal:  .venv/bin/lbdoctor chat --url {base}\n"
+            f"  Or over REST:  curl -s {base}/webhooks/rest/webhook "
+            '-d \'{"sender": "me", "message": "oi"}\'\n'
+            f"  API token (--enable-api): {servers.token}\n"
+            f"  Logs: {servers.state / 'logs'}\n\n"
+            "LBDOCTOR-READY\nPress Ctrl-C to stop.",
+            flush=True,
+        )
+        while not stopping and all(p.poll() is None for p in servers.processes):
+            time.sleep(0.5)
+    finally:
+        servers.stop()
+    return 0 if stopping else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
