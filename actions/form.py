@@ -73,13 +73,15 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         """
         reading = self._reading(tracker)
         lang = language(tracker, self.app)
-        if reading.problem is not None:
-            dispatcher.utter_message(text=say("paste_problem", lang, problem=reading.problem))
         events: list[EventType] = [SlotSet(name, value) for name, value in reading.facts.items()]
         if reading.service is not None:
             events.append(
                 SlotSet(SERVICE_SLOT, json.dumps(reading.service.manifest, sort_keys=True))
             )
+        elif reading.problem is not None:
+            dispatcher.utter_message(text=say("paste_problem", lang, problem=reading.problem))
+            # The earlier Service stays; setting it again tells the form the paste was handled.
+            events.append(SlotSet(SERVICE_SLOT, tracker.get_slot(SERVICE_SLOT)))
         understood = {
             k: v for k, v in reading.facts.items() if k != tracker.get_slot(REQUESTED_SLOT)
         }
@@ -132,7 +134,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             known[name] = value
             events.append(SlotSet(name, value))
         # Only validated events reach the tracker: the pasted Service must be passed on too.
-        if candidates.get(SERVICE_SLOT) is not None:
+        if SERVICE_SLOT in candidates:
             events.append(SlotSet(SERVICE_SLOT, candidates[SERVICE_SLOT]))
         return events
 

@@ -129,8 +129,7 @@ class Walk:
             if looks_like_service(text):
                 self.out.write("(paste a Service at the start of the walk)\n")
                 continue
-            found = extract_facts(text, self.playbook)
-            found.update(extract_facts(text, self.playbook, only=fact.name))
+            found = extract_facts(text, self.playbook, asked=fact.name)
             if fact.name in found:
                 try:
                     self.app.doctor.engine.normalize(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="interactive terminal walk through the questions")
     intake_options(ask)
+
+    chat = commands.add_parser("chat", help="talk to the running assistant over its REST channel")
+    chat.add_argument("--lang", choices=("en", "pt"), default=None, help="language to start in")
+    chat.add_argument(
+        "--url", default=None, help="Rasa server (default: http://127.0.0.1:$LBDOCTOR_RASA_PORT)"
+    )
+    chat.add_argument("--sender", default=None, help="conversation id, to resume one")
 
     knowledge = commands.add_parser("knowledge", help="validate, publish and list playbooks")
     actions = knowledge.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -202,6 +210,17 @@ def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
     return EXIT_OK
 
 
+def _chat(args: argparse.Namespace, lang: str, stdin: TextIO, out: TextIO) -> int:
+    from knowledge.chat import ChatSession, RestChat
+
+    port = os.environ.get("LBDOCTOR_RASA_PORT", "5005")
+    chat = RestChat(args.url or f"http://127.0.0.1:{port}", args.sender)
+    try:
+        return ChatSession(chat, lang, stdin, out).run()
+    finally:
+        chat.close()
+
+
 def main(
     argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> int:
@@ -212,6 +231,8 @@ def main(
     try:
         if args.command == "knowledge":
             return _knowledge(settings, args, out)
+        if args.command == "chat":
+            return _chat(args, lang, stdin or sys.stdin, out)
         app = App.open(settings)
         try:
             if args.command == "diagnose":
@@ -229,6 +250,8 @@ def main(
     except LBDoctorError as exc:
         sys.stderr.write(f"lbdoctor: {exc}\n")
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,8 @@
     ├── FactError       an unknown fact, or a value outside the fact's vocabulary
     ├── IntakeError     a paste or message the intake parsers cannot read
     ├── ManifestError   a rendered fix manifest failed validation (it is never shown)
-    └── StoreError      the store cannot be reached or used
+    ├── StoreError      the store cannot be reached or used
+    └── ChatError       the assistant (Rasa's REST channel) cannot be reached or answers badly
 
 Every message is one line a user can act on.
 """
@@ -13,6 +14,7 @@ Every message is one line a user can act on.
 from __future__ import annotations
 
 __all__ = [
+    "ChatError",
     "FactError",
     "IntakeError",
     "LBDoctorError",
@@ -52,4 +54,8 @@ class ManifestError(LBDoctorError):
 
 
 class StoreError(LBDoctorError):
+    pass
+
+
+class ChatError(LBDoctorError):
     pass

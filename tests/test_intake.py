@@ -327,7 +327,7 @@ def test_free_text_keywords(playbook: Playbook, text: str, facts: dict[str, str]
 
 
 def test_an_answer_is_read_for_the_question_asked(playbook: Playbook) -> None:
-    assert extract_facts("IPVS", playbook, only="proxy_mode") == {"proxy_mode": "ipvs"}
-    assert extract_facts("o IP de outro nó", playbook, only="nodeport_target") == {
+    assert extract_facts("IPVS", playbook, asked="proxy_mode") == {"proxy_mode": "ipvs"}
+    assert extract_facts("o IP de outro nó", playbook, asked="nodeport_target") == {
         "nodeport_target": "other-node"
     }

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 
-from knowledge.playbook import Fact, Playbook
+from knowledge.playbook import Playbook
 
 __all__ = ["extract_facts", "fold"]
 
@@ -20,44 +20,64 @@ def fold(text: str) -> str:
 
 
 @cache
-def _patterns(playbook: Playbook, only: str | None) -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    """(pattern, fact, value), longest phrase first; phrases shared by two facts are dropped."""
-    owners: dict[str, set[tuple[str, str]]] = {}
-    facts: Iterable[Fact] = playbook.facts if only is None else [playbook.fact(only)]
-    for fact in facts:
-        for option in fact.options:
-            # Only synonyms: a bare value such as "Cluster" or "Local" is too common a word,
-            # unless the text answers that very question.
-            phrases = list(option.synonyms)
-            if only is not None:
-                phrases += [option.value, option.label.en, option.label.pt]
-            for phrase in phrases:
-                owners.setdefault(fold(phrase), set()).add((fact.name, option.value))
+def _patterns(
+    playbook: Playbook, asked: str | None
+) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(pattern, fact, value): the asked fact's phrases first, then every fact's synonyms, each
+    group longest first; a synonym shared by two facts is dropped."""
     entries = []
-    for phrase, targets in owners.items():
-        if len(targets) != 1 or len(phrase) < 2:
-            continue
-        ((fact_name, value),) = targets
-        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
-        entries.append((pattern, fact_name, value))
-    entries.sort(key=lambda entry: -len(entry[0].pattern))
+    if asked is not None:
+        # Answering that very question, a bare value ("Local", "other node") or a button's label
+        # counts, and it wins over another fact's synonym in the same words.
+        fact = playbook.fact(asked)
+        own = {
+            fold(phrase): option.value
+            for option in fact.options
+            for phrase in (
+                *option.synonyms,
+                option.value,
+                option.value.replace("-", " "),
+                option.label.en,
+                option.label.pt,
+            )
+        }
+        entries += _compiled((phrase, asked, value) for phrase, value in own.items())
+    owners: dict[str, set[tuple[str, str]]] = {}
+    for fact in playbook.facts:
+        for option in fact.options:
+            # Only synonyms: a bare value such as "Cluster" or "Local" is too common a word.
+            for phrase in option.synonyms:
+                owners.setdefault(fold(phrase), set()).add((fact.name, option.value))
+    entries += _compiled(
+        (phrase, *next(iter(targets))) for phrase, targets in owners.items() if len(targets) == 1
+    )
     return tuple(entries)
 
 
-def extract_facts(text: str, playbook: Playbook, only: str | None = None) -> dict[str, str]:
+def _compiled(
+    phrases: Iterable[tuple[str, str, str]],
+) -> list[tuple[re.Pattern[str], str, str]]:
+    kept = sorted((p for p in phrases if len(p[0]) >= 2), key=lambda p: -len(p[0]))
+    return [
+        (re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"), fact, value)
+        for phrase, fact, value in kept
+    ]
+
+
+def extract_facts(text: str, playbook: Playbook, asked: str | None = None) -> dict[str, str]:
     """Every fact whose options the text names unambiguously.
 
-    With `only`, the text is read as the answer to that one question. A fact named with two
+    With `asked`, the text is read as the answer to that question first. A fact named with two
     different values (e.g. "not tunnel, VPC") is left out rather than guessed.
     """
     folded = fold(text)
     found: dict[str, set[str]] = {}
     taken: list[tuple[int, int]] = []
-    for pattern, fact, value in _patterns(playbook, only):
+    for pattern, fact, value in _patterns(playbook, asked):
         for match in pattern.finditer(folded):
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue  # part of a longer phrase already read
+                continue  # part of a phrase already read
             taken.append((start, end))
             found.setdefault(fact, set()).add(value)
     return {fact: values.pop() for fact, values in found.items() if len(values) == 1}

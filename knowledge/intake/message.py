@@ -48,9 +48,7 @@ def read_message(text: str, playbook: Playbook, asked: str | None = None) -> Rea
         else:
             facts.update(service.facts)
     else:
-        facts.update(extract_facts(text, playbook))
-        if asked is not None:
-            facts.update(extract_facts(text, playbook, only=asked))
+        facts.update(extract_facts(text, playbook, asked))
     error = _error_line(text)
     if error is not None:
         facts["error_message"] = error

@@ -1,0 +1,397 @@
+"""The actions in-process: a real Tracker and CollectingDispatcher, the real knowledge core."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import (
+    ActionDetectLanguage,
+    ActionFeedback,
+    ActionNotUnderstood,
+    ActionStartOver,
+)
+from actions.diagnose import ActionDiagnose, ActionExplain
+from actions.form import ValidateDiagnosisForm
+from actions.runtime import AppAction
+from knowledge.app import App
+from knowledge.settings import Settings
+from knowledge.store import feedback_for, list_cases
+
+from .bot_helpers import bot_domain, payload, tracker
+from .conftest import DATA
+
+DOMAIN = bot_domain()
+FAILS = {
+    "service_type": "loadbalancer-dedicated",
+    "external_traffic_policy": "Local",
+    "access_type": "private",
+    "client_location": "same-node",
+    "network_model": "tunnel",
+    "proxy_mode": "ipvs",
+}
+# One case per verdict the engine can reach.
+VERDICTS = {
+    "fails": FAILS,
+    "works": {**FAILS, "external_traffic_policy": "Cluster"},
+    "unsupported": {**FAILS, "network_model": "cloud-native-2"},
+    "out-of-scope": {**FAILS, "client_location": "outside-cluster"},
+}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    opened = App.open(Settings(database_url=f"sqlite:///{tmp_path / 'actions.db'}"))
+    yield opened
+    opened.close()
+
+
+def run(action: AppAction, tracker_: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
+    return events, dispatcher.messages
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [m["text"] for m in messages if m.get("text")]
+
+
+# --- the form ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "What kind of Service"), ("pt", "Que tipo de Serviço")],
+)
+def test_first_question_is_the_engines_with_a_button_per_option(
+    app: App, lang: str, question: str
+) -> None:
+    events, messages = run(
+        ValidateDiagnosisForm(app), tracker("my elb fails", "describe_problem", {"language": lang})
+    )
+    assert slot_events(events)["requested_slot"] == "service_type"
+    (asked,) = messages
+    assert asked["text"].startswith(question)
+    assert [b["payload"] for b in asked["buttons"]] == [
+        payload("service_type", option.value)
+        for option in app.doctor.playbook.fact("service_type").options
+    ]
+
+
+def test_a_pasted_service_fills_every_fact_it_reveals_and_skips_those_questions(app: App) -> None:
+    text = "here it is:\n" + (DATA / "svc-dedicated-local.yaml").read_text()
+    events, messages = run(ValidateDiagnosisForm(app), tracker(text, "paste_manifest"))
+    slots = slot_events(events)
+    assert {k: slots[k] for k in ("service_type", "access_type", "external_traffic_policy")} == {
+        "service_type": "loadbalancer-dedicated",
+        "access_type": "private",
+        "external_traffic_policy": "Local",
+    }
+    assert json.loads(slots["service_manifest"])["metadata"]["name"] == "nginx"
+    assert slots["requested_slot"] == "client_location"
+    assert texts(messages)[0].startswith("From what you sent I understood: LoadBalancer")
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "expected"),
+    [
+        ("from another node", "client_location", {"client_location": "other-node"}),
+        ("de um pod em outro nó", "client_location", {"client_location": "container-other-node"}),
+        ("Local", "external_traffic_policy", {"external_traffic_policy": "Local"}),
+        (
+            "it's a VPC cluster with ipvs",
+            "network_model",
+            {"network_model": "vpc", "proxy_mode": "ipvs"},
+        ),
+        (
+            "rede de túnel, modo iptables",
+            "network_model",
+            {"network_model": "tunnel", "proxy_mode": "iptables"},
+        ),
+    ],
+)
+def test_free_text_answers_in_both_languages(
+    app: App, text: str, requested: str, expected: dict[str, str]
+) -> None:
+    known = {"service_type": "loadbalancer-dedicated"}
+    events, _ = run(
+        ValidateDiagnosisForm(app), tracker(text, "inform", known, form=True, requested=requested)
+    )
+    slots = slot_events(events)
+    assert {k: slots.get(k) for k in expected} == expected
+    assert slots["requested_slot"] not in expected
+
+
+def test_a_button_answer_is_validated_and_the_next_question_asked(app: App) -> None:
+    new = {"service_type": "nodeport"}
+    events, messages = run(
+        ValidateDiagnosisForm(app),
+        tracker(payload("service_type", "nodeport"), new=new, form=True, requested="service_type"),
+    )
+    slots = slot_events(events)
+    assert slots["service_type"] == "nodeport"
+    assert slots["requested_slot"] == app.doctor.engine.next_question(new).name
+    assert len(messages) == 1 and messages[0]["buttons"]
+
+
+@pytest.mark.parametrize(
+    ("new", "known", "said"),
+    [
+        ({"service_type": "banana"}, {}, '"banana" is not a valid answer for service_type'),
+        ({"proxy_mode": "{{ 7*7 }}"}, {}, "Valid answers: ipvs, iptables"),
+        ({"cluster_version": "latest"}, {}, '"latest" is not a valid answer for cluster_version'),
+        ({"access_type": "private"}, {"service_type": "dnat-gateway"}, "contradicts"),
+    ],
+)
+def test_a_forged_or_contradicting_value_is_refused_with_the_valid_ones(
+    app: App, new: dict[str, str], known: dict[str, str], said: str
+) -> None:
+    ((fact, value),) = new.items()
+    events, messages = run(
+        ValidateDiagnosisForm(app),
+        tracker(payload(fact, value), slots=known, new=new, form=True, requested="service_type"),
+    )
+    assert slot_events(events)[fact] is None
+    assert said in texts(messages)[0]
+    # The conversation goes on: the question is asked again.
+    assert messages[-1]["buttons"]
+
+
+def test_words_of_a_why_question_are_not_taken_as_answers(app: App) -> None:
+    events, _ = run(
+        ValidateDiagnosisForm(app),
+        tracker(
+            "why do you need to know if it is ipvs?", "explain", form=True, requested="proxy_mode"
+        ),
+    )
+    assert "proxy_mode" not in slot_events(events)
+
+
+def test_a_broken_paste_is_explained_and_keeps_the_earlier_service(app: App) -> None:
+    broken = "apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n"
+    events, messages = run(
+        ValidateDiagnosisForm(app),
+        tracker(
+            broken,
+            "paste_manifest",
+            slots={"service_manifest": "{}"},
+            form=True,
+            requested="service_type",
+        ),
+    )
+    assert slot_events(events)["service_manifest"] == "{}"
+    assert texts(messages)[0].startswith(
+        "I couldn't read the pasted Service: the pasted YAML is broken"
+    )
+
+
+def test_the_form_ends_when_the_engine_has_a_verdict(app: App) -> None:
+    known = {k: v for k, v in FAILS.items() if k != "proxy_mode"}
+    events, messages = run(
+        ValidateDiagnosisForm(app),
+        tracker("ipvs", "inform", known, form=True, requested="proxy_mode"),
+    )
+    slots = slot_events(events)
+    assert slots["requested_slot"] is None
+    assert messages == []
+
+
+# --- the diagnosis -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+@pytest.mark.parametrize("verdict", sorted(VERDICTS))
+def test_diagnosis_messages_payload_and_recorded_case(app: App, verdict: str, lang: str) -> None:
+    facts = VERDICTS[verdict]
+    events, messages = run(ActionDiagnose(app), tracker("ipvs", slots={**facts, "language": lang}))
+    (card,) = [m["custom"] for m in messages if m.get("custom")]
+    assert card == {**app.doctor.report(facts, lang), "type": "diagnosis"}
+    assert card["verdict"] == verdict
+    said = texts(messages)
+    assert said[0].endswith(card["explanation"])
+    for fix in card["fixes"]:
+        shown = next(text for text in said if fix["title"] in text)
+        assert all(caveat in shown for caveat in fix["caveats"])
+        if fix["recommended"]:
+            assert f"```yaml\n{fix['manifest']}```" in shown
+    assert all(source["url"] in said[-2] for source in card["sources"])
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/affirm", "/deny"]
+    with app.store.session() as session:
+        (case,) = list_cases(session)
+    assert slot_events(events)["case_id"] == case.id
+    assert (case.verdict, case.language, case.channel) == (verdict, lang, "rest")
+
+
+def test_diagnosis_uses_the_pasted_service_names(app: App) -> None:
+    service = (DATA / "svc-dedicated-local.yaml").read_text()
+    _, messages = run(ActionDiagnose(app), tracker(slots={**FAILS, "service_manifest": service}))
+    (card,) = [m["custom"] for m in messages if m.get("custom")]
+    assert card["fixes"][0]["title"].endswith("nginx.shop.svc.cluster.local:900")
+
+
+def test_a_forged_slot_value_never_reaches_the_diagnosis(app: App) -> None:
+    _, messages = run(
+        ActionDiagnose(app),
+        tracker(slots={**FAILS, "network_model": "banana", "service_manifest": "{{ evil }}"}),
+    )
+    # network_model counts as unsaid, so the engine still asks for it.
+    (asked,) = messages
+    assert asked["text"].startswith("Which container network model")
+
+
+# --- why? ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("en", 'I ask "Where does the failing client run?"'), ("pt", 'Pergunto "Onde')],
+)
+def test_why_during_the_questions_says_what_the_answer_decides(
+    app: App, lang: str, start: str
+) -> None:
+    known = {"service_type": "nodeport", "language": lang}
+    _, messages = run(
+        ActionExplain(app),
+        tracker("why?", "explain", known, form=True, requested="client_location"),
+    )
+    (said,) = texts(messages)
+    assert said.startswith(start)
+    assert "outside-cluster" not in said and ("outside the FAQ" in said or "fora do FAQ" in said)
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_why_after_the_diagnosis_explains_the_cause_with_its_sources(app: App, lang: str) -> None:
+    _, messages = run(ActionExplain(app), tracker("why?", "explain", {**FAILS, "language": lang}))
+    (said,) = texts(messages)
+    report = app.doctor.report(FAILS, lang)
+    outcome = app.doctor.engine.diagnose(FAILS).outcome
+    assert outcome is not None
+    assert said.startswith(("Why: ", "Por quê: "))
+    assert outcome.explanation.get(lang) in said
+    assert all(source["url"] in said for source in report["sources"])
+
+
+def test_why_before_anything_was_said(app: App) -> None:
+    _, messages = run(ActionExplain(app), tracker("why?", "explain"))
+    assert texts(messages) == [
+        "There is no diagnosis to explain yet. Describe the problem or paste the error, and "
+        "I'll explain the cause with its source."
+    ]
+
+
+# --- the conversation around the form ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots", "expected"),
+    [
+        (
+            "meu curl dá connection refused de dentro do pod",
+            "describe_problem",
+            {},
+            {"language": "pt"},
+        ),
+        (
+            "my curl fails from inside the pod",
+            "describe_problem",
+            {"language": "pt"},
+            {"language": "en"},
+        ),
+        ("vpc", "inform", {"language": "pt"}, {}),
+        (payload("proxy_mode", "ipvs"), "inform", {}, {}),
+        (
+            "answer in English",
+            "switch_language",
+            {"language": "pt"},
+            {"language": "en", "language_chosen": True},
+        ),
+        (
+            "responda em português",
+            "switch_language",
+            {},
+            {"language": "pt", "language_chosen": True},
+        ),
+        (
+            "other language please",
+            "switch_language",
+            {"language": "pt"},
+            {"language": "en", "language_chosen": True},
+        ),
+        (
+            "my curl fails from inside the pod",
+            "describe_problem",
+            {"language": "pt", "language_chosen": True},
+            {},
+        ),
+    ],
+)
+def test_language_follows_the_user_until_they_choose(
+    app: App, text: str, intent: str, slots: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    events, _ = run(ActionDetectLanguage(app), tracker(text, intent, slots))
+    assert slot_events(events) == expected
+
+
+def test_start_over_forgets_the_facts_but_not_the_language(app: App) -> None:
+    events, messages = run(
+        ActionStartOver(app),
+        tracker("recomeçar", "start_over", {**FAILS, "language": "pt"}, form=True),
+    )
+    assert [e["event"] for e in events][:2] == ["active_loop", "reset_slots"]
+    assert slot_events(events) == {"language": "pt", "language_chosen": False}
+    assert texts(messages)[0].startswith("Pronto, esqueci tudo")
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "said"),
+    [
+        ("", False, "Your message was empty."),
+        (
+            "x" * 300_000,
+            False,
+            "Your message is too long (300000 characters; I read up to 262144).",
+        ),
+        ("blah", True, "I couldn't find an answer to \"Which container network model"),
+        ("blah", False, "I didn't understand that. I diagnose failures"),
+    ],
+)
+def test_not_understood_says_what_was_expected(app: App, text: str, form: bool, said: str) -> None:
+    events, messages = run(
+        ActionNotUnderstood(app),
+        tracker(text, "nlu_fallback", form=form, requested="network_model" if form else None),
+    )
+    assert texts(messages)[0].startswith(said)
+    # An open question is asked again right after.
+    assert events == (
+        [{"event": "followup", "name": "diagnosis_form", "timestamp": None}] if form else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("intent", "helpful", "said"), [("affirm", True, "Great!"), ("deny", False, "Sorry")]
+)
+def test_feedback_is_recorded_with_the_case(
+    app: App, intent: str, helpful: bool, said: str
+) -> None:
+    events, _ = run(ActionDiagnose(app), tracker(slots=FAILS))
+    case_id = slot_events(events)["case_id"]
+    events, messages = run(ActionFeedback(app), tracker("yes", intent, {"case_id": case_id}))
+    assert texts(messages)[0].startswith(said)
+    assert slot_events(events) == {"case_id": None}
+    with app.store.session() as session:
+        assert [f.helpful for f in feedback_for(session, case_id)] == [helpful]
+
+
+def test_feedback_without_a_diagnosis(app: App) -> None:
+    _, messages = run(ActionFeedback(app), tracker("yes", "affirm"))
+    assert texts(messages)[0].startswith("OK. Whenever you like")
