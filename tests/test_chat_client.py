@@ -113,7 +113,9 @@ def test_an_unreachable_server_is_a_chat_error() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("Connection refused", request=request)
 
-    with pytest.raises(ChatError, match=re.escape("http://rasa.test did not answer: Connection refused")):
+    with pytest.raises(
+        ChatError, match=re.escape("http://rasa.test did not answer: Connection refused")
+    ):
         RestChat("http://rasa.test", transport=httpx.MockTransport(refuse)).send("hi")
 
 
