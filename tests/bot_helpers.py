@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 from rasa_sdk import Tracker
 
@@ -62,3 +68,117 @@ def tracker(
         active_loop={"name": "diagnosis_form"} if form else {},
         latest_action_name="action_listen",
     )
+
+
+# --- the servers, started the way `make run` starts them -------------------------------------------
+
+READY = "LBDOCTOR-READY"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class BotServers:
+    """`scripts/serve.py` in a subprocess: the action server and Rasa on free ports."""
+
+    def __init__(self, state: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.state = state
+        self.rasa_port = free_port()
+        self.action_port = free_port()
+        self.token = "test-token"
+        self.env = {
+            **os.environ,
+            "LBDOCTOR_STATE_DIR": str(state),
+            "LBDOCTOR_RASA_PORT": str(self.rasa_port),
+            "LBDOCTOR_ACTION_PORT": str(self.action_port),
+            "LBDOCTOR_API_TOKEN": self.token,
+            "LBDOCTOR_DATABASE_URL": f"sqlite:///{state / 'knowledge.db'}",
+            **(extra_env or {}),
+        }
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.process: subprocess.Popen[str] | None = None
+        self.output: list[str] = []
+
+    def start(self, timeout: float = 300) -> BotServers:
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "serve.py")],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        for line in self.process.stdout:
+            self.output.append(line)
+            if line.strip() == READY:
+                return self
+            if time.monotonic() > deadline:
+                break
+        self.stop()
+        raise RuntimeError("the servers did not start:\n" + "".join(self.output) + self.logs())
+
+    def logs(self) -> str:
+        return "".join(
+            f"\n--- {log.name} (tail) ---\n" + log.read_text(errors="replace")[-3000:]
+            for log in sorted((self.state / "logs").glob("*.log"))
+        )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
+        self.process = None
+
+
+class Conversation:
+    """One sender talking over the REST channel."""
+
+    def __init__(self, url: str, sender: str) -> None:
+        self.url = url
+        self.sender = sender
+        self.client = httpx.Client(base_url=url, timeout=120)
+        self.last: list[dict[str, Any]] = []
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        response = self.client.post(
+            "/webhooks/rest/webhook", json={"sender": self.sender, "message": text}
+        )
+        assert response.status_code == 200, response.text
+        self.last = response.json()
+        return self.last
+
+    def click(self, fact: str, value: str) -> list[dict[str, Any]]:
+        """Press the button offered for this answer (it must be offered)."""
+        wanted = payload(fact, value)
+        offered = [b["payload"] for m in self.last for b in m.get("buttons", [])]
+        assert wanted in offered, f"no button {wanted} in {offered}"
+        return self.say(wanted)
+
+    def texts(self) -> list[str]:
+        return [m["text"] for m in self.last if m.get("text")]
+
+    def asked(self) -> str | None:
+        """The fact of the question the bot asked last, from its buttons."""
+        for message in reversed(self.last):
+            for button in message.get("buttons", []):
+                if button["payload"].startswith("/inform"):
+                    return str(next(iter(json.loads(button["payload"][7:]))))
+        return None
+
+    def card(self) -> dict[str, Any] | None:
+        cards = [m["custom"] for m in self.last if isinstance(m.get("custom"), dict)]
+        return cards[-1] if cards else None
+
+    def close(self) -> None:
+        self.client.close()

@@ -11,6 +11,8 @@ from knowledge.engine import Engine
 from knowledge.playbook import Playbook, load_playbook
 from knowledge.store import Store
 
+from .bot_helpers import BotServers
+
 DATA = Path(__file__).parent / "data"
 SERVICE_TYPES = [
     "nodeport",
@@ -67,3 +69,11 @@ def store(database_url: str) -> Iterator[Store]:
     opened = Store.open(database_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def bot_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServers]:
+    """One pair of servers (actions + Rasa, SQLite tracker) for the whole session."""
+    servers = BotServers(tmp_path_factory.mktemp("bot")).start()
+    yield servers
+    servers.stop()

@@ -28,6 +28,9 @@ from .conftest import DATA
         ("3", None),
         ("🔥🔥", None),
         ("apiVersion: v1\nkind: Service", None),
+        ("$ kubectl get svc web -o yaml\napiVersion: v1\nkind: Service\nmetadata: {name: o}", None),
+        ("curl: (7) Failed to connect to 10.0.0.5 port 80 after 0 ms: Connection refused", None),
+        ("o erro é curl: (7) Failed to connect to 10.0.0.5 port 80: Connection refused", "pt"),
     ],
 )
 def test_detect_language(text: str, lang: str | None) -> None:

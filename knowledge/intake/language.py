@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from knowledge.intake.keywords import fold
+from knowledge.intake.service import looks_like_service
 
 __all__ = ["detect_language", "named_language"]
 
@@ -31,12 +32,21 @@ _EN = frozenset(
 # Letters only Portuguese uses among the two.
 _PT_LETTERS = re.compile(r"[ãõçâêôáéíóúà]")
 _WORD = re.compile(r"[a-z]+")
+# Tool output is English whatever the user speaks: a pasted error line says nothing.
+_MACHINE_OUTPUT = re.compile(
+    r"(curl: \(\d+\)|upstream connect error|dial tcp|error: connect|wget:|java\.net\.|"
+    r"requests\.exceptions|get \"https?:)[^\n]*",
+    re.IGNORECASE,
+)
 
 
 def detect_language(text: str) -> str | None:
     """`pt`, `en`, or None when the words do not clearly favour one (a paste, a bare "ok")."""
-    words = _WORD.findall(fold(text[:2000]))
-    pt = sum(word in _PT for word in words) + 2 * len(_PT_LETTERS.findall(text[:2000].lower()))
+    if looks_like_service(text):
+        return None
+    text = _MACHINE_OUTPUT.sub(" ", text[:2000])
+    words = _WORD.findall(fold(text))
+    pt = sum(word in _PT for word in words) + 2 * len(_PT_LETTERS.findall(text.lower()))
     en = sum(word in _EN for word in words)
     # "a" is a word in both; single-word answers like "vpc" say nothing.
     if pt >= en + 2 or (pt >= 1 and en == 0 and any(word in _PT - {"a"} for word in words)):

@@ -1,0 +1,316 @@
+"""End to end: both servers started as `make run` starts them, full conversations over REST."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import yaml
+
+from knowledge.playbook import Playbook
+
+from .bot_helpers import ROOT, BotServers, Conversation
+from .conftest import DATA
+
+# A documented failure: NodePort with node-level affinity, from the pod's node to another node's IP.
+NODEPORT_FAILS = {
+    "service_type": "nodeport",
+    "external_traffic_policy": "Local",
+    "access_type": "public",
+    "client_location": "same-node",
+    "nodeport_target": "other-node",
+    "network_model": "tunnel",
+    "proxy_mode": "ipvs",
+}
+DEDICATED_FAILS = {
+    "service_type": "loadbalancer-dedicated",
+    "external_traffic_policy": "Local",
+    "access_type": "private",
+    "client_location": "same-node",
+    "network_model": "vpc",
+    "proxy_mode": "ipvs",
+}
+# How a Portuguese-speaking user answers each question in their own words.
+PT_WORDS = {
+    ("service_type", "loadbalancer-dedicated"): "é um LoadBalancer com ELB dedicado",
+    ("service_type", "nodeport"): "é nodeport",
+    ("external_traffic_policy", "Local"): "afinidade no nível do nó",
+    ("access_type", "private"): "usa o IP privado",
+    ("client_location", "same-node"): "do próprio nó onde o pod roda, mesmo nó",
+    ("client_location", "other-node"): "de outro nó",
+    ("access_type", "public"): "IP público",
+    ("nodeport_target", "other-node"): "o IP de outro nó",
+    ("network_model", "vpc"): "rede da VPC",
+    ("network_model", "tunnel"): "rede de túnel",
+    ("proxy_mode", "ipvs"): "modo ipvs",
+    ("proxy_mode", "iptables"): "usamos iptables",
+}
+
+
+def cli_report(lang: str, facts: dict[str, str], tmp: Path, *args: str) -> dict[str, Any]:
+    pairs = [f"{k}={v}" for k, v in facts.items()]
+    done = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "lbdoctor"),
+            "diagnose",
+            "--json",
+            "--lang",
+            lang,
+            *args,
+            *pairs,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LBDOCTOR_DATABASE_URL": f"sqlite:///{tmp / 'cli.db'}"},
+        check=True,
+    )
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+@pytest.fixture
+def talk(bot_servers: BotServers) -> Iterator[Conversation]:
+    conversation = Conversation(bot_servers.url, f"e2e-{uuid.uuid4().hex[:8]}")
+    yield conversation
+    conversation.close()
+
+
+def answer_by_buttons(talk: Conversation, scenario: dict[str, str]) -> list[str]:
+    asked = []
+    while (fact := talk.asked()) is not None:
+        assert fact not in asked, f"{fact} asked twice"
+        asked.append(fact)
+        talk.click(fact, scenario[fact])
+    return asked
+
+
+@pytest.mark.parametrize(
+    ("lang", "hello", "problem", "verdict_line"),
+    [
+        (
+            "en",
+            "hi",
+            "my curl to the ELB IP fails from inside the cluster",
+            "Diagnosis: this access fails",
+        ),
+        (
+            "pt",
+            "oi",
+            "não consigo acessar o IP do ELB de dentro do cluster",
+            "Diagnóstico: esse acesso falha",
+        ),
+    ],
+)
+def test_button_path_gives_the_clis_diagnosis(
+    talk: Conversation, tmp_path: Path, lang: str, hello: str, problem: str, verdict_line: str
+) -> None:
+    talk.say(hello)
+    assert "LB Doctor" in talk.texts()[0]
+    talk.say(problem)
+    asked = answer_by_buttons(talk, NODEPORT_FAILS)
+    assert asked[0] == "service_type" and len(asked) <= 6
+    card = talk.card()
+    assert card is not None and card.pop("type") == "diagnosis"
+    assert card == cli_report(lang, card["facts"], tmp_path)
+    assert talk.texts()[0].startswith(verdict_line)
+    assert any("```yaml\n" in text for text in talk.texts())
+    talk.say("why?" if lang == "en" else "por quê?")
+    # The REST channel sends each paragraph as a message of its own.
+    why = "\n\n".join(talk.texts())
+    assert why.startswith("Why: " if lang == "en" else "Por quê: ")
+    assert all(source["url"] in why for source in card["sources"])
+
+
+def test_free_text_path_in_portuguese(talk: Conversation, tmp_path: Path) -> None:
+    talk.say("meu curl pro IP do ELB dá connection refused de dentro do nó")
+    while (fact := talk.asked()) is not None:
+        talk.say(PT_WORDS[(fact, DEDICATED_FAILS[fact])])
+        assert talk.asked() != fact, f"{PT_WORDS[(fact, DEDICATED_FAILS[fact])]!r} not understood"
+    card = talk.card()
+    assert card is not None and card["verdict"] == "fails"
+    assert card["facts"]["error_message"].endswith("connection refused de dentro do nó")
+    card.pop("type")
+    error = card["facts"]["error_message"]
+    facts = {k: v for k, v in card["facts"].items() if k != "error_message"}
+    assert card == cli_report("pt", facts, tmp_path, "--error", error)
+    assert talk.texts()[0].startswith("Diagnóstico: esse acesso falha")
+
+
+def test_a_pasted_service_skips_its_questions(talk: Conversation, tmp_path: Path) -> None:
+    service = DATA / "svc-dedicated-local.yaml"
+    talk.say("$ kubectl get svc nginx -n shop -o yaml\n" + service.read_text())
+    assert talk.texts()[0].startswith(
+        "From what you sent I understood: LoadBalancer with a dedicated ELB"
+    )
+    asked = answer_by_buttons(talk, DEDICATED_FAILS)
+    assert not {"service_type", "external_traffic_policy", "access_type"} & set(asked)
+    card = talk.card()
+    assert card is not None and card.pop("type") == "diagnosis"
+    answered = {k: card["facts"][k] for k in asked}
+    assert card == cli_report("en", answered, tmp_path, "--service-file", str(service))
+    assert "nginx.shop.svc.cluster.local" in card["fixes"][0]["title"]
+
+
+def test_language_switches_both_ways(talk: Conversation, playbook: Playbook) -> None:
+    talk.say("the ELB address does not answer from inside the pod")
+    assert talk.texts() == [playbook.fact("service_type").prompt.en]
+    talk.say("responda em português")
+    assert talk.texts() == [
+        "Certo, vou responder em português.",
+        playbook.fact("service_type").prompt.pt,
+    ]
+    assert talk.last[-1]["buttons"][0]["title"] == "Serviço NodePort"
+    # Chosen explicitly, the language no longer follows the words.
+    talk.say("my service is nodeport")
+    assert talk.texts()[-1] == playbook.fact(talk.asked() or "").prompt.pt
+    talk.say("answer in English")
+    assert talk.texts()[0] == "Sure, I'll answer in English."
+
+
+def test_why_during_the_questions_and_start_over(talk: Conversation) -> None:
+    talk.say("pods can't reach my service through the load balancer address")
+    talk.say("why do you ask?")
+    assert talk.texts()[0].startswith('I ask "What kind of Service does the client try to reach?"')
+    assert talk.asked() == "service_type"
+    talk.click("service_type", "nodeport")
+    assert talk.asked() != "service_type"
+    talk.say("start over")
+    assert talk.texts()[0].startswith("Done, I've forgotten everything")
+    talk.say("the elb ip fails from a pod")
+    assert talk.asked() == "service_type"
+
+
+BAD_INPUTS = [
+    ("", "Your message was empty."),
+    ("a" * 100_000, "I couldn't find an answer"),
+    ("\x00\x01\x1b[31mhello\x07", None),
+    ("🔥🔥🔥 💥", None),
+    ('/inform{"service_type":"banana"}', '"banana" is not a valid answer for service_type.'),
+    ('/inform{"service_type":', "I couldn't find an answer"),
+    (
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: "{{ 7*7 }}"\nspec:\n  type: NodePort\n',
+        "I couldn't read the pasted Service: metadata.name is '{{ 7*7 }}'",
+    ),
+    (
+        "apiVersion: v1\nkind: Service\nmetadata: &m\n  name: web\nspec: *m\n",
+        "I couldn't read the pasted Service",
+    ),
+]
+
+
+def test_bad_input_is_answered_and_the_conversation_goes_on(
+    talk: Conversation, bot_servers: BotServers
+) -> None:
+    talk.say("my elb fails from a pod")
+    for text, said in BAD_INPUTS:
+        talk.say(text)
+        assert talk.texts(), f"no answer to {text[:40]!r}"
+        if said is not None:
+            assert any(t.startswith(said) for t in talk.texts()), (text[:40], talk.texts())
+        # The open question is still there.
+        assert talk.asked() == "service_type", (text[:40], talk.texts())
+    talk.click("service_type", "loadbalancer-dedicated")
+    assert talk.asked() not in (None, "service_type")
+    logs = bot_servers.logs()
+    assert "Traceback" not in logs and " ERROR " not in logs
+
+
+def test_yaml_that_tries_to_add_keys_stays_a_value(talk: Conversation) -> None:
+    service = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n"
+        '  annotations:\n    note: "x\\nspec:\\n  hostNetwork: true"\n'
+        "spec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n"
+        "  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n"
+    )
+    talk.say(service)
+    answer_by_buttons(talk, {**DEDICATED_FAILS, "service_type": "loadbalancer-shared"})
+    card = talk.card()
+    assert card is not None
+    for fix in card["fixes"]:
+        manifest = yaml.safe_load(fix["manifest"])
+        assert set(manifest) == {"apiVersion", "kind", "metadata", "spec"}
+        assert "hostNetwork" not in manifest["spec"]
+        if fix["id"] != "use-cluster-ip":
+            assert manifest["metadata"]["annotations"]["note"] == "x\nspec:\n  hostNetwork: true"
+
+
+def test_lbdoctor_chat_in_a_terminal(bot_servers: BotServers) -> None:
+    done = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "lbdoctor"),
+            "chat",
+            "--url",
+            bot_servers.url,
+            "--lang",
+            "pt",
+        ],
+        input="o ELB dedicado não responde, IP privado, afinidade local, do mesmo nó do pod, rede vpc\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "Olá! Sou o LB Doctor" in done.stdout
+    assert "Diagnóstico: esse acesso falha" in done.stdout
+    assert "```yaml" in done.stdout
+    assert "  1. Sim\n  2. Não\n" in done.stdout
+
+
+@pytest.mark.parametrize("tracker_store", ["sqlite", "postgresql"])
+def test_a_conversation_survives_a_restart_of_both_servers(
+    tmp_path: Path, tracker_store: str, request: pytest.FixtureRequest
+) -> None:
+    env = {}
+    if tracker_store == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        env["LBDOCTOR_TRACKER_URL"] = url.replace("postgresql+psycopg://", "postgresql://")
+    servers = BotServers(tmp_path, env).start()
+    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    try:
+        talk = Conversation(servers.url, sender)
+        talk.say("o ELB não responde de dentro do cluster")
+        talk.click("service_type", "nodeport")
+        asked = talk.asked()
+        assert asked is not None
+        talk.close()
+        servers.stop()
+        servers.start()
+        talk = Conversation(servers.url, sender)
+        talk.say(PT_WORDS[(asked, NODEPORT_FAILS[asked])])
+        # The earlier answers are remembered: nothing is asked again.
+        assert "service_type" not in [asked, *answer_by_buttons(talk, NODEPORT_FAILS)][1:]
+        card = talk.card()
+        assert card is not None
+        assert (
+            card["facts"]["service_type"] == "nodeport"
+            and card["facts"][asked] == NODEPORT_FAILS[asked]
+        )
+        assert talk.texts()[0].startswith("Diagnóstico:")
+        talk.close()
+    finally:
+        servers.stop()
+    assert stored_events(tracker_store, sender, tmp_path, request) > 10
+
+
+def stored_events(
+    tracker_store: str, sender: str, state: Path, request: pytest.FixtureRequest
+) -> int:
+    """How many events of this conversation the tracker store holds (Rasa's `events` table)."""
+    query = "SELECT count(*) FROM events WHERE sender_id = ?"
+    if tracker_store == "sqlite":
+        with closing(sqlite3.connect(state / "conversations.db")) as db:
+            return int(db.execute(query, (sender,)).fetchone()[0])
+    url = request.getfixturevalue("postgres_url").replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as db:
+        row = db.execute(query.replace("?", "%s"), (sender,)).fetchone()
+        assert row is not None
+        return int(row[0])

@@ -1,0 +1,51 @@
+"""The Rasa project itself: its data validates without a warning, and `rasa test` predicts every
+turn of the test stories (intents and actions) in both languages."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .bot_helpers import BOT, ROOT
+
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin"}
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    """The model `make run` serves, trained only if its inputs changed."""
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            str(ROOT / "scripts" / "serve.py"),
+            "--train-only",
+        ],
+        check=True,
+    )
+    return BOT / "models" / "lbdoctor.tar.gz"
+
+
+def rasa(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(RASA), *args], cwd=BOT, env=QUIET, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_rasa_data_validates_without_warnings() -> None:
+    done = rasa("data", "validate", "--fail-on-warnings", "--domain", "domain", "--data", "data")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+def test_rasa_test_predicts_every_turn_of_the_test_stories(model: Path, tmp_path: Path) -> None:
+    done = rasa(
+        "test", "core", "--model", str(model), "--stories", "tests",
+        "--fail-on-prediction-errors", "--out", str(tmp_path),
+    )  # fmt: skip
+    failed = tmp_path / "failed_test_stories.yml"
+    assert done.returncode == 0, (failed.read_text() if failed.exists() else "") + done.stderr[
+        -3000:
+    ]
+    assert "Correct:" in done.stderr + done.stdout
