@@ -12,7 +12,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 .PHONY: help setup run test lint bench clean
 
 help:
-	@echo "make run    set everything up and start LB Doctor (terminal walk)"
+	@echo "make run    set everything up and start the assistant (Rasa :5005, actions :5055)"
 	@echo "make test   set everything up and run every test"
 	@echo "make setup  create/update both virtualenvs ($(VENV), $(RASA_VENV))"
 	@echo "make lint   ruff, mypy (strict on knowledge/), import-linter"
@@ -35,8 +35,9 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
+# Trains the model only when bot/ inputs changed, starts both servers, says how to talk to them.
 run: setup
-	$(VENV)/bin/lbdoctor ask
+	$(VENV)/bin/python scripts/serve.py
 
 lint: setup
 	$(VENV)/bin/ruff check .
