@@ -12,6 +12,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 import yaml
@@ -314,3 +315,19 @@ def stored_events(
         row = db.execute(query.replace("?", "%s"), (sender,)).fetchone()
         assert row is not None
         return int(row[0])
+
+
+def test_the_http_api_needs_the_token(bot_servers: BotServers) -> None:
+    assert httpx.get(f"{bot_servers.url}/status").status_code == 401
+    assert httpx.get(f"{bot_servers.url}/status", params={"token": "wrong"}).status_code == 401
+    status = httpx.get(f"{bot_servers.url}/status", params={"token": bot_servers.token})
+    assert status.status_code == 200 and status.json()["model_file"].endswith("lbdoctor.tar.gz")
+
+
+def test_the_socketio_channel_answers_a_handshake(bot_servers: BotServers) -> None:
+    # Engine.IO's polling handshake: an "open" packet (type 0) carrying the session id.
+    response = httpx.get(
+        f"{bot_servers.url}/socket.io/", params={"EIO": "4", "transport": "polling"}
+    )
+    assert response.status_code == 200
+    assert response.text.startswith("0") and '"sid"' in response.text

@@ -1,0 +1,230 @@
+"""Benchmarks of the assistant; writes benchmarks/results/bot.json.
+
+In one run, on this machine:
+- training time of LB Doctor's model, and of the `rasa init` assistant used as the baseline;
+- per-turn latency over the REST channel (p50/p95/p99): complete diagnosis conversations with
+  LB Doctor (Rasa + action server, started as `make run` starts them) against conversations with
+  the `rasa init` assistant served the same way (`rasa run`, REST, --enable-api, SQL tracker
+  store), the two measured in alternation so both see the same machine;
+- resident memory of each server after the load;
+- NLU: 3-fold cross-validation on the training data, and the held-out file's intent accuracy
+  (served model) and fact F1 (the intake parsers that fill the slots).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge.playbook import load_playbook  # noqa: E402
+from tests.bot_helpers import BOT, BotServers, Conversation, free_port  # noqa: E402
+from tests.test_nlu_heldout import examples, fact_scores  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "bot.json"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin"}
+CONVERSATIONS = 25
+# Complete diagnoses: typed problem, then every question answered (buttons or words).
+SCENARIOS = [
+    ("my curl to the ELB IP fails from inside the cluster", {
+        "service_type": "loadbalancer-dedicated", "external_traffic_policy": "Local",
+        "access_type": "private", "client_location": "same-node", "network_model": "vpc",
+        "proxy_mode": "ipvs", "nodeport_target": "other-node"}),
+    ("o nodeport não responde de outro nó", {
+        "service_type": "nodeport", "external_traffic_policy": "Local", "access_type": "public",
+        "client_location": "same-node", "nodeport_target": "other-node", "network_model": "tunnel",
+        "proxy_mode": "ipvs"}),
+]  # fmt: skip
+BASELINE_TURNS = ["hi", "I am sad", "yes", "bye"]
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+    return {
+        "turns": len(ordered),
+        "mean_ms": round(statistics.fmean(ordered), 2),
+        "p50_ms": at(0.50),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+    }
+
+
+def timed(talk: Conversation, text: str, samples: list[float]) -> None:
+    started = time.perf_counter()
+    talk.say(text)
+    samples.append((time.perf_counter() - started) * 1000)
+
+
+def lbdoctor_conversation(url: str, samples: list[float], number: int) -> None:
+    problem, scenario = SCENARIOS[number % len(SCENARIOS)]
+    talk = Conversation(url, f"bench-{uuid.uuid4().hex[:8]}")
+    timed(talk, problem, samples)
+    while (fact := talk.asked()) is not None:
+        option = json.dumps({fact: scenario[fact]}, separators=(",", ":"))
+        timed(talk, f"/inform{option}", samples)
+    assert talk.card() is not None, "the conversation did not reach a diagnosis"
+    talk.close()
+
+
+def baseline_conversation(url: str, samples: list[float]) -> None:
+    talk = Conversation(url, f"bench-{uuid.uuid4().hex[:8]}")
+    for text in BASELINE_TURNS:
+        timed(talk, text, samples)
+    talk.close()
+
+
+def train(project: Path, out: Path, *extra: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(RASA), "train", "--out", str(out), "--fixed-model-name", "bench", *extra],
+        cwd=project, env=QUIET, check=True, capture_output=True,
+    )  # fmt: skip
+    return round(time.perf_counter() - started, 1)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+class Baseline:
+    """The `rasa init` assistant, served by `rasa run` with REST, the API and a SQL tracker."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.port = free_port()
+        (project / "bench-endpoints.yml").write_text(
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {project / 'tracker.db'}\n"
+        )
+        self.process = subprocess.Popen(
+            [str(RASA), "run", "--model", str(project / "models"), "--enable-api",
+             "--auth-token", "bench", "--port", str(self.port), "--interface", "127.0.0.1",
+             "--endpoints", "bench-endpoints.yml", "--credentials", "credentials.yml"],
+            cwd=project, env=QUIET, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/status", params={"token": "bench"}).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError("the rasa init assistant did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+def cross_validation() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run(
+            [str(RASA), "test", "nlu", "--nlu", "data/nlu.yml", "--config", "config.yml",
+             "--cross-validation", "--folds", "3", "--out", out],
+            cwd=BOT, env=QUIET, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+    log = done.stdout + done.stderr
+    found = re.findall(r"(train|test) (Accuracy|F1-score|Precision): ([0-9.]+) \(([0-9.]+)\)", log)
+    return {
+        f"{split}_{metric.lower()}": {"mean": float(mean), "std": float(std)}
+        for split, metric, mean, std in found
+        if "intent" in log
+    }
+
+
+def heldout_accuracy(servers: BotServers) -> dict[str, Any]:
+    cases = examples()
+    right = 0
+    for text, intent, _ in cases:
+        parsed = httpx.post(
+            f"{servers.url}/model/parse", params={"token": servers.token}, json={"text": text}
+        ).json()
+        right += parsed["intent"]["name"] == intent
+    return {"examples": len(cases), "intent_accuracy": round(right / len(cases), 4)}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        training_s = train(BOT, work / "lbdoctor-models", "--force")
+        subprocess.run(
+            [str(RASA), "init", "--no-prompt", "--init-dir", str(work / "init")],
+            cwd=work, env=QUIET, check=True, capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(work / "init" / "models")
+        baseline_training_s = train(work / "init", work / "init" / "models")
+
+        servers = BotServers(work / "state").start()
+        baseline = Baseline(work / "init")
+        try:
+            lbdoctor: list[float] = []
+            init: list[float] = []
+            for number in range(CONVERSATIONS):
+                lbdoctor_conversation(servers.url, lbdoctor, number)
+                baseline_conversation(baseline.url, init)
+                baseline_conversation(baseline.url, init)
+            assert servers.process is not None
+            children = [
+                int(pid)
+                for pid in subprocess.run(
+                    ["pgrep", "-P", str(servers.process.pid)], capture_output=True, text=True
+                ).stdout.split()
+            ]
+            memory = {
+                "lbdoctor_servers_mb": {
+                    Path(Path(f"/proc/{pid}/cmdline").read_text().split("\0")[1]).name: rss_mb(pid)
+                    for pid in children
+                },
+                "rasa_init_rasa_mb": rss_mb(baseline.process.pid),
+            }
+            heldout = heldout_accuracy(servers)
+        finally:
+            baseline.stop()
+            servers.stop()
+    heldout.update({f"fact_{k}": round(v, 4) for k, v in fact_scores(load_playbook()).items()})
+    ours, theirs = percentiles(lbdoctor), percentiles(init)
+    results = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpu": platform.processor() or platform.machine(),
+        },
+        "training_s": {"lbdoctor": training_s, "rasa_init_baseline": baseline_training_s},
+        "rest_turn_latency": {
+            "lbdoctor_full_diagnosis_turns": ours,
+            "rasa_init_baseline_turns": theirs,
+            "p95_no_worse_than_baseline": ours["p95_ms"] <= theirs["p95_ms"],
+        },
+        "resident_memory": memory,
+        "nlu_cross_validation_3_folds": cross_validation(),
+        "nlu_heldout": heldout,
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
