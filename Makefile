@@ -54,6 +54,7 @@ test: setup lint
 
 bench: setup
 	$(VENV)/bin/python benchmarks/bench_knowledge.py
+	$(VENV)/bin/python benchmarks/bench_bot.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) build *.egg-info

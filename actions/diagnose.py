@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.form import question_message
 from actions.runtime import AppAction, known_facts, language, pasted_service
-from knowledge.errors import StoreError
+from knowledge.errors import ManifestError, StoreError
 from knowledge.wording import (
     diagnosis_messages,
     fact_value_label,
@@ -35,7 +35,14 @@ class ActionDiagnose(AppAction):
     ) -> list[EventType]:
         lang = language(tracker, self.app)
         facts = known_facts(tracker, self.app)
-        report = self.app.doctor.report(facts, lang, pasted_service(tracker))
+        try:
+            report = self.app.doctor.report(facts, lang, pasted_service(tracker))
+        except ManifestError as exc:
+            # The user's Service could not be carried into a valid manifest: show the fix on
+            # placeholders rather than no fix at all.
+            log.warning("manifest for the pasted Service failed: %s", exc)
+            dispatcher.utter_message(text=say("manifest_placeholders", lang, problem=str(exc)))
+            report = self.app.doctor.report(facts, lang, None)
         if report["verdict"] is None:
             # The form ends only on a verdict; if facts were cleared meanwhile, ask again.
             playbook = self.app.doctor.playbook

@@ -116,11 +116,12 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             try:
                 engine.normalize({name: value})
             except FactError as exc:
-                dispatcher.utter_message(
-                    text=say(
-                        "invalid_value", lang, value=shown, fact=name, valid=", ".join(exc.valid)
-                    )
+                said = (
+                    say("invalid_value", lang, value=shown, fact=name, valid=", ".join(exc.valid))
+                    if exc.valid
+                    else say("invalid_reason", lang, value=shown, fact=name, problem=exc.problem)
                 )
+                dispatcher.utter_message(text=said)
                 events.append(SlotSet(name, None))
                 continue
             try:

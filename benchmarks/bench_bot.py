@@ -169,7 +169,7 @@ def heldout_accuracy(servers: BotServers) -> dict[str, Any]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        training_s = train(BOT, work / "lbdoctor-models", "--force")
+        training_s = train(BOT, work / "lbdoctor-models", "--force", "--domain", "domain")
         subprocess.run(
             [str(RASA), "init", "--no-prompt", "--init-dir", str(work / "init")],
             cwd=work, env=QUIET, check=True, capture_output=True,

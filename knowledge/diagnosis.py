@@ -11,15 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge.engine import Engine, Finding
-from knowledge.errors import FactError
 from knowledge.intake.error_message import classify_error
 from knowledge.intake.service import ServiceInfo, parse_service
 from knowledge.manifests import ManifestRenderer, placeholder_service
 from knowledge.playbook import Playbook, Text
 
-__all__ = ["MAX_ERROR_CHARS", "Doctor", "gather_facts"]
-
-MAX_ERROR_CHARS = 4000
+__all__ = ["Doctor", "gather_facts"]
 
 _ERROR_NOTES = {
     "timeout": Text(
@@ -72,12 +69,6 @@ class Doctor:
     def report(
         self, facts: Mapping[str, str], lang: str = "en", service: ServiceInfo | None = None
     ) -> dict[str, Any]:
-        error = facts.get("error_message")
-        if error is not None and len(error) > MAX_ERROR_CHARS:
-            raise FactError(
-                "error_message",
-                f"is longer than {MAX_ERROR_CHARS} characters; paste only the error line",
-            )
         finding = self.engine.diagnose(facts)
         result: dict[str, Any] = {
             "playbook": self.playbook.id,

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from knowledge.errors import FactError
 from knowledge.playbook import Caveat, Fact, Fix, Outcome, Playbook, Rule
 
-__all__ = ["Engine", "Finding"]
+__all__ = ["MAX_TEXT_CHARS", "Engine", "Finding"]
+
+# Free-text facts (the error message) are read for a few words; a longer one is not an error line.
+MAX_TEXT_CHARS = 4000
 
 Cell = tuple[str, ...]
 # What the user sees for a cell: the outcome, the rule (its notes) and the fixes offered.
@@ -83,6 +86,11 @@ class Engine:
             fact = self.playbook.fact(name)
             value = str(raw).strip()
             if fact.kind == "text":
+                if len(value) > MAX_TEXT_CHARS:
+                    raise FactError(
+                        name,
+                        f"is longer than {MAX_TEXT_CHARS} characters; paste only the error line",
+                    )
                 if value:
                     known[name] = value
                 continue

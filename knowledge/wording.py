@@ -12,7 +12,7 @@ from typing import Any
 
 from knowledge.playbook import Playbook, Text
 
-__all__ = ["diagnosis_messages", "fact_value_label", "say"]
+__all__ = ["diagnosis_messages", "fact_value_label", "say", "source_lines", "verdict_words"]
 
 _PHRASES: dict[str, Text] = {
     "started_over": Text(
@@ -49,6 +49,10 @@ _PHRASES: dict[str, Text] = {
         en='"{value}" is not a valid answer for {fact}. Valid answers: {valid}.',
         pt='"{value}" não é uma resposta válida para {fact}. Respostas válidas: {valid}.',
     ),
+    "invalid_reason": Text(
+        en='"{value}" is not a valid answer for {fact} ({problem}).',
+        pt='"{value}" não é uma resposta válida para {fact} ({problem}).',
+    ),
     "contradiction": Text(
         en='"{value}" for {fact} contradicts what you said before ({reason}). I kept the earlier '
         'answer; say "start over" to begin again.',
@@ -64,6 +68,12 @@ _PHRASES: dict[str, Text] = {
         "`kubectl get svc NAME -o yaml` (or `-o json`), or answer the questions.",
         pt="Não consegui ler o Serviço colado: {problem}. Cole a saída completa de "
         "`kubectl get svc NOME -o yaml` (ou `-o json`), ou responda às perguntas.",
+    ),
+    "manifest_placeholders": Text(
+        en="I couldn't build a valid manifest from your Service ({problem}); the fixes below use "
+        "placeholders to replace with your Service's names.",
+        pt="Não consegui montar um manifesto válido a partir do seu Serviço ({problem}); as "
+        "correções abaixo usam marcadores a trocar pelos nomes do seu Serviço.",
     ),
     "verdict_fails": Text(
         en="Diagnosis: this access fails, and that is documented.",

@@ -150,6 +150,7 @@ def test_a_button_answer_is_validated_and_the_next_question_asked(app: App) -> N
         ({"service_type": "banana"}, {}, '"banana" is not a valid answer for service_type'),
         ({"proxy_mode": "{{ 7*7 }}"}, {}, "Valid answers: ipvs, iptables"),
         ({"cluster_version": "latest"}, {}, '"latest" is not a valid answer for cluster_version'),
+        ({"error_message": "e" * 5000}, {}, "is longer than 4000 characters"),
         ({"access_type": "private"}, {"service_type": "dnat-gateway"}, "contradicts"),
     ],
 )
@@ -395,3 +396,17 @@ def test_feedback_is_recorded_with_the_case(
 def test_feedback_without_a_diagnosis(app: App) -> None:
     _, messages = run(ActionFeedback(app), tracker("yes", "affirm"))
     assert texts(messages)[0].startswith("OK. Whenever you like")
+
+
+def test_a_service_that_cannot_become_a_manifest_falls_back_to_placeholders(app: App) -> None:
+    # Kubernetes' schema has no `bogus` field for ports: no manifest can carry this Service.
+    service = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n"
+        "  selector: {app: web}\n  ports:\n  - port: 80\n    bogus: 1\n"
+    )
+    _, messages = run(ActionDiagnose(app), tracker(slots={**FAILS, "service_manifest": service}))
+    said = texts(messages)
+    assert said[0].startswith("I couldn't build a valid manifest from your Service (use-cluster-ip")
+    (card,) = [m["custom"] for m in messages if m.get("custom")]
+    assert card == {**app.doctor.report(FAILS, "en"), "type": "diagnosis"}
+    assert "PLACEHOLDERS" in card["fixes"][0]["manifest"]

@@ -181,3 +181,16 @@ def test_diagnosis_from_a_pasted_service_fills_facts_and_personalises_fixes(doct
     assert "192.168.10.36" in report["explanation"]
     assert all('"shop"' in fix["manifest"] for fix in report["fixes"])
     assert report["fixes"][0]["title"].startswith("Dentro do cluster")
+
+
+def test_a_service_without_a_selector_gets_a_companion_without_one(
+    playbook: Playbook, renderer: ManifestRenderer
+) -> None:
+    # Services whose Endpoints are managed by hand have no selector; an empty one would differ.
+    service = parse_service(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: legacy\nspec:\n  type: LoadBalancer\n"
+        "  externalTrafficPolicy: Local\n  ports:\n  - port: 80\n"
+    )
+    rendered = renderer.render(playbook.fixes["use-cluster-ip"], service)
+    assert "selector" not in yaml.safe_load(rendered.manifest)["spec"]
+    assert "# Your Service has no selector" in rendered.manifest
