@@ -170,6 +170,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         training_s = train(BOT, work / "lbdoctor-models", "--force", "--domain", "domain")
+        (work / "init").mkdir()
         subprocess.run(
             [str(RASA), "init", "--no-prompt", "--init-dir", str(work / "init")],
             cwd=work, env=QUIET, check=True, capture_output=True,

@@ -10,35 +10,12 @@ from knowledge.diagnosis import gather_facts
 from knowledge.errors import FactError, IntakeError
 from knowledge.intake.keywords import extract_facts, fold
 from knowledge.intake.service import ServiceInfo, looks_like_service
-from knowledge.playbook import Fact, Text
+from knowledge.playbook import Fact
 from knowledge.store import add_feedback
+from knowledge.wording import say
 
 __all__ = ["Walk"]
 
-_SAY = {
-    "hello": Text(
-        en="LB Doctor: why the load balancer's address of your Service fails from inside the cluster.",
-        pt="LB Doctor: por que o endereço do balanceador do seu Serviço falha de dentro do cluster.",
-    ),
-    "error": Text(
-        en="Paste the error the client gets (Enter to skip):",
-        pt="Cole o erro que o cliente recebe (Enter para pular):",
-    ),
-    "service": Text(
-        en="Paste `kubectl get svc NAME -o yaml` and end with an empty line (Enter to skip):",
-        pt="Cole `kubectl get svc NOME -o yaml` e termine com uma linha vazia (Enter para pular):",
-    ),
-    "read": Text(en="Read from your paste", pt="Lido do que você colou"),
-    "choose": Text(
-        en="Answer with a number from 1 to {n}, or in your own words.",
-        pt="Responda com um número de 1 a {n}, ou com suas palavras.",
-    ),
-    "eof": Text(
-        en="Input ended before the diagnosis.", pt="A entrada terminou antes do diagnóstico."
-    ),
-    "helpful": Text(en="Did this help? [y/n]", pt="Isso ajudou? [s/n]"),
-    "thanks": Text(en="Thank you, feedback saved.", pt="Obrigado, comentário registrado."),
-}
 _YES = {"y", "yes", "s", "sim"}
 _NO = {"n", "no", "nao"}
 
@@ -52,7 +29,7 @@ class Walk:
         self.playbook = app.doctor.playbook
 
     def say(self, key: str, **values: object) -> None:
-        self.out.write(_SAY[key].get(self.lang).format(**values) + "\n")
+        self.out.write(say(f"walk_{key}", self.lang, **values) + "\n")
 
     def line(self) -> str | None:
         self.out.write("> ")
@@ -81,7 +58,7 @@ class Walk:
             shown = {k: v for k, v in facts.items() if k != "error_message"}
             if shown:
                 self.out.write(
-                    f"{_SAY['read'].get(self.lang)}: "
+                    f"{say('walk_read', self.lang)}: "
                     + ", ".join(f"{k}={v}" for k, v in shown.items())
                     + "\n"
                 )

@@ -1,6 +1,7 @@
 """What the chat says around the engine's answers, in Brazilian Portuguese and English.
 
-Chat channels share these words: the diagnosis is the same object everywhere (diagnosis.py), and
+The bot and the terminal walk share these words: the diagnosis is the same object everywhere
+(diagnosis.py), and
 this module turns it into chat messages. Values are inserted with `str.format`, so text a user
 typed is never read as a template.
 """
@@ -137,6 +138,29 @@ _PHRASES: dict[str, Text] = {
         pt="Ainda não há diagnóstico para explicar. Descreva o problema ou cole o erro, e eu "
         "explico a causa com a fonte.",
     ),
+    # The terminal walk (`lbdoctor ask`).
+    "walk_hello": Text(
+        en="LB Doctor: why the load balancer's address of your Service fails from inside the cluster.",
+        pt="LB Doctor: por que o endereço do balanceador do seu Serviço falha de dentro do cluster.",
+    ),
+    "walk_error": Text(
+        en="Paste the error the client gets (Enter to skip):",
+        pt="Cole o erro que o cliente recebe (Enter para pular):",
+    ),
+    "walk_service": Text(
+        en="Paste `kubectl get svc NAME -o yaml` and end with an empty line (Enter to skip):",
+        pt="Cole `kubectl get svc NOME -o yaml` e termine com uma linha vazia (Enter para pular):",
+    ),
+    "walk_read": Text(en="Read from your paste", pt="Lido do que você colou"),
+    "walk_choose": Text(
+        en="Answer with a number from 1 to {n}, or in your own words.",
+        pt="Responda com um número de 1 a {n}, ou com suas palavras.",
+    ),
+    "walk_eof": Text(
+        en="Input ended before the diagnosis.", pt="A entrada terminou antes do diagnóstico."
+    ),
+    "walk_helpful": Text(en="Did this help? [y/n]", pt="Isso ajudou? [s/n]"),
+    "walk_thanks": Text(en="Thank you, feedback saved.", pt="Obrigado, comentário registrado."),
     "answer_leads_to": Text(en="{answer} → {verdicts}", pt="{answer} → {verdicts}"),
     "or": Text(en=" or ", pt=" ou "),
     "fails": Text(en="fails", pt="falha"),
