@@ -1,9 +1,8 @@
 """What the chat says around the engine's answers, in Brazilian Portuguese and English.
 
 The bot and the terminal walk share these words: the diagnosis is the same object everywhere
-(diagnosis.py), and
-this module turns it into chat messages. Values are inserted with `str.format`, so text a user
-typed is never read as a template.
+(diagnosis.py), and this module turns it into chat messages. Values are inserted with
+`str.format`, so text a user typed is never read as a template.
 """
 
 from __future__ import annotations
