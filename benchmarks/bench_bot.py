@@ -108,6 +108,11 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def server_name(pid: int) -> str:
+    command = Path(f"/proc/{pid}/cmdline").read_text()
+    return "action_server" if "rasa_sdk" in command else "rasa"
+
+
 class Baseline:
     """The `rasa init` assistant, served by `rasa run` with REST, the API and a SQL tracker."""
 
@@ -194,12 +199,8 @@ def main() -> None:
                     ["pgrep", "-P", str(servers.process.pid)], capture_output=True, text=True
                 ).stdout.split()
             ]
-            memory = {
-                "lbdoctor_servers_mb": {
-                    Path(Path(f"/proc/{pid}/cmdline").read_text().split("\0")[1]).name: rss_mb(pid)
-                    for pid in children
-                },
-                "rasa_init_rasa_mb": rss_mb(baseline.process.pid),
+            memory = {f"lbdoctor_{server_name(pid)}_mb": rss_mb(pid) for pid in children} | {
+                "rasa_init_rasa_mb": rss_mb(baseline.process.pid)
             }
             heldout = heldout_accuracy(servers)
         finally:

@@ -8,11 +8,16 @@ import re
 import shlex
 import string
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import jinja2
+import jsonschema
 import kubernetes_validate
+import kubernetes_validate.utils
 import yaml
+from kubernetes_validate.utils import schema_contents
+from referencing import Registry, Resource
 
 from knowledge.errors import IntakeError, ManifestError
 from knowledge.intake.names import check_service
@@ -108,9 +113,33 @@ def _yaml_key(key: object) -> str:
     return json.dumps(key)
 
 
+@cache
+def _service_schema(version: str) -> Any:
+    """kubernetes-validate's strict v1 Service schema as a validator, built once per version:
+    its own `validate()` reads and parses the schema files again on every call."""
+    # Validating a minimal Service resolves the version as kubernetes-validate does (or raises).
+    resolved = kubernetes_validate.validate(
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "probe"}}, version, strict=True
+    )
+    folder = f"kubernetes-json-schema/{_schema_folder(resolved)}-local-strict"
+    schema = schema_contents(f"{folder}/service-v1.json", version)
+    definitions = schema_contents(f"{folder}/_definitions.json", version)
+    registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+def _schema_folder(major_minor: str) -> str:
+    # The newest bundled patch release of that minor version, as kubernetes-validate picks it.
+    versions = [
+        v for v in kubernetes_validate.utils.all_versions() if v.startswith(major_minor + ".")
+    ]
+    return f"v{(versions or [major_minor])[-1]}"
+
+
 class ManifestRenderer:
     def __init__(self, kubernetes_version: str | None = None) -> None:
         self.kubernetes_version = kubernetes_version or kubernetes_validate.latest_version()
+        self._schema = _service_schema(self.kubernetes_version)
         self._env = jinja2.Environment(
             loader=jinja2.PackageLoader("knowledge", "templates"),
             undefined=jinja2.StrictUndefined,
@@ -157,7 +186,7 @@ class ManifestRenderer:
 
     def _validate(self, fix: Fix, text: str, service: ServiceInfo) -> None:
         try:
-            documents = list(yaml.safe_load_all(text))
+            documents = list(yaml.load_all(text, Loader=yaml.CSafeLoader))
         except yaml.YAMLError as exc:
             raise ManifestError(
                 f"{fix.id}: the rendered manifest is not valid YAML: {exc}"
@@ -180,8 +209,7 @@ class ManifestRenderer:
             wanted = _get(service.manifest, path) if value is None else value
             if _get(document, path) != wanted:
                 raise ManifestError(f"{fix.id}: {'.'.join(path)} is not {wanted!r} in the manifest")
-        try:
-            kubernetes_validate.validate(document, self.kubernetes_version, strict=True)
-        except kubernetes_validate.ValidationError as exc:
-            where = ".".join(str(part) for part in exc.absolute_path) or "(top)"
-            raise ManifestError(f"{fix.id}: Kubernetes schema: at {where}: {exc.message}") from exc
+        error = next(iter(self._schema.iter_errors(document)), None)
+        if error is not None:
+            where = ".".join(str(part) for part in error.absolute_path) or "(top)"
+            raise ManifestError(f"{fix.id}: Kubernetes schema: at {where}: {error.message}")
