@@ -8,11 +8,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
-from rasa_sdk.types import DomainDict
 
-from actions.runtime import AppAction, language
+from actions.runtime import ChatAction, language
 from knowledge.errors import StoreError
-from knowledge.intake.language import detect_language, named_language
 from knowledge.intake.service import MAX_PASTE_BYTES
 from knowledge.store import add_feedback
 from knowledge.wording import say
@@ -27,38 +25,21 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class ActionDetectLanguage(AppAction):
-    """Runs on every message (a custom slot mapping): follow the user's language until they pick one."""
+class ActionDetectLanguage(ChatAction):
+    """Before a reply from the domain (greet, help, ...): the reply is in the user's language."""
 
     def name(self) -> str:
         return "action_detect_language"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        message = tracker.latest_message or {}
-        text = message.get("text") or ""
-        if (message.get("intent") or {}).get("name") == "switch_language":
-            named = named_language(text)
-            if named is None:
-                # "other language": the one not in use.
-                named = "en" if language(tracker, self.app) == "pt" else "pt"
-            return [SlotSet("language", named), SlotSet("language_chosen", True)]
-        if tracker.get_slot("language_chosen") or text.startswith("/"):
-            return []
-        detected = detect_language(text)
-        if detected is None or detected == tracker.get_slot("language"):
-            return []
-        return [SlotSet("language", detected)]
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        return []
 
 
-class ActionStartOver(AppAction):
+class ActionStartOver(ChatAction):
     def name(self) -> str:
         return "action_start_over"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         lang = language(tracker, self.app)
         dispatcher.utter_message(text=say("started_over", lang))
         # Facts go; the language the user speaks stays.
@@ -70,15 +51,13 @@ class ActionStartOver(AppAction):
         ]
 
 
-class ActionNotUnderstood(AppAction):
+class ActionNotUnderstood(ChatAction):
     """The fallback: say what was expected instead of guessing; the form then asks again."""
 
     def name(self) -> str:
         return "action_not_understood"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         lang = language(tracker, self.app)
         text = (tracker.latest_message or {}).get("text") or ""
         asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop_name else None
@@ -102,15 +81,13 @@ class ActionNotUnderstood(AppAction):
         return [FollowupAction(tracker.active_loop_name)] if tracker.active_loop_name else []
 
 
-class ActionFeedback(AppAction):
+class ActionFeedback(ChatAction):
     """Yes/no after a diagnosis: recorded with the case."""
 
     def name(self) -> str:
         return "action_feedback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         lang = language(tracker, self.app)
         case_id = tracker.get_slot("case_id")
         helpful = (tracker.latest_message or {}).get("intent", {}).get("name") == "affirm"

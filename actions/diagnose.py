@@ -8,10 +8,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
-from rasa_sdk.types import DomainDict
 
 from actions.form import question_message
-from actions.runtime import AppAction, known_facts, language, pasted_service
+from actions.runtime import ChatAction, known_facts, language, pasted_service
 from knowledge.errors import ManifestError, StoreError
 from knowledge.wording import (
     diagnosis_messages,
@@ -26,13 +25,11 @@ __all__ = ["ActionDiagnose", "ActionExplain"]
 log = logging.getLogger(__name__)
 
 
-class ActionDiagnose(AppAction):
+class ActionDiagnose(ChatAction):
     def name(self) -> str:
         return "action_diagnose"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         lang = language(tracker, self.app)
         facts = known_facts(tracker, self.app)
         try:
@@ -68,15 +65,13 @@ class ActionDiagnose(AppAction):
         return [SlotSet("case_id", case.id)]
 
 
-class ActionExplain(AppAction):
+class ActionExplain(ChatAction):
     """ "Why?": during the questions, why this one matters; after a verdict, its cause."""
 
     def name(self) -> str:
         return "action_explain"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         lang = language(tracker, self.app)
         facts = known_facts(tracker, self.app)
         doctor = self.app.doctor

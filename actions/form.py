@@ -11,7 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.runtime import FACT_VALUE_LIMIT, SERVICE_SLOT, AppAction, known_facts, language
+from actions.runtime import (
+    FACT_VALUE_LIMIT,
+    SERVICE_SLOT,
+    AppAction,
+    known_facts,
+    language,
+    language_events,
+)
 from knowledge.errors import FactError
 from knowledge.intake.message import Reading, read_message
 from knowledge.intake.service import MAX_PASTE_BYTES
@@ -137,7 +144,11 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         # Only validated events reach the tracker: the pasted Service must be passed on too.
         if SERVICE_SLOT in candidates:
             events.append(SlotSet(SERVICE_SLOT, candidates[SERVICE_SLOT]))
-        return events
+        # Once the form runs, a message without an answer must let Rasa reject the form (rules
+        # then handle the message): the language alone is not reported as a validated slot.
+        if events or not tracker.active_loop_name:
+            return [*language_events(tracker, self.app), *events]
+        return []
 
     async def next_requested_slot(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

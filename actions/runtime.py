@@ -7,9 +7,13 @@ from functools import cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from knowledge.app import App
 from knowledge.errors import FactError, IntakeError
+from knowledge.intake.language import detect_language, named_language
 from knowledge.intake.service import ServiceInfo, parse_service
 from knowledge.settings import Settings
 
@@ -17,8 +21,10 @@ __all__ = [
     "FACT_VALUE_LIMIT",
     "SERVICE_SLOT",
     "AppAction",
+    "ChatAction",
     "known_facts",
     "language",
+    "language_events",
     "pasted_service",
     "shared_app",
 ]
@@ -50,7 +56,44 @@ class AppAction(Action, ABC):
         return self._app if self._app is not None else shared_app()
 
 
+class ChatAction(AppAction):
+    """An action answering the latest message: the language it shows is kept with the answer."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return [*language_events(tracker, self.app), *await self.act(dispatcher, tracker)]
+
+    @abstractmethod
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]: ...
+
+
+def language_events(tracker: Tracker, app: App) -> list[EventType]:
+    """What the latest message says about the user's language: follow their words until they
+    pick one ("answer in English"), then keep it. Every action applies this to its message, so
+    no extra call to the action server is spent on it."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    current = tracker.get_slot("language")
+    if (message.get("intent") or {}).get("name") == "switch_language":
+        named = named_language(text)
+        if named is None:
+            # "the other language": the one not in use.
+            named = "en" if (current or app.settings.language) == "pt" else "pt"
+        return [SlotSet("language", named), SlotSet("language_chosen", True)]
+    if tracker.get_slot("language_chosen") or text.startswith("/"):
+        return []
+    detected = detect_language(text)
+    if detected is None or detected == current:
+        return []
+    return [SlotSet("language", detected)]
+
+
 def language(tracker: Tracker, app: App) -> str:
+    """The language to answer the latest message in."""
+    for event in language_events(tracker, app):
+        if event["name"] == "language":
+            return str(event["value"])
     chosen = tracker.get_slot("language")
     return chosen if chosen in ("en", "pt") else app.settings.language
 
