@@ -9,8 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.form import question_message
 from actions.runtime import ChatAction, known_facts, language, pasted_service
+from knowledge.app import App
 from knowledge.errors import ManifestError, StoreError
 from knowledge.wording import (
     diagnosis_messages,
@@ -20,49 +20,43 @@ from knowledge.wording import (
     verdict_words,
 )
 
-__all__ = ["ActionDiagnose", "ActionExplain"]
+__all__ = ["ActionExplain", "deliver_diagnosis"]
 
 log = logging.getLogger(__name__)
 
 
-class ActionDiagnose(ChatAction):
-    def name(self) -> str:
-        return "action_diagnose"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        lang = language(tracker, self.app)
-        facts = known_facts(tracker, self.app)
-        try:
-            report = self.app.doctor.report(facts, lang, pasted_service(tracker))
-        except ManifestError as exc:
-            # The user's Service could not be carried into a valid manifest: show the fix on
-            # placeholders rather than no fix at all.
-            log.warning("manifest for the pasted Service failed: %s", exc)
-            dispatcher.utter_message(text=say("manifest_placeholders", lang, problem=str(exc)))
-            report = self.app.doctor.report(facts, lang, None)
-        if report["verdict"] is None:
-            # The form ends only on a verdict; if facts were cleared meanwhile, ask again.
-            playbook = self.app.doctor.playbook
-            dispatcher.utter_message(**question_message(playbook, report["next_question"], lang))
-            return []
-        for text in diagnosis_messages(report, lang):
-            dispatcher.utter_message(text=text)
-        dispatcher.utter_message(json_message={**report, "type": "diagnosis"})
-        dispatcher.utter_message(
-            text=say("ask_feedback", lang),
-            buttons=[
-                {"title": say("yes", lang), "payload": "/affirm"},
-                {"title": say("no", lang), "payload": "/deny"},
-            ],
-        )
-        channel = tracker.get_latest_input_channel() or "rasa"
-        try:
-            case = self.app.record(report, lang, channel)
-        except StoreError as exc:
-            # The user has the diagnosis; losing its record must not lose the answer.
-            log.error("diagnosis case not recorded: %s", exc)
-            return [SlotSet("case_id", None)]
-        return [SlotSet("case_id", case.id)]
+def deliver_diagnosis(
+    app: App, dispatcher: CollectingDispatcher, tracker: Tracker, facts: dict[str, str], lang: str
+) -> list[EventType]:
+    """The verdict as chat: explanation, the recommended fix with its manifest, the other fixes
+    with their caveats, the sources, the diagnosis payload (the CLI's JSON plus its type) and a
+    yes/no for feedback. The case is recorded; its id goes into the `case_id` slot."""
+    try:
+        report = app.doctor.report(facts, lang, pasted_service(tracker))
+    except ManifestError as exc:
+        # The user's Service could not be carried into a valid manifest: show the fix on
+        # placeholders rather than no fix at all.
+        log.warning("manifest for the pasted Service failed: %s", exc)
+        dispatcher.utter_message(text=say("manifest_placeholders", lang, problem=str(exc)))
+        report = app.doctor.report(facts, lang, None)
+    for text in diagnosis_messages(report, lang):
+        dispatcher.utter_message(text=text)
+    dispatcher.utter_message(json_message={**report, "type": "diagnosis"})
+    dispatcher.utter_message(
+        text=say("ask_feedback", lang),
+        buttons=[
+            {"title": say("yes", lang), "payload": "/affirm"},
+            {"title": say("no", lang), "payload": "/deny"},
+        ],
+    )
+    channel = tracker.get_latest_input_channel() or "rasa"
+    try:
+        case = app.record(report, lang, channel)
+    except StoreError as exc:
+        # The user has the diagnosis; losing its record must not lose the answer.
+        log.error("diagnosis case not recorded: %s", exc)
+        return [SlotSet("case_id", None)]
+    return [SlotSet("case_id", case.id)]
 
 
 class ActionExplain(ChatAction):

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.diagnose import deliver_diagnosis
 from actions.runtime import (
     FACT_VALUE_LIMIT,
     SERVICE_SLOT,
@@ -144,6 +145,10 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         # Only validated events reach the tracker: the pasted Service must be passed on too.
         if SERVICE_SLOT in candidates:
             events.append(SlotSet(SERVICE_SLOT, candidates[SERVICE_SLOT]))
+        if events and engine.next_question(known) is None:
+            # The answer that completes the facts gets the diagnosis in the same call: a verdict
+            # turn costs no more than any other (the form then ends: no question is left).
+            events += deliver_diagnosis(self.app, dispatcher, tracker, known, lang)
         # Once the form runs, a message without an answer must let Rasa reject the form (rules
         # then handle the message): the language alone is not reported as a validated slot.
         if events or not tracker.active_loop_name:
@@ -152,12 +157,14 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
 
     async def next_requested_slot(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> EventType | None:
-        """Ask the engine's next question here, with buttons built from the playbook."""
-        event = await super().next_requested_slot(dispatcher, tracker, domain)
-        asked = event.get("value") if event else None
-        if asked:
-            dispatcher.utter_message(
-                **question_message(self.app.doctor.playbook, asked, language(tracker, self.app))
-            )
-        return event
+    ) -> EventType:
+        """Ask the engine's next question, with buttons built from the playbook; none ends the
+        form. (Not the SDK's default, which would skip a slot holding a value the engine refused.)
+        """
+        required = await self.required_slots([], dispatcher, tracker, domain)
+        if not required:
+            return SlotSet(REQUESTED_SLOT, None)
+        (asked,) = required
+        lang = language(tracker, self.app)
+        dispatcher.utter_message(**question_message(self.app.doctor.playbook, asked, lang))
+        return SlotSet(REQUESTED_SLOT, asked)

@@ -17,7 +17,7 @@ from actions.conversation import (
     ActionNotUnderstood,
     ActionStartOver,
 )
-from actions.diagnose import ActionDiagnose, ActionExplain
+from actions.diagnose import ActionExplain
 from actions.form import ValidateDiagnosisForm
 from actions.runtime import AppAction
 from knowledge.app import App
@@ -196,15 +196,29 @@ def test_a_broken_paste_is_explained_and_keeps_the_earlier_service(app: App) -> 
     )
 
 
-def test_the_form_ends_when_the_engine_has_a_verdict(app: App) -> None:
-    known = {k: v for k, v in FAILS.items() if k != "proxy_mode"}
-    events, messages = run(
+def last_answer(
+    app: App, facts: dict[str, str], lang: str = "en", **slots: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The form receiving the button that completes `facts` (their proxy_mode)."""
+    known = {k: v for k, v in facts.items() if k != "proxy_mode"}
+    answer = {"proxy_mode": facts["proxy_mode"]}
+    return run(
         ValidateDiagnosisForm(app),
-        tracker("ipvs", "inform", known, form=True, requested="proxy_mode"),
+        tracker(
+            payload("proxy_mode", answer["proxy_mode"]),
+            slots={**known, "language": lang, **slots},
+            new=answer,
+            form=True,
+            requested="proxy_mode",
+        ),
     )
-    slots = slot_events(events)
-    assert slots["requested_slot"] is None
-    assert messages == []
+
+
+def test_the_answer_that_completes_the_facts_ends_the_form_with_the_diagnosis(app: App) -> None:
+    events, messages = last_answer(app, FAILS)
+    assert slot_events(events)["requested_slot"] is None
+    assert [m["custom"]["verdict"] for m in messages if m.get("custom")] == ["fails"]
+    assert not any(m.get("buttons") and "/inform" in m["buttons"][0]["payload"] for m in messages)
 
 
 # --- the diagnosis -------------------------------------------------------------------------------
@@ -214,7 +228,7 @@ def test_the_form_ends_when_the_engine_has_a_verdict(app: App) -> None:
 @pytest.mark.parametrize("verdict", sorted(VERDICTS))
 def test_diagnosis_messages_payload_and_recorded_case(app: App, verdict: str, lang: str) -> None:
     facts = VERDICTS[verdict]
-    events, messages = run(ActionDiagnose(app), tracker("ipvs", slots={**facts, "language": lang}))
+    events, messages = last_answer(app, facts, lang)
     (card,) = [m["custom"] for m in messages if m.get("custom")]
     assert card == {**app.doctor.report(facts, lang), "type": "diagnosis"}
     assert card["verdict"] == verdict
@@ -235,15 +249,14 @@ def test_diagnosis_messages_payload_and_recorded_case(app: App, verdict: str, la
 
 def test_diagnosis_uses_the_pasted_service_names(app: App) -> None:
     service = (DATA / "svc-dedicated-local.yaml").read_text()
-    _, messages = run(ActionDiagnose(app), tracker(slots={**FAILS, "service_manifest": service}))
+    _, messages = last_answer(app, FAILS, service_manifest=service)
     (card,) = [m["custom"] for m in messages if m.get("custom")]
     assert card["fixes"][0]["title"].endswith("nginx.shop.svc.cluster.local:900")
 
 
 def test_a_forged_slot_value_never_reaches_the_diagnosis(app: App) -> None:
-    _, messages = run(
-        ActionDiagnose(app),
-        tracker(slots={**FAILS, "network_model": "banana", "service_manifest": "{{ evil }}"}),
+    _, messages = last_answer(
+        app, {**FAILS, "network_model": "banana"}, service_manifest="{{ evil }}"
     )
     # network_model counts as unsaid, so the engine still asks for it.
     (asked,) = messages
@@ -385,7 +398,7 @@ def test_not_understood_says_what_was_expected(app: App, text: str, form: bool, 
 def test_feedback_is_recorded_with_the_case(
     app: App, intent: str, helpful: bool, said: str
 ) -> None:
-    events, _ = run(ActionDiagnose(app), tracker(slots=FAILS))
+    events, _ = last_answer(app, FAILS)
     case_id = slot_events(events)["case_id"]
     events, messages = run(ActionFeedback(app), tracker("yes", intent, {"case_id": case_id}))
     assert texts(messages)[0].startswith(said)
@@ -405,7 +418,7 @@ def test_a_service_that_cannot_become_a_manifest_falls_back_to_placeholders(app:
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n"
         "  selector: {app: web}\n  ports:\n  - port: 80\n    bogus: 1\n"
     )
-    _, messages = run(ActionDiagnose(app), tracker(slots={**FAILS, "service_manifest": service}))
+    _, messages = last_answer(app, FAILS, service_manifest=service)
     said = texts(messages)
     assert said[0].startswith("I couldn't build a valid manifest from your Service (use-cluster-ip")
     (card,) = [m["custom"] for m in messages if m.get("custom")]
