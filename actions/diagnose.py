@@ -39,8 +39,8 @@ def deliver_diagnosis(
         log.warning("manifest for the pasted Service failed: %s", exc)
         dispatcher.utter_message(text=say("manifest_placeholders", lang, problem=str(exc)))
         report = app.doctor.report(facts, lang, None)
-    for text in diagnosis_messages(report, lang):
-        dispatcher.utter_message(text=text)
+    # One message of paragraphs (channels split them), not one event per paragraph.
+    dispatcher.utter_message(text="\n\n".join(diagnosis_messages(report, lang)))
     dispatcher.utter_message(json_message={**report, "type": "diagnosis"})
     dispatcher.utter_message(
         text=say("ask_feedback", lang),

@@ -232,14 +232,17 @@ def test_diagnosis_messages_payload_and_recorded_case(app: App, verdict: str, la
     (card,) = [m["custom"] for m in messages if m.get("custom")]
     assert card == {**app.doctor.report(facts, lang), "type": "diagnosis"}
     assert card["verdict"] == verdict
-    said = texts(messages)
-    assert said[0].endswith(card["explanation"])
+    # One message of paragraphs: verdict and explanation, each fix, the sources.
+    said, feedback = texts(messages)
+    assert said.startswith(("Diagnosis: ", "Diagnóstico: "))
+    assert card["explanation"] in said
     for fix in card["fixes"]:
-        shown = next(text for text in said if fix["title"] in text)
-        assert all(caveat in shown for caveat in fix["caveats"])
-        if fix["recommended"]:
-            assert f"```yaml\n{fix['manifest']}```" in shown
-    assert all(source["url"] in said[-2] for source in card["sources"])
+        assert fix["title"] in said
+        assert all(caveat in said for caveat in fix["caveats"])
+        assert (f"```yaml\n{fix['manifest']}```" in said) == fix["recommended"]
+        assert f"`{fix['command']}`" in said
+    assert all(source["url"] in said for source in card["sources"])
+    assert feedback in ("Did this solve your problem?", "Isso resolveu o seu problema?")
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/affirm", "/deny"]
     with app.store.session() as session:
         (case,) = list_cases(session)
