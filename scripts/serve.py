@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import secrets
 import signal
@@ -25,7 +26,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.error import URLError
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
@@ -126,6 +127,41 @@ def api_token(env: Mapping[str, str], state: Path) -> str:
     return path.read_text().strip()
 
 
+# Two stateless action calls that load the knowledge core and fill its caches (the store, the
+# keyword patterns, the templates, the schema), so the first user does not wait for them.
+_NO_SLOTS = dict.fromkeys((
+    "service_type", "external_traffic_policy", "access_type", "client_location", "network_model",
+    "proxy_mode", "nodeport_target", "cluster_version", "needs_source_ip", "error_message",
+    "language", "language_chosen", "service_manifest", "case_id", "requested_slot",
+))  # fmt: skip
+_WARM_UP_FACTS = _NO_SLOTS | {
+    "service_type": "loadbalancer-dedicated", "external_traffic_policy": "Local",
+    "access_type": "private", "client_location": "same-node", "network_model": "vpc",
+    "proxy_mode": "ipvs",
+}  # fmt: skip
+WARM_UP_CALLS = [
+    ("action_explain", {"text": "why?", "intent": {"name": "explain"}}, _WARM_UP_FACTS),
+    (
+        "validate_diagnosis_form",
+        {"text": "my curl to the ELB fails from a pod on another node", "intent": {"name": "describe_problem"}},
+        _NO_SLOTS,
+    ),
+]  # fmt: skip
+
+
+def warm_up(action_url: str) -> None:
+    for action, message, slots in WARM_UP_CALLS:
+        tracker = {
+            "sender_id": "lbdoctor-warm-up", "slots": slots, "latest_message": message,
+            "events": [{"event": "user", "text": message["text"], "parse_data": message}],
+            "active_loop": {}, "latest_action_name": "action_listen",
+        }  # fmt: skip
+        body = json.dumps({"next_action": action, "tracker": tracker, "domain": {}}).encode()
+        request = Request(action_url, data=body, headers={"Content-Type": "application/json"})
+        with urlopen(request, timeout=60) as response:
+            response.read()
+
+
 def answers(url: str) -> bool:
     try:
         with urlopen(url, timeout=2) as response:
@@ -221,6 +257,12 @@ class Servers:
                     f"see the logs in {self.state / 'logs'}"
                 )
             time.sleep(0.5)
+        try:
+            warm_up(self.env["LBDOCTOR_ACTION_URL"])
+        except OSError as exc:
+            raise SystemExit(
+                f"the action server failed its warm-up ({exc}); see {self.state / 'logs'}"
+            ) from exc
 
     def stop(self) -> None:
         for process in self.processes:
