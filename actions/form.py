@@ -149,9 +149,9 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             # The answer that completes the facts gets the diagnosis in the same call: a verdict
             # turn costs no more than any other (the form then ends: no question is left).
             events += deliver_diagnosis(self.app, dispatcher, tracker, known, lang)
-        # Once the form runs, a message without an answer must let Rasa reject the form (rules
-        # then handle the message): the language alone is not reported as a validated slot.
-        if events or not tracker.active_loop_name:
+        # Once a question is open, a message without an answer must let Rasa reject the form
+        # (rules then handle the message): the language alone is not reported as validated.
+        if events or tracker.get_slot(REQUESTED_SLOT) is None:
             return [*language_events(tracker, self.app), *events]
         return []
 

@@ -38,7 +38,7 @@ from tests.test_nlu_heldout import examples, fact_scores  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results" / "bot.json"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin"}
-CONVERSATIONS = 25
+CONVERSATIONS = 40
 # Complete diagnoses: typed problem, then every question answered (buttons or words).
 SCENARIOS = [
     ("my curl to the ELB IP fails from inside the cluster", {
