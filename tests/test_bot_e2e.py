@@ -177,6 +177,15 @@ def test_language_switches_both_ways(talk: Conversation, playbook: Playbook) -> 
     assert talk.texts()[0] == "Sure, I'll answer in English."
 
 
+def test_the_first_messages_language_stays_through_the_buttons(
+    talk: Conversation, playbook: Playbook
+) -> None:
+    talk.say("o balanceador não responde de dentro do pod")
+    assert talk.texts() == [playbook.fact("service_type").prompt.pt]
+    talk.click("service_type", "nodeport")
+    assert talk.texts() == [playbook.fact(talk.asked() or "").prompt.pt]
+
+
 def test_why_during_the_questions_and_start_over(talk: Conversation) -> None:
     talk.say("pods can't reach my service through the load balancer address")
     talk.say("why do you ask?")
