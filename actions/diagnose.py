@@ -77,7 +77,8 @@ class ActionExplain(ChatAction):
         if finding.outcome is None:
             dispatcher.utter_message(text=say("explain_nothing", lang))
             return []
-        report = doctor.report(facts, lang, pasted_service(tracker))
+        # Placeholders suffice: only the facts and sources are shown here.
+        report = doctor.report(facts, lang)
         shown = ", ".join(
             f"{name} = {fact_value_label(doctor.playbook, name, value, lang)}"
             for name, value in report["facts"].items()
