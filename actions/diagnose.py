@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from rasa_sdk import Tracker
@@ -9,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.runtime import ChatAction, known_facts, language, pasted_service
+from actions.runtime import SERVICE_SLOT, ChatAction, known_facts, language, pasted_service
 from knowledge.app import App
 from knowledge.errors import ManifestError, StoreError
 from knowledge.wording import (
@@ -24,13 +25,23 @@ __all__ = ["ActionExplain", "deliver_diagnosis"]
 
 log = logging.getLogger(__name__)
 
+DIAGNOSED_SLOT = "diagnosed"
+
 
 def deliver_diagnosis(
     app: App, dispatcher: CollectingDispatcher, tracker: Tracker, facts: dict[str, str], lang: str
 ) -> list[EventType]:
     """The verdict as chat: explanation, the recommended fix with its manifest, the other fixes
     with their caveats, the sources, the diagnosis payload (the CLI's JSON plus its type) and a
-    yes/no for feedback. The case is recorded; its id goes into the `case_id` slot."""
+    yes/no for feedback. The case is recorded; its id goes into the `case_id` slot.
+
+    The same facts and Service as the last diagnosis get a short reminder instead: a message
+    that changes nothing is not a new case."""
+    case = json.dumps([facts, tracker.get_slot(SERVICE_SLOT)], sort_keys=True)
+    if case == tracker.get_slot(DIAGNOSED_SLOT):
+        verdict = app.doctor.engine.diagnose(facts).verdict or ""
+        dispatcher.utter_message(text=say("unchanged", lang, verdict=say(verdict, lang)))
+        return []
     try:
         report = app.doctor.report(facts, lang, pasted_service(tracker))
     except ManifestError as exc:
@@ -51,12 +62,12 @@ def deliver_diagnosis(
     )
     channel = tracker.get_latest_input_channel() or "rasa"
     try:
-        case = app.record(report, lang, channel)
+        record = app.record(report, lang, channel)
     except StoreError as exc:
         # The user has the diagnosis; losing its record must not lose the answer.
         log.error("diagnosis case not recorded: %s", exc)
-        return [SlotSet("case_id", None)]
-    return [SlotSet("case_id", case.id)]
+        return [SlotSet("case_id", None), SlotSet(DIAGNOSED_SLOT, case)]
+    return [SlotSet("case_id", record.id), SlotSet(DIAGNOSED_SLOT, case)]
 
 
 class ActionExplain(ChatAction):

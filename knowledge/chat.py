@@ -93,9 +93,10 @@ class ChatSession:
 
     def show(self, messages: list[dict[str, Any]]) -> None:
         self.buttons = []
-        for message in messages:
+        for number, message in enumerate(messages):
             if isinstance(message.get("text"), str):
-                self.out.write(f"{message['text']}\n")
+                # Paragraphs arrive as messages of their own: keep them apart on screen.
+                self.out.write(("\n" if number else "") + f"{message['text']}\n")
             for button in message.get("buttons") or []:
                 self.buttons.append(button)
                 self.out.write(f"  {len(self.buttons)}. {button.get('title', '')}\n")

@@ -91,6 +91,12 @@ _PHRASES: dict[str, Text] = {
         en="Diagnosis: this case is outside what the FAQ covers.",
         pt="Diagnóstico: esse caso está fora do que o FAQ cobre.",
     ),
+    "unchanged": Text(
+        en="Nothing has changed since the diagnosis above (verdict: {verdict}). Tell me what differs, ask "
+        '"why?", or say "start over" for a new case.',
+        pt="Nada mudou desde o diagnóstico acima (veredito: {verdict}). Diga o que é diferente, pergunte "
+        '"por quê?", ou diga "recomeçar" para um novo caso.',
+    ),
     "fix_recommended": Text(en="Recommended fix: {title}", pt="Correção recomendada: {title}"),
     "fix_other": Text(en="Another option: {title}", pt="Outra opção: {title}"),
     "check_with": Text(en="Check with", pt="Verifique com"),

@@ -430,3 +430,19 @@ def test_a_service_that_cannot_become_a_manifest_falls_back_to_placeholders(app:
     (card,) = [m["custom"] for m in messages if m.get("custom")]
     assert card == {**app.doctor.report(FAILS, "en"), "type": "diagnosis"}
     assert "PLACEHOLDERS" in card["fixes"][0]["manifest"]
+
+
+def test_an_unchanged_case_is_not_diagnosed_again(app: App) -> None:
+    events, _ = last_answer(app, FAILS)
+    diagnosed = slot_events(events)["diagnosed"]
+    events, messages = last_answer(app, FAILS, diagnosed=diagnosed)
+    assert texts(messages) == [
+        "Nothing has changed since the diagnosis above (verdict: fails). Tell me what differs, "
+        'ask "why?", or say "start over" for a new case.'
+    ]
+    assert "case_id" not in slot_events(events)
+    with app.store.session() as session:
+        assert len(list_cases(session)) == 1
+    # A different fact is a new diagnosis.
+    events, messages = last_answer(app, {**FAILS, "proxy_mode": "iptables"}, diagnosed=diagnosed)
+    assert [m["custom"]["facts"]["proxy_mode"] for m in messages if m.get("custom")] == ["iptables"]
