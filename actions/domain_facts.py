@@ -30,8 +30,9 @@ def domain_facts(playbook: Playbook) -> dict[str, Any]:
             name: {
                 "type": "text",
                 "influence_conversation": False,
-                # Buttons and forged payloads arrive as entities; the form validates them all.
-                "mappings": [{"type": "from_entity", "entity": name}],
+                # Filled by the form alone (buttons arrive as entities of the message, words
+                # and pastes through the intake parsers), so every value is validated.
+                "mappings": [{"type": "custom"}],
             }
             for name in names
         },

@@ -66,9 +66,18 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
-        # A button's payload carries its fact as an entity; its text is not prose to read.
-        if intent in CONTROL_INTENTS or text.startswith("/") or len(text) > MAX_PASTE_BYTES:
+        if intent in CONTROL_INTENTS or len(text) > MAX_PASTE_BYTES:
             return Reading()
+        if text.startswith("/"):
+            # A button's payload (`/inform{"fact":"value"}`) arrives as entities of the message.
+            facts = self.app.doctor.playbook.fact_names
+            return Reading(
+                {
+                    entity["entity"]: entity.get("value")
+                    for entity in message.get("entities") or []
+                    if entity.get("entity") in facts
+                }
+            )
         return read_message(text, self.app.doctor.playbook, tracker.get_slot(REQUESTED_SLOT))
 
     async def get_extraction_events(
@@ -90,10 +99,12 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             dispatcher.utter_message(text=say("paste_problem", lang, problem=reading.problem))
             # The earlier Service stays; setting it again tells the form the paste was handled.
             events.append(SlotSet(SERVICE_SLOT, tracker.get_slot(SERVICE_SLOT)))
+        # Words and pastes are echoed back as understood; a button's choice needs no echo.
+        typed = not ((tracker.latest_message or {}).get("text") or "").startswith("/")
         understood = {
             k: v for k, v in reading.facts.items() if k != tracker.get_slot(REQUESTED_SLOT)
         }
-        if understood and not (len(understood) == 1 and "error_message" in understood):
+        if typed and understood and not (len(understood) == 1 and "error_message" in understood):
             playbook = self.app.doctor.playbook
             shown = ", ".join(
                 fact_value_label(playbook, name, value, lang)

@@ -44,15 +44,15 @@ def tracker(
     requested: str | None = None,
     channel: str = "rest",
 ) -> Tracker:
-    """A tracker whose latest user message is `text`; `new` are the slots set since it
-    (button entities, or what the form already extracted), `slots` those known before."""
+    """A tracker whose latest user message is `text`, `slots` those known before it. `new` are
+    the entities of a button's payload, or else slots already set since the message."""
     slots = dict(slots or {})
     if requested is not None:
         slots["requested_slot"] = requested
+    button = text.startswith("/")
+    entities = [{"entity": k, "value": v} for k, v in (new or {}).items()] if button else []
+    new = {} if button else new
     slots.update(new or {})
-    entities = (
-        [{"entity": k, "value": v} for k, v in (new or {}).items()] if text.startswith("/") else []
-    )
     message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities}
     events: list[dict[str, Any]] = [
         {"event": "user", "text": text, "parse_data": message, "input_channel": channel},
