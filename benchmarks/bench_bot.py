@@ -5,7 +5,7 @@ In one run, on this machine:
 - per-turn latency over the REST channel (p50/p95/p99): complete diagnosis conversations with
   LB Doctor (Rasa + action server, started as `make run` starts them) against conversations with
   the `rasa init` assistant served the same way (`rasa run`, REST, --enable-api, SQL tracker
-  store), the two measured in alternation so both see the same machine;
+  store), measured turn by turn in alternation so both see the same machine;
 - resident memory of each server after the load;
 - NLU: 3-fold cross-validation on the training data, and the held-out file's intent accuracy
   (served model) and fact F1 (the intake parsers that fill the slots).
@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from tests.test_nlu_heldout import examples, fact_scores  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results" / "bot.json"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin"}
-CONVERSATIONS = 40
+CONVERSATIONS = 60
 # Complete diagnoses: typed problem, then every question answered (buttons or words).
 SCENARIOS = [
     ("my curl to the ELB IP fails from inside the cluster", {
@@ -74,22 +75,45 @@ def timed(talk: Conversation, text: str, samples: list[float]) -> None:
     samples.append((time.perf_counter() - started) * 1000)
 
 
-def lbdoctor_conversation(url: str, samples: list[float], number: int) -> None:
+def lbdoctor_conversation(url: str, samples: list[float], number: int) -> Iterator[None]:
+    """One complete diagnosis, a turn per step."""
     problem, scenario = SCENARIOS[number % len(SCENARIOS)]
     talk = Conversation(url, f"bench-{uuid.uuid4().hex[:8]}")
     timed(talk, problem, samples)
+    yield
     while (fact := talk.asked()) is not None:
         option = json.dumps({fact: scenario[fact]}, separators=(",", ":"))
         timed(talk, f"/inform{option}", samples)
+        yield
     assert talk.card() is not None, "the conversation did not reach a diagnosis"
     talk.close()
 
 
-def baseline_conversation(url: str, samples: list[float]) -> None:
+def baseline_conversation(url: str, samples: list[float]) -> Iterator[None]:
     talk = Conversation(url, f"bench-{uuid.uuid4().hex[:8]}")
     for text in BASELINE_TURNS:
         timed(talk, text, samples)
+        yield
     talk.close()
+
+
+def alternate(ours_url: str, theirs_url: str) -> tuple[list[float], list[float]]:
+    """Turn by turn, one of ours then one of the baseline's, so both see the same machine."""
+    ours: list[float] = []
+    theirs: list[float] = []
+    started = 0
+    mine = lbdoctor_conversation(ours_url, ours, started)
+    other = baseline_conversation(theirs_url, theirs)
+    while True:
+        if next(mine, False) is False:
+            started += 1
+            if started == CONVERSATIONS:
+                return ours, theirs
+            mine = lbdoctor_conversation(ours_url, ours, started)
+            continue
+        if next(other, False) is False:
+            other = baseline_conversation(theirs_url, theirs)
+            next(other)
 
 
 def train(project: Path, out: Path, *extra: str) -> float:
@@ -188,12 +212,7 @@ def main() -> None:
         servers = BotServers(work / "state").start()
         baseline = Baseline(work / "init")
         try:
-            lbdoctor: list[float] = []
-            init: list[float] = []
-            for number in range(CONVERSATIONS):
-                lbdoctor_conversation(servers.url, lbdoctor, number)
-                baseline_conversation(baseline.url, init)
-                baseline_conversation(baseline.url, init)
+            lbdoctor, init = alternate(servers.url, baseline.url)
             assert servers.process is not None
             children = [
                 int(pid)
