@@ -47,6 +47,19 @@ def question_message(playbook: Playbook, fact_name: str, lang: str) -> dict[str,
     return {"text": fact.prompt.get(lang), "buttons": buttons}
 
 
+def _before_message(tracker: Tracker, slot: str) -> Any:
+    """A slot's value before the latest user message (the message may have changed it)."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=0)
+    value = None
+    for event in events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+        elif event.get("event") == "reset_slots":
+            value = None
+    return value
+
+
 class ValidateDiagnosisForm(AppAction, FormValidationAction):
     def name(self) -> str:
         return "validate_diagnosis_form"
@@ -149,7 +162,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
                 dispatcher.utter_message(
                     text=say("contradiction", lang, value=shown, fact=name, reason=str(exc))
                 )
-                events.append(SlotSet(name, known.get(name)))
+                events.append(SlotSet(name, _before_message(tracker, name)))
                 continue
             known[name] = value
             events.append(SlotSet(name, value))

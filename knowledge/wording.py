@@ -54,10 +54,10 @@ _PHRASES: dict[str, Text] = {
         pt='"{value}" não é uma resposta válida para {fact} ({problem}).',
     ),
     "contradiction": Text(
-        en='"{value}" for {fact} contradicts what you said before ({reason}). I kept the earlier '
-        'answer; say "start over" to begin again.',
-        pt='"{value}" para {fact} contradiz o que você disse antes ({reason}). Mantive a resposta '
-        'anterior; diga "recomeçar" para começar de novo.',
+        en='"{value}" for {fact} contradicts what you said before ({reason}). I left {fact} as it '
+        'was; say "start over" to begin again.',
+        pt='"{value}" para {fact} contradiz o que você disse antes ({reason}). Deixei {fact} como '
+        'estava; diga "recomeçar" para começar de novo.',
     ),
     "read_from_message": Text(
         en="From what you sent I understood: {facts}.",

@@ -171,6 +171,22 @@ def test_a_forged_or_contradicting_value_is_refused_with_the_valid_ones(
     assert messages[-1]["buttons"]
 
 
+def test_a_contradicting_answer_leaves_the_earlier_one(app: App) -> None:
+    earlier = tracker(
+        "it is a dnat gateway and the client is on the private side",
+        "inform",
+        {"service_type": "dnat-gateway"},
+        form=True,
+        requested="client_location",
+    )
+    # The earlier answer, as Rasa keeps it: a slot event before the latest message.
+    earlier.events.insert(0, {"event": "slot", "name": "access_type", "value": "public"})
+    earlier.slots["access_type"] = "public"
+    events, messages = run(ValidateDiagnosisForm(app), earlier)
+    assert slot_events(events)["access_type"] == "public"
+    assert any("contradicts" in text for text in texts(messages))
+
+
 def test_words_of_a_why_question_are_not_taken_as_answers(app: App) -> None:
     events, _ = run(
         ValidateDiagnosisForm(app),
