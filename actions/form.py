@@ -169,26 +169,32 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         # Only validated events reach the tracker: the pasted Service must be passed on too.
         if SERVICE_SLOT in candidates:
             events.append(SlotSet(SERVICE_SLOT, candidates[SERVICE_SLOT]))
-        if events and engine.next_question(known) is None:
+        # The question is worked out once, here, on the slots as they will be after this turn;
+        # next_requested_slot() only asks it.
+        tracker.slots.update({event["name"]: event["value"] for event in events})
+        required = await self.required_slots([], dispatcher, tracker, domain)
+        if events and not required:
             # The answer that completes the facts gets the diagnosis in the same call: a verdict
             # turn costs no more than any other (the form then ends: no question is left).
-            events += deliver_diagnosis(self.app, dispatcher, tracker, known, lang)
+            facts = known_facts(tracker, self.app)
+            events += deliver_diagnosis(self.app, dispatcher, tracker, facts, lang)
+        asked = SlotSet(REQUESTED_SLOT, required[0] if required else None)
         # Once a question is open, a message without an answer must let Rasa reject the form
         # (rules then handle the message): the language alone is not reported as validated.
         if events or tracker.get_slot(REQUESTED_SLOT) is None:
-            return [*language_events(tracker, self.app), *events]
-        return []
+            return [*language_events(tracker, self.app), *events, asked]
+        return [asked]
 
     async def next_requested_slot(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> EventType:
-        """Ask the engine's next question, with buttons built from the playbook; none ends the
-        form. (Not the SDK's default, which would skip a slot holding a value the engine refused.)
+    ) -> EventType | None:
+        """Ask the question get_validation_events() chose, with buttons built from the playbook.
+
+        (Not the SDK's default, which would skip a slot holding a value the engine refused.)
         """
-        required = await self.required_slots([], dispatcher, tracker, domain)
-        if not required:
-            return SlotSet(REQUESTED_SLOT, None)
-        (asked,) = required
-        lang = language(tracker, self.app)
-        dispatcher.utter_message(**question_message(self.app.doctor.playbook, asked, lang))
-        return SlotSet(REQUESTED_SLOT, asked)
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        if asked:
+            lang = language(tracker, self.app)
+            dispatcher.utter_message(**question_message(self.app.doctor.playbook, asked, lang))
+        # Its SlotSet is already among the validation events.
+        return None
