@@ -28,6 +28,8 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import Request, urlopen
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 MODELS = BOT / "models"
@@ -37,6 +39,7 @@ RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 # What the model is trained from; the Rasa lock stands for the training code's version.
 TRAINING_INPUTS = ("config.yml", "domain", "data")
+REQUESTED_SLOT = "requested_slot"  # Rasa's own slot for the form's open question
 
 
 def fingerprint() -> str:
@@ -129,12 +132,7 @@ def api_token(env: Mapping[str, str], state: Path) -> str:
 
 # Two stateless action calls that load the knowledge core and fill its caches (the store, the
 # keyword patterns, the templates, the schema), so the first user does not wait for them.
-_NO_SLOTS = dict.fromkeys((
-    "service_type", "external_traffic_policy", "access_type", "client_location", "network_model",
-    "proxy_mode", "nodeport_target", "cluster_version", "needs_source_ip", "error_message",
-    "language", "language_chosen", "service_manifest", "case_id", "requested_slot",
-))  # fmt: skip
-_WARM_UP_FACTS = _NO_SLOTS | {
+_WARM_UP_FACTS = {
     "service_type": "loadbalancer-dedicated", "external_traffic_policy": "Local",
     "access_type": "private", "client_location": "same-node", "network_model": "vpc",
     "proxy_mode": "ipvs",
@@ -144,15 +142,24 @@ WARM_UP_CALLS = [
     (
         "validate_diagnosis_form",
         {"text": "my curl to the ELB fails from a pod on another node", "intent": {"name": "describe_problem"}},
-        _NO_SLOTS,
+        {},
     ),
 ]  # fmt: skip
 
 
+def domain_slots() -> list[str]:
+    """Every slot the bot's domain declares, as Rasa sends them all with each action call."""
+    names = [REQUESTED_SLOT]
+    for path in sorted((BOT / "domain").glob("*.yml")):
+        names += yaml.safe_load(path.read_text()).get("slots", {})
+    return names
+
+
 def warm_up(action_url: str) -> None:
+    empty = dict.fromkeys(domain_slots())
     for action, message, slots in WARM_UP_CALLS:
         tracker = {
-            "sender_id": "lbdoctor-warm-up", "slots": slots, "latest_message": message,
+            "sender_id": "lbdoctor-warm-up", "slots": empty | slots, "latest_message": message,
             "events": [{"event": "user", "text": message["text"], "parse_data": message}],
             "active_loop": {}, "latest_action_name": "action_listen",
         }  # fmt: skip
