@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -210,11 +209,12 @@ def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
     return EXIT_OK
 
 
-def _chat(args: argparse.Namespace, lang: str, stdin: TextIO, out: TextIO) -> int:
+def _chat(
+    settings: Settings, args: argparse.Namespace, lang: str, stdin: TextIO, out: TextIO
+) -> int:
     from knowledge.chat import ChatSession, RestChat
 
-    port = os.environ.get("LBDOCTOR_RASA_PORT", "5005")
-    chat = RestChat(args.url or f"http://127.0.0.1:{port}", args.sender)
+    chat = RestChat(args.url or settings.rasa_url, args.sender)
     try:
         return ChatSession(chat, lang, stdin, out).run()
     finally:
@@ -232,7 +232,7 @@ def main(
         if args.command == "knowledge":
             return _knowledge(settings, args, out)
         if args.command == "chat":
-            return _chat(args, lang, stdin or sys.stdin, out)
+            return _chat(settings, args, lang, stdin or sys.stdin, out)
         app = App.open(settings)
         try:
             if args.command == "diagnose":

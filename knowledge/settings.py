@@ -23,6 +23,8 @@ class Settings:
     language: str = "en"
     # Kubernetes schema version rendered manifests are validated against; None: the newest bundled.
     kubernetes_version: str | None = None
+    # The assistant `lbdoctor chat` talks to (Rasa's REST channel).
+    rasa_url: str = "http://127.0.0.1:5005"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -33,4 +35,5 @@ class Settings:
             playbook_file=Path(playbook) if playbook else None,
             language="pt" if env.get("LBDOCTOR_LANG", "").lower().startswith("pt") else "en",
             kubernetes_version=env.get("LBDOCTOR_KUBERNETES_VERSION") or None,
+            rasa_url=f"http://127.0.0.1:{env.get('LBDOCTOR_RASA_PORT') or 5005}",
         )
