@@ -53,6 +53,7 @@ test: setup lint
 	LBDOCTOR_TEST_POSTGRES_URL="$$url" $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
+	$(VENV)/bin/python benchmarks/bench_answers.py
 	$(VENV)/bin/python benchmarks/bench_knowledge.py
 	$(VENV)/bin/python benchmarks/bench_bot.py
 

@@ -19,14 +19,18 @@ from actions.runtime import (
     known_facts,
     language,
     language_events,
+    pasted_service,
 )
 from knowledge.errors import FactError
-from knowledge.intake.message import Reading, read_message
 from knowledge.intake.service import MAX_PASTE_BYTES
 from knowledge.playbook import Playbook
-from knowledge.wording import fact_value_label, say
+from knowledge.understanding import Reading, read_message
+from knowledge.wording import fact_value_label, say, understood_words
 
-__all__ = ["CONTROL_INTENTS", "ValidateDiagnosisForm", "question_message"]
+__all__ = ["CONFIRM_SLOT", "CONTROL_INTENTS", "ValidateDiagnosisForm", "question_message"]
+
+# Set while the bot asks the user to confirm what their words meant, instead of the question.
+CONFIRM_SLOT = "confirming"
 
 # Intents about the conversation itself: their words are not answers ("why is IPVS asked?").
 CONTROL_INTENTS = frozenset(
@@ -34,17 +38,38 @@ CONTROL_INTENTS = frozenset(
 )
 
 
+def _buttons(playbook: Playbook, fact_name: str, values: Any, lang: str) -> list[dict[str, str]]:
+    fact = playbook.fact(fact_name)
+    return [
+        {
+            "title": fact.option(value).label.get(lang),
+            "payload": "/inform" + json.dumps({fact.name: value}, separators=(",", ":")),
+        }
+        for value in values
+    ]
+
+
 def question_message(playbook: Playbook, fact_name: str, lang: str) -> dict[str, Any]:
     """A question with one button per option; the payload is the contract's `/inform{...}`."""
     fact = playbook.fact(fact_name)
-    buttons = [
-        {
-            "title": option.label.get(lang),
-            "payload": "/inform" + json.dumps({fact.name: option.value}, separators=(",", ":")),
-        }
-        for option in fact.options
-    ]
-    return {"text": fact.prompt.get(lang), "buttons": buttons}
+    return {
+        "text": fact.prompt.get(lang),
+        "buttons": _buttons(playbook, fact_name, fact.values, lang),
+    }
+
+
+def confirm_message(
+    playbook: Playbook, fact_name: str, candidates: tuple[str, ...], lang: str
+) -> dict[str, Any]:
+    """ "Did you mean …?" with the close options as buttons: a guess is never taken silently."""
+    options = say("or", lang).join(
+        f'"{fact_value_label(playbook, fact_name, value, lang)}"' for value in candidates
+    )
+    key = "confirm_one" if len(candidates) == 1 else "confirm_which"
+    return {
+        "text": say(key, lang, options=options, question=playbook.fact(fact_name).prompt.get(lang)),
+        "buttons": _buttons(playbook, fact_name, candidates, lang),
+    }
 
 
 def _before_message(tracker: Tracker, slot: str) -> Any:
@@ -91,7 +116,9 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
                     if entity.get("entity") in facts
                 }
             )
-        return read_message(text, self.app.doctor.playbook, tracker.get_slot(REQUESTED_SLOT))
+        return read_message(
+            text, self.app.reader, tracker.get_slot(REQUESTED_SLOT), pasted_service(tracker)
+        )
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -106,25 +133,25 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         events: list[EventType] = [SlotSet(name, value) for name, value in reading.facts.items()]
         if reading.service is not None:
             events.append(
-                SlotSet(SERVICE_SLOT, json.dumps(reading.service.manifest, sort_keys=True))
+                SlotSet(SERVICE_SLOT, json.dumps(reading.service.document(), sort_keys=True))
             )
         elif reading.problem is not None:
-            dispatcher.utter_message(text=say("paste_problem", lang, problem=reading.problem))
+            dispatcher.utter_message(
+                text=say("paste_problem", lang, problem=reading.problem.get(lang))
+            )
             # The earlier Service stays; setting it again tells the form the paste was handled.
             events.append(SlotSet(SERVICE_SLOT, tracker.get_slot(SERVICE_SLOT)))
-        # Words and pastes are echoed back as understood; a button's choice needs no echo.
+        if reading.unsure is not None:
+            # Asked to confirm in get_validation_events, once the other facts are checked.
+            events.append(SlotSet(CONFIRM_SLOT, json.dumps(reading.unsure.candidates)))
+        # What was read from words, a paste or evidence is echoed back, so a wrong reading is
+        # seen at once; a button's choice needs no echo.
+        shown = {k: v for k, v in reading.facts.items() if k != "error_message"}
         typed = not ((tracker.latest_message or {}).get("text") or "").startswith("/")
-        understood = {
-            k: v for k, v in reading.facts.items() if k != tracker.get_slot(REQUESTED_SLOT)
-        }
-        if typed and understood and not (len(understood) == 1 and "error_message" in understood):
-            playbook = self.app.doctor.playbook
-            shown = ", ".join(
-                fact_value_label(playbook, name, value, lang)
-                for name, value in understood.items()
-                if name != "error_message"
+        if shown and typed:
+            dispatcher.utter_message(
+                text=understood_words(self.app.doctor.playbook, shown, reading.address, lang)
             )
-            dispatcher.utter_message(text=say("read_from_message", lang, facts=shown))
         return events
 
     async def get_validation_events(
@@ -169,6 +196,8 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         # Only validated events reach the tracker: the pasted Service must be passed on too.
         if SERVICE_SLOT in candidates:
             events.append(SlotSet(SERVICE_SLOT, candidates[SERVICE_SLOT]))
+        if candidates.get(CONFIRM_SLOT):
+            events.append(SlotSet(CONFIRM_SLOT, candidates[CONFIRM_SLOT]))
         # The question is worked out once, here, on the slots as they will be after this turn;
         # next_requested_slot() only asks it.
         tracker.slots.update({event["name"]: event["value"] for event in events})
@@ -193,8 +222,21 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         (Not the SDK's default, which would skip a slot holding a value the engine refused.)
         """
         asked = tracker.get_slot(REQUESTED_SLOT)
-        if asked:
-            lang = language(tracker, self.app)
-            dispatcher.utter_message(**question_message(self.app.doctor.playbook, asked, lang))
+        unsure = tracker.get_slot(CONFIRM_SLOT)
+        if not asked:
+            return None
+        lang = language(tracker, self.app)
+        playbook = self.app.doctor.playbook
+        if unsure:
+            candidates = tuple(
+                value for value in json.loads(unsure) if value in playbook.fact(asked).values
+            )
+            if candidates:
+                dispatcher.utter_message(**confirm_message(playbook, asked, candidates, lang))
+            else:
+                dispatcher.utter_message(**question_message(playbook, asked, lang))
+            # The confirmation is asked once: the next message is read afresh.
+            return SlotSet(CONFIRM_SLOT, None)
+        dispatcher.utter_message(**question_message(playbook, asked, lang))
         # Its SlotSet is already among the validation events.
         return None

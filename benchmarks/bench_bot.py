@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge.playbook import load_playbook  # noqa: E402
+from knowledge.understanding import AnswerReader  # noqa: E402
 from tests.bot_helpers import BOT, BotServers, Conversation, free_port  # noqa: E402
 from tests.test_nlu_heldout import examples, fact_scores  # noqa: E402
 
@@ -227,7 +228,8 @@ def main() -> None:
         finally:
             baseline.stop()
             servers.stop()
-    heldout.update({f"fact_{k}": round(v, 4) for k, v in fact_scores(load_playbook()).items()})
+    reader = AnswerReader(load_playbook())
+    heldout.update({f"fact_{k}": round(v, 4) for k, v in fact_scores(reader).items()})
     ours, theirs = percentiles(lbdoctor), percentiles(init)
     results = {
         "machine": {

@@ -11,6 +11,7 @@ from knowledge.intake.service import ServiceInfo
 from knowledge.playbook import Playbook, load_playbook
 from knowledge.settings import Settings
 from knowledge.store import CaseRecord, Store, latest_playbook, publish_playbook, record_case
+from knowledge.understanding import AnswerReader
 
 __all__ = ["App"]
 
@@ -20,6 +21,8 @@ class App:
     settings: Settings
     store: Store
     doctor: Doctor
+    # Reads typed answers; its models are trained on first use (or by warm()).
+    reader: AnswerReader
 
     @classmethod
     def open(cls, settings: Settings) -> App:
@@ -32,7 +35,12 @@ class App:
         playbook: Playbook = (
             shipped if latest is None or latest.digest == shipped.digest else latest.load()
         )
-        return cls(settings, store, Doctor.create(playbook, settings.kubernetes_version))
+        return cls(
+            settings,
+            store,
+            Doctor.create(playbook, settings.kubernetes_version),
+            AnswerReader(playbook),
+        )
 
     def diagnose(
         self,

@@ -8,11 +8,12 @@ from knowledge.app import App
 from knowledge.cli import EXIT_BAD_INPUT, EXIT_OK, render_text
 from knowledge.diagnosis import gather_facts
 from knowledge.errors import FactError, IntakeError
-from knowledge.intake.keywords import extract_facts, fold
+from knowledge.intake.keywords import fold
 from knowledge.intake.service import ServiceInfo, looks_like_service
 from knowledge.playbook import Fact
 from knowledge.store import add_feedback
-from knowledge.wording import say
+from knowledge.understanding import read_message
+from knowledge.wording import fact_value_label, say
 
 __all__ = ["Walk"]
 
@@ -53,7 +54,8 @@ class Walk:
             self.out.write(f"{exc}\n")
             return EXIT_BAD_INPUT
         if error_text and not service:
-            facts.update(extract_facts(error_text, self.playbook))
+            said = read_message(error_text, self.app.reader).facts
+            facts.update({k: v for k, v in said.items() if k != "error_message"})
         if service_text or error_text:
             shown = {k: v for k, v in facts.items() if k != "error_message"}
             if shown:
@@ -106,15 +108,37 @@ class Walk:
             if looks_like_service(text):
                 self.out.write("(paste a Service at the start of the walk)\n")
                 continue
-            found = extract_facts(text, self.playbook, asked=fact.name)
+            reading = read_message(text, self.app.reader, asked=fact.name)
+            found = {k: v for k, v in reading.facts.items() if k != "error_message"}
             if fact.name in found:
                 try:
                     self.app.doctor.engine.normalize(found)
                 except FactError as exc:
                     self.out.write(f"{exc}\n")
                     continue
+                labels = [
+                    fact_value_label(self.playbook, k, v, self.lang) for k, v in found.items()
+                ]
+                self.out.write(say("understood", self.lang, facts="; ".join(labels)) + "\n")
                 return found
+            if reading.unsure is not None:
+                confirmed = self.confirm(fact, reading.unsure.candidates)
+                if confirmed is not None:
+                    return {fact.name: confirmed}
+                continue
             self.say("choose", n=len(fact.options))
+
+    def confirm(self, fact: Fact, candidates: tuple[str, ...]) -> str | None:
+        """ "Did you mean …?": a number picks one; anything else asks the question again."""
+        self.out.write(say("walk_confirm", self.lang) + "\n")
+        for number, value in enumerate(candidates, 1):
+            self.out.write(
+                f"  {number}. {fact_value_label(self.playbook, fact.name, value, self.lang)}\n"
+            )
+        typed = (self.line() or "").strip()
+        if typed.isdigit() and 1 <= int(typed) <= len(candidates):
+            return candidates[int(typed) - 1]
+        return None
 
     def feedback(self, case_id: str) -> None:
         self.out.write("\n")

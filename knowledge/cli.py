@@ -98,9 +98,8 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IntakeError(
-            f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}"
-        ) from exc
+        why = exc.strerror if isinstance(exc, OSError) else exc
+        raise IntakeError(f"cannot read {path}: {why}", f"não consigo ler {path}: {why}") from exc
 
 
 # --- text rendering ----------------------------------------------------------------------------

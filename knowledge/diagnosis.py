@@ -12,6 +12,7 @@ from typing import Any
 
 from knowledge.engine import Engine, Finding
 from knowledge.intake.error_message import classify_error
+from knowledge.intake.evidence import read_evidence
 from knowledge.intake.service import ServiceInfo, parse_service
 from knowledge.manifests import ManifestRenderer, placeholder_service
 from knowledge.playbook import Playbook, Text
@@ -45,12 +46,17 @@ def gather_facts(
     service_text: str | None = None,
     error_text: str | None = None,
 ) -> tuple[dict[str, str], ServiceInfo | None]:
-    """Facts from a pasted Service and an error message, overridden by the explicit ones."""
+    """Facts from a pasted Service and an error message, overridden by the explicit ones.
+
+    The error is read as evidence the way the chat reads it: the address it names tells a
+    public from a private load balancer (only if it is the Service's, when the Service's
+    addresses are known), and kube-proxy output names the mode."""
     facts: dict[str, str] = {}
     service = parse_service(service_text) if service_text is not None else None
     if service is not None:
         facts.update(service.facts)
     if error_text is not None:
+        facts.update(read_evidence(error_text, service).facts)
         facts["error_message"] = error_text
     facts.update(explicit)
     return facts, service

@@ -46,7 +46,15 @@ class FactError(LBDoctorError):
 
 
 class IntakeError(LBDoctorError):
-    pass
+    """Carries its message in both languages: it is shown to the user who pasted."""
+
+    def __init__(self, en: str, pt: str | None = None) -> None:
+        self.en = en
+        self.pt = pt if pt is not None else en
+        super().__init__(en)
+
+    def get(self, lang: str) -> str:
+        return self.pt if lang == "pt" else self.en
 
 
 class ManifestError(LBDoctorError):

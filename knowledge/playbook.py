@@ -20,6 +20,7 @@ from knowledge.errors import PlaybookError
 __all__ = [
     "BUNDLED_PLAYBOOK",
     "Caveat",
+    "Check",
     "Condition",
     "Fact",
     "Fix",
@@ -124,6 +125,19 @@ class Option:
     label: Text
     synonyms: tuple[str, ...] = ()
     implies: Mapping[str, str] = field(default_factory=dict)
+    # Typed answers meaning this option, per language: training data for the answer model.
+    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The option meant by "not <this one>, the other one" (two-option facts need none).
+    opposite: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """How a user finds the answer to a question: a short text, a command, and its source."""
+
+    text: Text
+    source: str
+    command: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,7 @@ class Fact:
     ask: bool = True
     options: tuple[Option, ...] = ()
     pattern: str | None = None
+    how_to_check: Check | None = None
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -314,6 +329,8 @@ class _Builder:
                 label=Text(**option["label"]),
                 synonyms=tuple(option.get("synonyms", ())),
                 implies=dict(option.get("implies", {})),
+                examples={lang: tuple(texts) for lang, texts in option.get("examples", {}).items()},
+                opposite=option.get("opposite"),
             )
             for option in raw.get("options", ())
         )
@@ -333,6 +350,12 @@ class _Builder:
                 re.compile(pattern)
             except re.error as exc:
                 raise self.fail(f"{path}.pattern", f"invalid regular expression: {exc}") from exc
+        for position, option in enumerate(options):
+            if option.opposite is not None and option.opposite not in values:
+                raise self.fail(
+                    f"{path}.options[{position}].opposite", f"unknown option {option.opposite!r}"
+                )
+        check = raw.get("how_to_check")
         return Fact(
             name=raw["name"],
             prompt=Text(**raw["prompt"]),
@@ -340,6 +363,13 @@ class _Builder:
             ask=raw.get("ask", True),
             options=options,
             pattern=pattern,
+            how_to_check=Check(
+                text=Text(**check["text"]),
+                source=self.source_refs([check["source"]], f"{path}.how_to_check.source")[0],
+                command=check.get("command"),
+            )
+            if check is not None
+            else None,
         )
 
     def source_refs(self, refs: list[str], path: str) -> tuple[str, ...]:

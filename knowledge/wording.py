@@ -12,7 +12,14 @@ from typing import Any
 
 from knowledge.playbook import Playbook, Text
 
-__all__ = ["diagnosis_messages", "fact_value_label", "say", "source_lines", "verdict_words"]
+__all__ = [
+    "diagnosis_messages",
+    "fact_value_label",
+    "say",
+    "source_lines",
+    "understood_words",
+    "verdict_words",
+]
 
 _PHRASES: dict[str, Text] = {
     "started_over": Text(
@@ -59,9 +66,22 @@ _PHRASES: dict[str, Text] = {
         pt='"{value}" para {fact} contradiz o que você disse antes ({reason}). Deixei {fact} como '
         'estava; diga "recomeçar" para começar de novo.',
     ),
-    "read_from_message": Text(
-        en="From what you sent I understood: {facts}.",
-        pt="Do que você enviou, entendi: {facts}.",
+    "understood": Text(en="Understood: {facts}.", pt="Entendi: {facts}."),
+    "address_is": Text(
+        en="{label} ({address} is a {kind} address)",
+        pt="{label} ({address} é um endereço {kind})",
+    ),
+    "private": Text(en="private", pt="privado"),
+    "public": Text(en="public", pt="público"),
+    "confirm_one": Text(
+        en="Just to be sure: do you mean {options}? Tap it to confirm, or answer again: {question}",
+        pt="Só para confirmar: você quis dizer {options}? Toque para confirmar, ou responda de "
+        "novo: {question}",
+    ),
+    "confirm_which": Text(
+        en="I'm not sure which you mean: {options}? Pick one, or answer again: {question}",
+        pt="Não tenho certeza de qual você quis dizer: {options}? Escolha uma, ou responda de "
+        "novo: {question}",
     ),
     "paste_problem": Text(
         en="I couldn't read the pasted Service: {problem}. Paste the whole output of "
@@ -161,6 +181,10 @@ _PHRASES: dict[str, Text] = {
         en="Answer with a number from 1 to {n}, or in your own words.",
         pt="Responda com um número de 1 a {n}, ou com suas palavras.",
     ),
+    "walk_confirm": Text(
+        en="Did you mean one of these? Answer with its number (anything else: the question again).",
+        pt="Você quis dizer uma destas? Responda com o número (qualquer outra coisa: a pergunta de novo).",
+    ),
     "walk_eof": Text(
         en="Input ended before the diagnosis.", pt="A entrada terminou antes do diagnóstico."
     ),
@@ -186,6 +210,20 @@ def fact_value_label(playbook: Playbook, fact: str, value: str, lang: str) -> st
         if option.value == value:
             return option.label.get(lang)
     return value
+
+
+def understood_words(
+    playbook: Playbook, facts: dict[str, str], address: str | None, lang: str
+) -> str:
+    """ "Understood: …" with each fact's label; an address that decided public or private is
+    named, so the user sees why."""
+    shown = []
+    for name, value in facts.items():
+        label = fact_value_label(playbook, name, value, lang)
+        if name == "access_type" and address is not None:
+            label = say("address_is", lang, label=label, address=address, kind=say(value, lang))
+        shown.append(label)
+    return say("understood", lang, facts="; ".join(shown))
 
 
 def verdict_words(verdicts: Iterable[str], lang: str) -> str:

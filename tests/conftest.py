@@ -10,6 +10,7 @@ from knowledge.diagnosis import Doctor
 from knowledge.engine import Engine
 from knowledge.playbook import Playbook, load_playbook
 from knowledge.store import Store
+from knowledge.understanding import AnswerReader
 
 from .bot_helpers import BotServers
 
@@ -32,6 +33,14 @@ def playbook() -> Playbook:
 @pytest.fixture(scope="session")
 def engine(playbook: Playbook) -> Engine:
     return Engine(playbook)
+
+
+@pytest.fixture(scope="session")
+def reader(playbook: Playbook) -> AnswerReader:
+    """The answer models, trained once for the session."""
+    trained = AnswerReader(playbook)
+    trained.warm()
+    return trained
 
 
 @pytest.fixture(scope="session")

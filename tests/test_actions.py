@@ -102,7 +102,7 @@ def test_a_pasted_service_fills_every_fact_it_reveals_and_skips_those_questions(
     }
     assert json.loads(slots["service_manifest"])["metadata"]["name"] == "nginx"
     assert slots["requested_slot"] == "client_location"
-    assert texts(messages)[0].startswith("From what you sent I understood: LoadBalancer")
+    assert texts(messages)[0].startswith("Understood: LoadBalancer")
 
 
 @pytest.mark.parametrize(

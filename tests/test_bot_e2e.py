@@ -143,15 +143,13 @@ def test_free_text_path_in_portuguese(talk: Conversation, tmp_path: Path) -> Non
     error = card["facts"]["error_message"]
     facts = {k: v for k, v in card["facts"].items() if k != "error_message"}
     assert card == cli_report("pt", facts, tmp_path, "--error", error)
-    assert talk.texts()[0].startswith("Diagnóstico: esse acesso falha")
+    assert any(text.startswith("Diagnóstico: esse acesso falha") for text in talk.texts())
 
 
 def test_a_pasted_service_skips_its_questions(talk: Conversation, tmp_path: Path) -> None:
     service = DATA / "svc-dedicated-local.yaml"
     talk.say("$ kubectl get svc nginx -n shop -o yaml\n" + service.read_text())
-    assert talk.texts()[0].startswith(
-        "From what you sent I understood: LoadBalancer with a dedicated ELB"
-    )
+    assert talk.texts()[0].startswith("Understood: LoadBalancer with a dedicated ELB")
     asked = answer_by_buttons(talk, DEDICATED_FAILS)
     assert not {"service_type", "external_traffic_policy", "access_type"} & set(asked)
     card = talk.card()

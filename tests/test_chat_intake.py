@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.intake.language import detect_language, named_language
-from knowledge.intake.message import MAX_ERROR_LINE, read_message
-from knowledge.playbook import Playbook
+from knowledge.understanding import MAX_ERROR_LINE, AnswerReader, read_message
 
 from .conftest import DATA
 
@@ -72,33 +71,37 @@ def test_named_language(text: str, lang: str | None) -> None:
             "pod logs:\nGET / 200\ncurl: (7) Failed to connect to 10.0.0.5 port 80: Connection refused\nbye",
             None,
             {
-                "error_message": "curl: (7) Failed to connect to 10.0.0.5 port 80: Connection refused"
+                "access_type": "private",
+                "error_message": "curl: (7) Failed to connect to 10.0.0.5 port 80: Connection refused",
             },
         ),
     ],
 )
 def test_read_message_facts(
-    playbook: Playbook, text: str, asked: str | None, facts: dict[str, str]
+    reader: AnswerReader, text: str, asked: str | None, facts: dict[str, str]
 ) -> None:
-    reading = read_message(text, playbook, asked)
+    reading = read_message(text, reader, asked)
     assert reading.facts == facts
     assert reading.service is None and reading.problem is None
 
 
-def test_a_pasted_service_is_read_without_its_words(playbook: Playbook) -> None:
+def test_a_pasted_service_is_read_without_its_words(reader: AnswerReader) -> None:
     # "internal" and "vpc" inside a manifest say nothing about the user's case.
     text = (DATA / "svc-dedicated-local.yaml").read_text() + "\n# vpc internal\n"
-    reading = read_message(text, playbook)
+    reading = read_message(text, reader)
     assert reading.service is not None and reading.service.name == "nginx"
     assert reading.facts == reading.service.facts
 
 
-def test_a_broken_paste_gives_the_problem(playbook: Playbook) -> None:
-    reading = read_message("apiVersion: v1\nkind: Service\nmetadata: [", playbook)
+def test_a_broken_paste_gives_the_problem(reader: AnswerReader) -> None:
+    reading = read_message("apiVersion: v1\nkind: Service\nmetadata: [", reader)
     assert reading.service is None
-    assert reading.problem is not None and reading.problem.startswith("the pasted YAML is broken")
+    assert reading.problem is not None and str(reading.problem).startswith(
+        "the pasted YAML is broken"
+    )
+    assert reading.problem.get("pt").startswith("o YAML colado está quebrado")
 
 
-def test_the_error_fact_is_one_bounded_line(playbook: Playbook) -> None:
+def test_the_error_fact_is_one_bounded_line(reader: AnswerReader) -> None:
     line = "curl: (7) Connection refused " + "x" * 2000
-    assert read_message(line, playbook).facts["error_message"] == line[:MAX_ERROR_LINE]
+    assert read_message(line, reader).facts["error_message"] == line[:MAX_ERROR_LINE]

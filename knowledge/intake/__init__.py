@@ -3,12 +3,10 @@
 from knowledge.intake.error_message import ErrorReport, classify_error
 from knowledge.intake.keywords import extract_facts, fold
 from knowledge.intake.language import detect_language, named_language
-from knowledge.intake.message import Reading, read_message
 from knowledge.intake.service import ServiceInfo, looks_like_service, parse_service
 
 __all__ = [
     "ErrorReport",
-    "Reading",
     "ServiceInfo",
     "classify_error",
     "detect_language",
@@ -17,5 +15,4 @@ __all__ = [
     "looks_like_service",
     "named_language",
     "parse_service",
-    "read_message",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ErrorReport", "classify_error"]
+__all__ = ["ErrorReport", "classify_error", "strip_tool_output"]
 
 # Checked in order: the first kind whose pattern matches wins.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -76,3 +76,16 @@ def classify_error(text: str) -> ErrorReport:
             number = int(port) if port and 0 < int(port) <= 65535 else None
             return ErrorReport(kind, ip, number)
     return ErrorReport(kind)
+
+
+# Tool output is English whatever the user speaks, and says nothing in the user's words.
+_TOOL_OUTPUT = re.compile(
+    r"(curl: \(\d+\)|upstream connect error|dial tcp|error: connect|wget:|java\.net\.|"
+    r"requests\.exceptions|get \"https?:)[^\n]*",
+    re.IGNORECASE,
+)
+
+
+def strip_tool_output(text: str) -> str:
+    """The text without the lines' tool output (curl's, Envoy's, Go's dial errors…)."""
+    return _TOOL_OUTPUT.sub(" ", text)

@@ -9,7 +9,7 @@ from functools import cache
 
 from knowledge.playbook import Playbook
 
-__all__ = ["extract_facts", "fold"]
+__all__ = ["extract_facts", "fold", "spot"]
 
 
 def fold(text: str) -> str:
@@ -64,20 +64,29 @@ def _compiled(
     ]
 
 
+def spot(
+    text: str, playbook: Playbook, asked: str | None = None
+) -> list[tuple[str, str, int, int]]:
+    """(fact, value, start, end) of every option phrase in the folded text, longest first;
+    a phrase inside one already read is not read again."""
+    folded = fold(text)
+    found: list[tuple[str, str, int, int]] = []
+    for pattern, fact, value in _patterns(playbook, asked):
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if any(start < t_end and t_start < end for _, _, t_start, t_end in found):
+                continue  # part of a phrase already read
+            found.append((fact, value, start, end))
+    return found
+
+
 def extract_facts(text: str, playbook: Playbook, asked: str | None = None) -> dict[str, str]:
     """Every fact whose options the text names unambiguously.
 
     With `asked`, the text is read as the answer to that question first. A fact named with two
     different values (e.g. "not tunnel, VPC") is left out rather than guessed.
     """
-    folded = fold(text)
     found: dict[str, set[str]] = {}
-    taken: list[tuple[int, int]] = []
-    for pattern, fact, value in _patterns(playbook, asked):
-        for match in pattern.finditer(folded):
-            start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue  # part of a phrase already read
-            taken.append((start, end))
-            found.setdefault(fact, set()).add(value)
+    for fact, value, _, _ in spot(text, playbook, asked):
+        found.setdefault(fact, set()).add(value)
     return {fact: values.pop() for fact, values in found.items() if len(values) == 1}

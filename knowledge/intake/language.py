@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from knowledge.intake.error_message import strip_tool_output
 from knowledge.intake.keywords import fold
-from knowledge.intake.service import looks_like_service
+from knowledge.intake.service import prose
 
 __all__ = ["detect_language", "named_language"]
 
@@ -32,19 +33,14 @@ _EN = frozenset(
 # Letters only Portuguese uses among the two.
 _PT_LETTERS = re.compile(r"[ãõçâêôáéíóúà]")
 _WORD = re.compile(r"[a-z]+")
-# Tool output is English whatever the user speaks: a pasted error line says nothing.
-_MACHINE_OUTPUT = re.compile(
-    r"(curl: \(\d+\)|upstream connect error|dial tcp|error: connect|wget:|java\.net\.|"
-    r"requests\.exceptions|get \"https?:)[^\n]*",
-    re.IGNORECASE,
-)
 
 
 def detect_language(text: str) -> str | None:
-    """`pt`, `en`, or None when the words do not clearly favour one (a paste, a bare "ok")."""
-    if looks_like_service(text):
-        return None
-    text = _MACHINE_OUTPUT.sub(" ", text[:2000])
+    """`pt`, `en`, or None when the words do not clearly favour one (a paste, a bare "ok").
+
+    Only the user's own words count: a pasted Service and tool output are English whatever
+    the user speaks, so the words before a paste are read and the paste is not."""
+    text = strip_tool_output(prose(text)[:2000])
     words = _WORD.findall(fold(text))
     pt = sum(word in _PT for word in words) + 2 * len(_PT_LETTERS.findall(text.lower()))
     en = sum(word in _EN for word in words)

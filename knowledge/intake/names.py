@@ -17,9 +17,36 @@ _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 _PROTOCOLS = ("TCP", "UDP", "SCTP")
 
 
+# Each rule's words in Portuguese, for users who speak it (the English text is the key).
+_RULES_PT = {
+    "is not a string": "não é um texto",
+    "has a prefix that is not a DNS subdomain": "tem um prefixo que não é um subdomínio DNS",
+    "is not a valid Kubernetes key (letters, digits, '-', '_', '.', at most 63)": (
+        "não é uma chave válida do Kubernetes (letras, dígitos, '-', '_', '.', no máximo 63)"
+    ),
+    "is not a map": "não é um mapa",
+    "is not a valid label value (at most 63 letters, digits, '-', '_', '.')": (
+        "não é um valor de rótulo válido (no máximo 63 letras, dígitos, '-', '_', '.')"
+    ),
+    "is not a valid Service name (lower-case letters, digits and '-', starting with a letter, at most 63)": (
+        "não é um nome de Serviço válido (letras minúsculas, dígitos e '-', começando com letra, "
+        "no máximo 63)"
+    ),
+    "is not a valid namespace (lower-case letters, digits and '-', at most 63)": (
+        "não é um namespace válido (letras minúsculas, dígitos e '-', no máximo 63)"
+    ),
+    "is not a string (quote it)": "não é um texto (coloque entre aspas)",
+    "is not a list": "não é uma lista",
+    "is not a port number (1-65535)": "não é um número de porta (1-65535)",
+    "is not a valid port name": "não é um nome de porta válido",
+    "is neither a port number nor a port name": "não é nem número nem nome de porta",
+}
+
+
 def _bad(where: str, value: Any, rule: str) -> IntakeError:
     shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-    return IntakeError(f"{where} is {shown}, which {rule}")
+    rule_pt = _RULES_PT.get(rule) or rule.replace("is not one of", "não é um de")
+    return IntakeError(f"{where} is {shown}, which {rule}", f"{where} é {shown}, que {rule_pt}")
 
 
 def is_dns_label(value: object, *, rfc1035: bool = False) -> bool:

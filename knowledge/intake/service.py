@@ -12,7 +12,7 @@ import yaml
 from knowledge.errors import IntakeError
 from knowledge.intake.names import check_service
 
-__all__ = ["MAX_PASTE_BYTES", "ServiceInfo", "looks_like_service", "parse_service"]
+__all__ = ["MAX_PASTE_BYTES", "ServiceInfo", "looks_like_service", "parse_service", "prose"]
 
 # A Service manifest is a few KB; anything this large is not one, and parsing it would be slow.
 MAX_PASTE_BYTES = 256 * 1024
@@ -49,6 +49,14 @@ class ServiceInfo:
     # Example values standing in for a Service the user has not pasted.
     placeholder: bool = False
 
+    def document(self) -> dict[str, Any]:
+        """The manifest with the load-balancer addresses of its status: what a chat keeps of a
+        pasted Service, so that a later message can still be compared with its addresses."""
+        if not self.ingress_ips:
+            return self.manifest
+        ingress = [{"ip": ip} for ip in self.ingress_ips]
+        return {**self.manifest, "status": {"loadBalancer": {"ingress": ingress}}}
+
     @property
     def spec(self) -> dict[str, Any]:
         spec: dict[str, Any] = self.manifest["spec"]
@@ -81,9 +89,12 @@ class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
+            line = event.start_mark.line + 1
             raise IntakeError(
-                f"the paste uses a YAML alias (line {event.start_mark.line + 1}); "
-                "kubectl output has none, paste `kubectl get svc NAME -o yaml` as it prints"
+                f"the paste uses a YAML alias (line {line}); kubectl output has none, paste "
+                "`kubectl get svc NAME -o yaml` as it prints",
+                f"o texto colado usa um alias de YAML (linha {line}); a saída do kubectl não tem "
+                "nenhum, cole `kubectl get svc NOME -o yaml` como ele imprime",
             )
         return super().compose_node(parent, index)
 
@@ -99,6 +110,20 @@ def looks_like_service(text: str) -> bool:
     )
 
 
+def _document_start(text: str) -> int:
+    brace = text.find("{")
+    yaml_start = _YAML_START.search(text)
+    starts = [i for i in (brace, yaml_start.start() if yaml_start else -1) if i != -1]
+    return min(starts, default=len(text))
+
+
+def prose(text: str) -> str:
+    """The words around a pasted Service: what the user wrote before the document."""
+    if not looks_like_service(text):
+        return text
+    return text[: _document_start(text)]
+
+
 def _extract_document(text: str) -> Any:
     """Find the document inside a paste that may carry a prompt, the command and warnings."""
     brace = text.find("{")
@@ -108,11 +133,15 @@ def _extract_document(text: str) -> Any:
             document, _ = json.JSONDecoder().raw_decode(text[brace:])
             return document
         except (json.JSONDecodeError, RecursionError) as exc:
-            raise IntakeError(f"the pasted JSON is broken: {exc}") from exc
+            raise IntakeError(
+                f"the pasted JSON is broken: {exc}", f"o JSON colado está quebrado: {exc}"
+            ) from exc
     if yaml_start is None:
         raise IntakeError(
             "no Service found in the paste: expected the output of `kubectl get svc NAME -o yaml` "
-            "(it starts with apiVersion:)"
+            "(it starts with apiVersion:)",
+            "nenhum Serviço no texto colado: esperava a saída de `kubectl get svc NOME -o yaml` "
+            "(começa com apiVersion:)",
         )
     lines = text[yaml_start.start() :].splitlines()
     # Stop at the next shell prompt after the document.
@@ -126,14 +155,26 @@ def _extract_document(text: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
+        why = getattr(exc, "problem", exc)
         raise IntakeError(
-            f"the pasted YAML is broken{where}: {getattr(exc, 'problem', exc)}"
+            f"the pasted YAML is broken{where}: {why}",
+            f"o YAML colado está quebrado{where.replace('at line', 'na linha')}: {why}",
         ) from exc
     except RecursionError as exc:
-        raise IntakeError("the paste is nested too deeply to be a Service") from exc
+        raise _too_deep() from exc
     if len(documents) != 1:
-        raise IntakeError(f"the paste holds {len(documents)} documents; paste one Service")
+        raise IntakeError(
+            f"the paste holds {len(documents)} documents; paste one Service",
+            f"o texto colado tem {len(documents)} documentos; cole um único Serviço",
+        )
     return documents[0]
+
+
+def _too_deep() -> IntakeError:
+    return IntakeError(
+        "the paste is nested too deeply to be a Service",
+        "o texto colado tem aninhamento profundo demais para ser um Serviço",
+    )
 
 
 def _depth(value: Any, level: int = 0) -> int:
@@ -151,21 +192,25 @@ def parse_service(text: str) -> ServiceInfo:
     if len(text.encode("utf-8", errors="replace")) > MAX_PASTE_BYTES:
         raise IntakeError(
             f"the paste is larger than {MAX_PASTE_BYTES // 1024} KB; a Service manifest is a few KB: "
-            "paste only `kubectl get svc NAME -o yaml`"
+            "paste only `kubectl get svc NAME -o yaml`",
+            f"o texto colado passa de {MAX_PASTE_BYTES // 1024} KB; um manifesto de Serviço tem "
+            "poucos KB: cole só `kubectl get svc NOME -o yaml`",
         )
     document = _extract_document(text)
     if _depth(document) > MAX_DEPTH:
-        raise IntakeError("the paste is nested too deeply to be a Service")
+        raise _too_deep()
     if not isinstance(document, dict):
         raise IntakeError(
-            "the paste is not a Kubernetes object (expected apiVersion, kind, metadata, spec)"
+            "the paste is not a Kubernetes object (expected apiVersion, kind, metadata, spec)",
+            "o texto colado não é um objeto do Kubernetes (esperava apiVersion, kind, metadata, spec)",
         )
     if document.get("kind") == "List":
         items = [item for item in document.get("items") or [] if isinstance(item, dict)]
         services = [item for item in items if item.get("kind") == "Service"]
         if len(services) != 1:
             raise IntakeError(
-                f"the list holds {len(services)} Services; paste one (`kubectl get svc NAME -o yaml`)"
+                f"the list holds {len(services)} Services; paste one (`kubectl get svc NAME -o yaml`)",
+                f"a lista tem {len(services)} Serviços; cole um só (`kubectl get svc NOME -o yaml`)",
             )
         document = services[0]
     kind = document.get("kind")
@@ -173,7 +218,9 @@ def parse_service(text: str) -> ServiceInfo:
         shown = kind if isinstance(kind, str) else "no kind"
         raise IntakeError(
             f"this is a {shown[:40]}, not a Service: paste `kubectl get svc NAME -o yaml` for the Service "
-            "whose load-balancer address fails"
+            "whose load-balancer address fails",
+            f"isto é um {shown[:40]}, não um Serviço: cole `kubectl get svc NOME -o yaml` do Serviço "
+            "cujo endereço de balanceador falha",
         )
     return _service_info(document)
 
@@ -182,7 +229,9 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
     metadata = document.get("metadata")
     spec = document.get("spec")
     if not isinstance(metadata, dict) or not isinstance(spec, dict):
-        raise IntakeError("the Service has no metadata or no spec")
+        raise IntakeError(
+            "the Service has no metadata or no spec", "o Serviço não tem metadata ou spec"
+        )
     metadata = {k: metadata[k] for k in _KEPT_METADATA if k in metadata}
     metadata.setdefault("namespace", "default")
     annotations = {
@@ -231,13 +280,15 @@ def _facts(
             facts["access_type"] = access
     else:
         raise IntakeError(
-            f"a Service of type {str(service_type)[:40]} has no load-balancer address"
+            f"a Service of type {str(service_type)[:40]} has no load-balancer address",
+            f"um Serviço do tipo {str(service_type)[:40]} não tem endereço de balanceador",
         )
     # The API server defaults the policy to Cluster for NodePort and LoadBalancer Services.
     policy = spec.get("externalTrafficPolicy") or "Cluster"
     if policy not in ("Local", "Cluster"):
         raise IntakeError(
-            f"spec.externalTrafficPolicy is {str(policy)[:40]!r}; Kubernetes accepts Local or Cluster"
+            f"spec.externalTrafficPolicy is {str(policy)[:40]!r}; Kubernetes accepts Local or Cluster",
+            f"spec.externalTrafficPolicy é {str(policy)[:40]!r}; o Kubernetes aceita Local ou Cluster",
         )
     facts["external_traffic_policy"] = policy
     return facts
@@ -251,7 +302,8 @@ def _autocreate(annotations: dict[str, str]) -> dict[str, Any]:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise IntakeError(
-            f"the annotation kubernetes.io/elb.autocreate is not valid JSON: {exc.msg}"
+            f"the annotation kubernetes.io/elb.autocreate is not valid JSON: {exc.msg}",
+            f"a anotação kubernetes.io/elb.autocreate não é um JSON válido: {exc.msg}",
         ) from exc
     return value if isinstance(value, dict) else {}
 

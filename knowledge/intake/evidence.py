@@ -1,0 +1,83 @@
+"""Facts that pasted evidence proves: the address a client used, and kube-proxy's mode.
+
+- The IP address in an error or a `curl` line: RFC 1918 and RFC 6598 (100.64.0.0/10) addresses
+  are private, other global unicast addresses public; loopback, link-local and the like say
+  nothing about the load balancer.
+- kube-proxy's mode from `curl localhost:10249/proxyMode` output, a KubeProxyConfiguration
+  (`mode: ipvs`), the `--proxy-mode` flag or kube-proxy's start-up log ("Using ipvs Proxier").
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from knowledge.intake.error_message import classify_error
+from knowledge.intake.service import ServiceInfo
+
+__all__ = ["Evidence", "address_kind", "read_evidence"]
+
+_PRIVATE = tuple(
+    ipaddress.ip_network(net)
+    for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+_CURL_URL = re.compile(r"\bcurl\b[^\n]*?\bhttps?://(?P<ip>(?:\d{1,3}\.){3}\d{1,3})\b", re.I)
+_PROXY_MODE = (
+    # `curl localhost:10249/proxyMode` prints the bare mode on the next line (or the same one).
+    re.compile(r"/proxyMode\b[^\n]*\n?\s*(?P<mode>ipvs|iptables)\b", re.I),
+    re.compile(r"--proxy-mode[= ]\"?(?P<mode>ipvs|iptables)\b", re.I),
+    re.compile(r"\bUsing (?P<mode>ipvs|iptables) Proxier", re.I),
+    re.compile(r"^\s*mode:\s*[\"']?(?P<mode>ipvs|iptables)[\"']?\s*$", re.M | re.I),
+)
+_KUBE_PROXY_CONFIG = re.compile(r"kind:\s*KubeProxyConfiguration|kube-proxy", re.I)
+
+
+def address_kind(ip: str) -> str | None:
+    """`private`, `public`, or None for addresses that are neither (loopback, link-local…)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    if not isinstance(address, ipaddress.IPv4Address):
+        return "public" if address.is_global else None
+    if any(address in net for net in _PRIVATE):
+        return "private"
+    return "public" if address.is_global else None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    facts: dict[str, str]
+    # The address the client used, when the evidence names one.
+    address: str | None = None
+
+
+def _address(text: str) -> str | None:
+    found = classify_error(text).ip
+    if found is None:
+        match = _CURL_URL.search(text)
+        found = match.group("ip") if match else None
+    return found
+
+
+def read_evidence(text: str, service: ServiceInfo | None = None) -> Evidence:
+    """What an error line, a `curl` command or kube-proxy output proves.
+
+    The address tells public from private only if it is the load balancer's: with a Service
+    whose addresses are known, another address (a node's, the ClusterIP) says nothing."""
+    facts: dict[str, str] = {}
+    address = _address(text)
+    kind = address_kind(address) if address else None
+    foreign = (
+        service is not None and bool(service.ingress_ips) and address not in service.ingress_ips
+    )
+    if kind is not None and not foreign:
+        facts["access_type"] = kind
+    for number, pattern in enumerate(_PROXY_MODE):
+        match = pattern.search(text)
+        # A bare `mode:` line counts only inside kube-proxy's own configuration.
+        if match and (number < 3 or _KUBE_PROXY_CONFIG.search(text)):
+            facts["proxy_mode"] = match.group("mode").lower()
+            break
+    return Evidence(facts, address if kind is not None else None)

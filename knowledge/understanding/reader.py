@@ -1,0 +1,178 @@
+"""Reading typed answers: the open question's option, a short confirmation, or not an answer.
+
+A wrong value read silently is worse than a question asked twice, so the reader answers in
+three ways: `value` when one option clearly wins; `candidates` (two or three options) when
+the text is close to more than one, for the user to confirm with buttons; neither when the
+text answers nothing. Facts the user mentions besides the answer are taken only where a
+playbook synonym names them and the question's model agrees with confidence.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cached_property
+
+from knowledge.intake.keywords import fold, spot
+from knowledge.playbook import Playbook
+from knowledge.understanding.clauses import MAX_ANSWER_CHARS, Clause, clauses, denies, hedged
+from knowledge.understanding.model import QuestionModel
+from knowledge.understanding.phrasings import NONE
+
+__all__ = ["Answer", "AnswerReader"]
+
+# Tuned on tests/data/answers_dev.yaml (never on the held-out set).
+ACCEPT = 0.45
+MARGIN = 0.15
+CANDIDATE = 0.12
+CANDIDATES_MASS = 0.45
+# A fact mentioned outside its question: stricter, the model never saw the question asked.
+MENTION_ACCEPT = 0.7
+MENTION_MARGIN = 0.45
+# Words each side of a phrase that names a fact outside its question.
+_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class Answer:
+    fact: str
+    value: str | None = None
+    # Options to confirm when the text is close to more than one; empty otherwise.
+    candidates: tuple[str, ...] = ()
+    confidence: float = 0.0
+
+    @property
+    def understood(self) -> bool:
+        return self.value is not None
+
+
+def _decide(fact: str, scores: dict[str, float], strict: bool = False) -> Answer:
+    accept, margin = (MENTION_ACCEPT, MENTION_MARGIN) if strict else (ACCEPT, MARGIN)
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    (top, p1), (_, p2) = ranked[0], ranked[1]
+    if top != NONE and p1 >= accept and p1 - p2 >= margin:
+        return Answer(fact, top, confidence=p1)
+    options = [(value, p) for value, p in ranked if value != NONE and p >= CANDIDATE][:3]
+    if options and sum(p for _, p in options) >= CANDIDATES_MASS:
+        if len(options) == 1:
+            # One plausible option, not confident enough to take silently: confirm it.
+            return Answer(fact, candidates=(options[0][0],), confidence=options[0][1])
+        return Answer(fact, candidates=tuple(v for v, _ in options), confidence=p1)
+    return Answer(fact, confidence=scores.get(NONE, 0.0))
+
+
+class AnswerReader:
+    """The answer models of a playbook's questions, trained once on first use of each."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        self._models: dict[str, QuestionModel] = {}
+
+    @cached_property
+    def questions(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.playbook.facts if f.ask and f.options)
+
+    def model(self, fact: str) -> QuestionModel:
+        if fact not in self._models:
+            self._models[fact] = QuestionModel.train(self.playbook, fact)
+        return self._models[fact]
+
+    def warm(self) -> None:
+        """Train every question's model now (a server does this before it says it is ready)."""
+        for fact in self.questions:
+            self.model(fact)
+
+    def read_answer(self, text: str, fact: str) -> Answer:
+        """The reply `text` read as an answer to the question `fact`.
+
+        Phrases naming another question's option ("…, and it's ipvs") are read as mentions of
+        that fact, so they are taken out of the answer before it is read."""
+        found = clauses(self._without_other_facts(text, fact))
+        if not found:
+            return Answer(fact)
+        answer = self._read(fact, " ".join(c.text for c in found), found)
+        if answer.understood and hedged(text):
+            # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
+            return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)  # type: ignore[arg-type]
+        return answer
+
+    def _others(self, fact: str) -> frozenset[str]:
+        """Questions whose answers are not this one's words (no option value in common)."""
+        values = set(self.playbook.fact(fact).values)
+        return frozenset(
+            other
+            for other in self.questions
+            if other != fact and not values & set(self.playbook.fact(other).values)
+        )
+
+    def _without_other_facts(self, text: str, fact: str) -> str:
+        folded = fold(text[-MAX_ANSWER_CHARS:])
+        others = self._others(fact)
+        spans = [
+            (start, end) for name, _, start, end in spot(folded, self.playbook) if name in others
+        ]
+        for start, end in sorted(spans, reverse=True):
+            folded = folded[:start] + " " + folded[end:]
+        return folded
+
+    def _read(self, fact: str, text: str, found: list[Clause]) -> Answer:
+        model = self.model(fact)
+        whole = _decide(fact, model.scores(text))
+        affirmed = [c for c in found if not c.negated]
+        if len(found) == 1 or not affirmed:
+            return whole
+        by_clause = list(zip(affirmed, model.scores_many([c.text for c in affirmed]), strict=True))
+        return self._combine(fact, whole, by_clause)
+
+    @staticmethod
+    def _combine(
+        fact: str, whole: Answer, by_clause: list[tuple[Clause, dict[str, float]]]
+    ) -> Answer:
+        # A later correction ("…, actually VPC") outranks what came before it.
+        for clause, scores in reversed(by_clause):
+            answer = _decide(fact, scores)
+            if clause.corrects and answer.understood:
+                return answer
+        sure = {
+            answer.value
+            for answer in (_decide(fact, scores, strict=True) for _, scores in by_clause)
+            if answer.value is not None
+        }
+        if len(sure) > 1 or (whole.value is not None and sure - {whole.value}):
+            # Two options stated without a correction: ask which one.
+            return Answer(fact, candidates=tuple(sorted(sure | {whole.value} - {None})))  # type: ignore[operator]
+        if whole.understood or whole.candidates or not sure:
+            return whole
+        return Answer(fact, sure.pop())
+
+    def mentions(self, text: str, asked: str | None = None) -> dict[str, str]:
+        """Facts other than `asked` that the text states: named by a playbook phrase whose
+        surroundings (a few words each side, within its clause) the fact's own model reads as
+        that same value, with confidence. A fact named with two values is left out."""
+        read: dict[str, set[str]] = {}
+        # Facts answered in the same words as the open question (another node / the IP of
+        # another node) are that question's answer, not a second fact.
+        shared = set(self.playbook.fact(asked).values) if asked in self.questions else set()
+        for clause in clauses(text):
+            spots = sorted(spot(clause.text, self.playbook), key=lambda found: found[2])
+            for index, (fact, value, start, end) in enumerate(spots):
+                if fact == asked or fact not in self.questions:
+                    continue
+                if shared & set(self.playbook.fact(fact).values):
+                    continue
+                # A few words each side, not reaching into the phrase of another fact.
+                left = spots[index - 1][3] if index else 0
+                right = spots[index + 1][2] if index + 1 < len(spots) else len(clause.text)
+                before = clause.text[left:start].split()[-_WINDOW:]
+                after = list(
+                    itertools.takewhile(
+                        lambda word: not denies(word), clause.text[end:right].split()[:_WINDOW]
+                    )
+                )
+                window = " ".join([*before, clause.text[start:end], *after])
+                if clause.negated and denies(" ".join([*before, clause.text[start:end]])):
+                    continue  # "not tunnel": denied, not stated ("o elb não responde" is not)
+                answer = _decide(fact, self.model(fact).scores(window), strict=True)
+                if answer.value == value:
+                    read.setdefault(fact, set()).add(value)
+        return {fact: values.pop() for fact, values in read.items() if len(values) == 1}

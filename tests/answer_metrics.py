@@ -1,0 +1,90 @@
+"""Scoring the answer reader against typed answers whose gold values were written by hand
+(tests/data/answers_*.yaml), shared by the held-out test and `make bench`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.playbook import Playbook
+from knowledge.understanding import AnswerReader
+from knowledge.understanding.phrasings import phrasings
+
+DATA = Path(__file__).parent / "data"
+BOT_DATA = Path(__file__).parent.parent / "bot" / "data"
+
+
+def normalise(text: str) -> str:
+    """Case, accents, punctuation and spaces folded away: how overlap is judged."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def training_texts(playbook: Playbook) -> set[str]:
+    """Every text a model is trained on: the answer models' phrasings and the bot's NLU data."""
+    texts = {
+        normalise(text)
+        for fact in playbook.facts
+        if fact.ask and fact.options
+        for text, _ in phrasings(playbook, fact.name)
+    }
+    for path in BOT_DATA.glob("*.yml"):
+        for block in yaml.safe_load(path.read_text()).get("nlu", []):
+            raw = block.get("examples", "")
+            for line in raw.splitlines() if isinstance(raw, str) else []:
+                if line.startswith("- "):
+                    plain = re.sub(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})", r"\1", line[2:])
+                    texts.add(normalise(plain))
+    return texts
+
+
+def answers(name: str) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = yaml.safe_load((DATA / name).read_text())["answers"]
+    return data
+
+
+def outcome(reader: AnswerReader, answer: dict[str, Any]) -> str:
+    """right (the gold value taken, or a non-answer left alone), confirm (the user is asked to
+    confirm among options, the gold one offered), wrong (another value taken, or a non-answer
+    taken as an answer), missed (an answer not understood)."""
+    read = reader.read_answer(answer["text"], answer["asked"])
+    gold = answer["gold"]
+    if read.value is not None:
+        return "right" if read.value == gold else "wrong"
+    if read.candidates:
+        return "confirm" if gold is None or gold in read.candidates else "confirm-without-gold"
+    return "right" if gold is None else "missed"
+
+
+def scores(reader: AnswerReader, data: list[dict[str, Any]]) -> dict[str, Any]:
+    """Overall, per language and per fact: accuracy, wrong-value rate, how often a non-answer
+    was taken as an answer; and every wrong reading."""
+    groups: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
+    wrong: list[dict[str, Any]] = []
+    for answer in data:
+        result = outcome(reader, answer)
+        for key in ("all", f"lang:{answer['lang']}", f"fact:{answer['asked']}"):
+            groups[key].append((answer, result))
+        if result == "wrong":
+            read = reader.read_answer(answer["text"], answer["asked"])
+            wrong.append({**answer, "read": read.value})
+    table: dict[str, Any] = {}
+    for key, rows in sorted(groups.items()):
+        count = len(rows)
+        non_answers = [result for answer, result in rows if answer["gold"] is None]
+        table[key] = {
+            "answers": count,
+            "accuracy": round(sum(r == "right" for _, r in rows) / count, 4),
+            "confirmed": round(sum(r.startswith("confirm") for _, r in rows) / count, 4),
+            "wrong_values": round(sum(r == "wrong" for _, r in rows) / count, 4),
+            "non_answers_taken": round(sum(r == "wrong" for r in non_answers) / len(non_answers), 4)
+            if non_answers
+            else None,
+        }
+    return {"scores": table, "wrong": wrong}

@@ -1,0 +1,38 @@
+"""Typed answers held out from training (tests/data/answers_heldout.yaml, written by hand from the
+docs and a description of the users before the training phrasings existed, gold by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.understanding import AnswerReader
+
+from .answer_metrics import answers, normalise, scores, training_texts
+
+HELDOUT = "answers_heldout.yaml"
+# Regression floors at what the reader reaches today; issue 7 asks for 0.95 and 0.01 (open).
+MIN_ACCURACY = 0.75
+MAX_WRONG = 0.03
+
+
+def test_no_held_out_answer_is_a_training_text(reader: AnswerReader) -> None:
+    training = training_texts(reader.playbook)
+    shared = [a["text"] for a in answers(HELDOUT) if normalise(a["text"]) in training]
+    assert not shared
+
+
+def test_the_held_out_set_covers_every_option_in_both_languages(reader: AnswerReader) -> None:
+    seen = {(a["asked"], a["gold"], a["lang"]) for a in answers(HELDOUT)}
+    for fact in reader.questions:
+        for value in reader.playbook.fact(fact).values:
+            assert {(fact, value, "en"), (fact, value, "pt")} <= seen, (fact, value)
+    assert len(answers(HELDOUT)) >= 300
+
+
+@pytest.mark.parametrize("group", ["all", "lang:en", "lang:pt"])
+def test_held_out_answers_are_read_right_and_rarely_wrong(reader: AnswerReader, group: str) -> None:
+    result = scores(reader, answers(HELDOUT))
+    score = result["scores"][group]
+    print(group, score, "wrong:", [(w["text"], w["gold"], w["read"]) for w in result["wrong"]])
+    assert score["accuracy"] >= MIN_ACCURACY
+    assert score["wrong_values"] <= MAX_WRONG
