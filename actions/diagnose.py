@@ -21,7 +21,7 @@ from knowledge.wording import (
     verdict_words,
 )
 
-__all__ = ["ActionExplain", "deliver_diagnosis"]
+__all__ = ["ActionExplain", "ActionHowToCheck", "deliver_diagnosis"]
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,12 @@ DIAGNOSED_SLOT = "diagnosed"
 
 
 def deliver_diagnosis(
-    app: App, dispatcher: CollectingDispatcher, tracker: Tracker, facts: dict[str, str], lang: str
+    app: App,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    facts: dict[str, str],
+    lang: str,
+    skipped: tuple[str, ...] = (),
 ) -> list[EventType]:
     """The verdict as chat: explanation, the recommended fix with its manifest, the other fixes
     with their caveats, the sources, the diagnosis payload (the CLI's JSON plus its type) and a
@@ -37,19 +42,19 @@ def deliver_diagnosis(
 
     The same facts and Service as the last diagnosis get a short reminder instead: a message
     that changes nothing is not a new case."""
-    case = json.dumps([facts, tracker.get_slot(SERVICE_SLOT)], sort_keys=True)
+    case = json.dumps([facts, tracker.get_slot(SERVICE_SLOT), sorted(skipped)], sort_keys=True)
     if case == tracker.get_slot(DIAGNOSED_SLOT):
-        verdict = app.doctor.engine.diagnose(facts).verdict or ""
+        verdict = app.doctor.engine.diagnose(facts, skipped).verdict or ""
         dispatcher.utter_message(text=say("unchanged", lang, verdict=say(verdict, lang)))
         return []
     try:
-        report = app.doctor.report(facts, lang, pasted_service(tracker))
+        report = app.doctor.report(facts, lang, pasted_service(tracker), skipped)
     except ManifestError as exc:
         # The user's Service could not be carried into a valid manifest: show the fix on
         # placeholders rather than no fix at all.
         log.warning("manifest for the pasted Service failed: %s", exc)
         dispatcher.utter_message(text=say("manifest_placeholders", lang, problem=str(exc)))
-        report = app.doctor.report(facts, lang, None)
+        report = app.doctor.report(facts, lang, None, skipped)
     # One message of paragraphs (channels split them), not one event per paragraph.
     dispatcher.utter_message(text="\n\n".join(diagnosis_messages(report, lang)))
     dispatcher.utter_message(json_message={**report, "type": "diagnosis"})
@@ -127,3 +132,31 @@ class ActionExplain(ChatAction):
             outcomes=outcomes,
             source=f"{source.title}: {source.url}",
         )
+
+
+class ActionHowToCheck(ChatAction):
+    """ "How do I check?" / "não sei": one way to find the open question's answer, with its
+    command and source; the form then asks the question again (with "Skip" among its buttons)."""
+
+    def name(self) -> str:
+        return "action_how_to_check"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        lang = language(tracker, self.app)
+        asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop_name else None
+        check = self.app.doctor.playbook.fact(asked).how_to_check if asked else None
+        if check is None:
+            dispatcher.utter_message(text=say("check_nothing_asked", lang))
+            return []
+        source = self.app.doctor.playbook.sources[check.source]
+        command = f"\n\n```\n{check.command}\n```" if check.command else ""
+        dispatcher.utter_message(
+            text=say(
+                "how_to_check",
+                lang,
+                text=check.text.get(lang),
+                command=command,
+                source=f"{source.title}: {source.url}",
+            )
+        )
+        return []

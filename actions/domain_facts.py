@@ -1,7 +1,9 @@
-"""The playbook's facts as Rasa domain data: slots, entities and the form's slots.
+"""The playbook's facts as Rasa data: slots, entities and the form's slots (domain), and typed
+answers for the `inform` intent (NLU).
 
-`bot/domain/facts.yml` is generated from the playbook so that a new fact or option is a YAML
-change in the playbook only: `python -m actions.domain_facts` rewrites it, a test checks it.
+`bot/domain/facts.yml` and `bot/data/answers.yml` are generated from the playbook so that a new
+fact or option is a YAML change in the playbook only: `python -m actions.domain_facts` rewrites
+them, a test checks them.
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ import yaml
 
 from knowledge.playbook import Playbook, load_playbook
 
-__all__ = ["FORM", "domain_facts", "render"]
+__all__ = ["ANSWERS_TARGET", "FORM", "answers_nlu", "domain_facts", "render", "render_answers"]
 
 FORM = "diagnosis_form"
 HEADER = "# Generated from the playbook by `python -m actions.domain_facts`: do not edit by hand.\n"
-TARGET = Path(__file__).resolve().parent.parent / "bot" / "domain" / "facts.yml"
+BOT = Path(__file__).resolve().parent.parent / "bot"
+TARGET = BOT / "domain" / "facts.yml"
+ANSWERS_TARGET = BOT / "data" / "answers.yml"
+# Typed answers per option and language taught to the intent classifier: enough for it to
+# know an answer when it sees one (the answer models read the value, from all of them).
+ANSWERS_PER_OPTION = 5
 
 
 def domain_facts(playbook: Playbook) -> dict[str, Any]:
@@ -45,9 +52,29 @@ def render(playbook: Playbook) -> str:
     return HEADER + body
 
 
+def answers_nlu(playbook: Playbook) -> list[str]:
+    """The first typed examples of every option of every question, in both languages."""
+    texts = [
+        text
+        for fact in playbook.facts
+        if fact.ask
+        for option in fact.options
+        for lang in ("en", "pt")
+        for text in option.examples.get(lang, ())[:ANSWERS_PER_OPTION]
+    ]
+    return list(dict.fromkeys(texts))
+
+
+def render_answers(playbook: Playbook) -> str:
+    examples = "".join(f"    - {text}\n" for text in answers_nlu(playbook))
+    return HEADER + f'version: "3.1"\nnlu:\n- intent: inform\n  examples: |\n{examples}'
+
+
 def main() -> None:
-    TARGET.write_text(render(load_playbook()), encoding="utf-8")
-    sys.stdout.write(f"wrote {TARGET}\n")
+    playbook = load_playbook()
+    TARGET.write_text(render(playbook), encoding="utf-8")
+    ANSWERS_TARGET.write_text(render_answers(playbook), encoding="utf-8")
+    sys.stdout.write(f"wrote {TARGET} and {ANSWERS_TARGET}\n")
 
 
 if __name__ == "__main__":

@@ -15,11 +15,13 @@ from actions.diagnose import deliver_diagnosis
 from actions.runtime import (
     FACT_VALUE_LIMIT,
     SERVICE_SLOT,
+    SKIPPED_SLOT,
     AppAction,
     known_facts,
     language,
     language_events,
     pasted_service,
+    skipped_questions,
 )
 from knowledge.errors import FactError
 from knowledge.intake.service import MAX_PASTE_BYTES
@@ -34,7 +36,17 @@ CONFIRM_SLOT = "confirming"
 
 # Intents about the conversation itself: their words are not answers ("why is IPVS asked?").
 CONTROL_INTENTS = frozenset(
-    {"explain", "start_over", "switch_language", "goodbye", "thank", "help", "out_of_scope"}
+    {
+        "explain",
+        "start_over",
+        "switch_language",
+        "goodbye",
+        "thank",
+        "help",
+        "out_of_scope",
+        "how_to_check",
+        "skip",
+    }
 )
 
 
@@ -50,11 +62,14 @@ def _buttons(playbook: Playbook, fact_name: str, values: Any, lang: str) -> list
 
 
 def question_message(playbook: Playbook, fact_name: str, lang: str) -> dict[str, Any]:
-    """A question with one button per option; the payload is the contract's `/inform{...}`."""
+    """A question with one button per option (the contract's `/inform{...}`), then "How do I
+    check?" and "Skip" for a user who does not know the answer."""
     fact = playbook.fact(fact_name)
+    helpers = [{"title": say("how_to_check_button", lang), "payload": "/how_to_check"}]
+    helpers.append({"title": say("skip_button", lang), "payload": "/skip"})
     return {
         "text": fact.prompt.get(lang),
-        "buttons": _buttons(playbook, fact_name, fact.values, lang),
+        "buttons": _buttons(playbook, fact_name, fact.values, lang) + helpers,
     }
 
 
@@ -97,7 +112,9 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         """Just the engine's next question; none once it has a verdict, which ends the form."""
-        question = self.app.doctor.engine.next_question(known_facts(tracker, self.app))
+        question = self.app.doctor.engine.next_question(
+            known_facts(tracker, self.app), skipped_questions(tracker, self.app)
+        )
         return [question.name] if question is not None else []
 
     def _reading(self, tracker: Tracker) -> Reading:
@@ -128,8 +145,16 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         One reading per message instead of one `extract_<fact>` method each: a pasted Service
         fills several facts at once, and parsing it once per fact would repeat the work.
         """
-        reading = self._reading(tracker)
         lang = language(tracker, self.app)
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "skip" and asked:
+            # Not known: never asked again; the verdict is given for each of its answers.
+            skipped = [*skipped_questions(tracker, self.app), asked]
+            label = self.app.doctor.playbook.fact(asked).prompt.get(lang)
+            dispatcher.utter_message(text=say("skipped", lang, question=label))
+            return [SlotSet(SKIPPED_SLOT, skipped)]
+        reading = self._reading(tracker)
         events: list[EventType] = [SlotSet(name, value) for name, value in reading.facts.items()]
         if reading.service is not None:
             events.append(
@@ -178,7 +203,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
                 said = (
                     say("invalid_value", lang, value=shown, fact=name, valid=", ".join(exc.valid))
                     if exc.valid
-                    else say("invalid_reason", lang, value=shown, fact=name, problem=exc.problem)
+                    else say("invalid_reason", lang, value=shown, fact=name, problem=exc.get(lang))
                 )
                 dispatcher.utter_message(text=said)
                 events.append(SlotSet(name, None))
@@ -187,7 +212,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
                 engine.normalize({**known, name: value})
             except FactError as exc:
                 dispatcher.utter_message(
-                    text=say("contradiction", lang, value=shown, fact=name, reason=str(exc))
+                    text=say("contradiction", lang, value=shown, fact=name, reason=exc.get(lang))
                 )
                 events.append(SlotSet(name, _before_message(tracker, name)))
                 continue
@@ -196,8 +221,9 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         # Only validated events reach the tracker: the pasted Service must be passed on too.
         if SERVICE_SLOT in candidates:
             events.append(SlotSet(SERVICE_SLOT, candidates[SERVICE_SLOT]))
-        if candidates.get(CONFIRM_SLOT):
-            events.append(SlotSet(CONFIRM_SLOT, candidates[CONFIRM_SLOT]))
+        for passed in (CONFIRM_SLOT, SKIPPED_SLOT):
+            if candidates.get(passed):
+                events.append(SlotSet(passed, candidates[passed]))
         # The question is worked out once, here, on the slots as they will be after this turn;
         # next_requested_slot() only asks it.
         tracker.slots.update({event["name"]: event["value"] for event in events})
@@ -206,7 +232,8 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             # The answer that completes the facts gets the diagnosis in the same call: a verdict
             # turn costs no more than any other (the form then ends: no question is left).
             facts = known_facts(tracker, self.app)
-            events += deliver_diagnosis(self.app, dispatcher, tracker, facts, lang)
+            skipped = skipped_questions(tracker, self.app)
+            events += deliver_diagnosis(self.app, dispatcher, tracker, facts, lang, skipped)
         asked = SlotSet(REQUESTED_SLOT, required[0] if required else None)
         # Once a question is open, a message without an answer must let Rasa reject the form
         # (rules then handle the message): the language alone is not reported as validated.

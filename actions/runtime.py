@@ -20,6 +20,7 @@ from knowledge.settings import Settings
 __all__ = [
     "FACT_VALUE_LIMIT",
     "SERVICE_SLOT",
+    "SKIPPED_SLOT",
     "AppAction",
     "ChatAction",
     "known_facts",
@@ -27,18 +28,25 @@ __all__ = [
     "language_events",
     "pasted_service",
     "shared_app",
+    "skipped_questions",
 ]
 
 # Values users forge or paste are echoed back at most this long.
 FACT_VALUE_LIMIT = 60
 # The user's pasted Service, cleaned (JSON), so fixes are rendered with their own names.
 SERVICE_SLOT = "service_manifest"
+# The questions the user skipped (they do not know): never asked again, the verdict per answer.
+SKIPPED_SLOT = "skipped"
 
 
 @cache
 def shared_app() -> App:
-    """The action server's one App: settings read from the environment on the first action."""
-    return App.open(Settings.from_env())
+    """The action server's one App: settings read from the environment on the first action
+    (the launcher's warm-up call), with every question's answer model ready (trained, or
+    loaded from the cache), so no user's turn waits for it."""
+    app = App.open(Settings.from_env())
+    app.reader.warm()
+    return app
 
 
 class AppAction(Action, ABC):
@@ -123,3 +131,10 @@ def pasted_service(tracker: Tracker) -> ServiceInfo | None:
     except IntakeError:
         # Only the form sets this slot, from a Service it could read; a forged one is ignored.
         return None
+
+
+def skipped_questions(tracker: Tracker, app: App) -> tuple[str, ...]:
+    """The questions the user skipped; anything else in the slot (forged) is ignored."""
+    value = tracker.get_slot(SKIPPED_SLOT)
+    questions = {fact.name for fact in app.doctor.engine.askable}
+    return tuple(name for name in value or () if isinstance(name, str) and name in questions)

@@ -41,17 +41,32 @@ RESULTS = ROOT / "benchmarks" / "results" / "bot.json"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin"}
 CONVERSATIONS = 60
-# Complete diagnoses: typed problem, then every question answered (buttons or words).
+SERVICE = (ROOT / "tests" / "data" / "svc-dedicated-local.yaml").read_text()
+# Complete diagnoses as users have them: an opening (words, an error line, a pasted Service),
+# then every question the bot asks answered in words; one in four answered by buttons.
 SCENARIOS = [
-    ("my curl to the ELB IP fails from inside the cluster", {
-        "service_type": "loadbalancer-dedicated", "external_traffic_policy": "Local",
-        "access_type": "private", "client_location": "same-node", "network_model": "vpc",
-        "proxy_mode": "ipvs", "nodeport_target": "other-node"}),
-    ("o nodeport não responde de outro nó", {
-        "service_type": "nodeport", "external_traffic_policy": "Local", "access_type": "public",
-        "client_location": "same-node", "nodeport_target": "other-node", "network_model": "tunnel",
-        "proxy_mode": "ipvs"}),
+    ("my curl to the ELB IP fails from inside the cluster, here is the service:\n" + SERVICE, {
+        "client_location": "from a pod on the same node as nginx",
+        "network_model": "it's a VPC network cluster", "proxy_mode": "kube-proxy runs ipvs"}),
+    ("o nodeport não responde de outro nó, dá curl: (7) Failed to connect to 10.0.0.8 port "
+     "31900: Connection refused", {
+        "service_type": "é um serviço nodeport", "external_traffic_policy": "afinidade local",
+        "client_location": "do próprio nó onde o pod roda", "nodeport_target": "o IP de outro nó",
+        "network_model": "rede de túnel", "proxy_mode": "modo ipvs", "access_type": "privado"}),
+    ("meu pod não alcança o ELB dedicado do serviço, segue:\n" + SERVICE, {
+        "client_location": "um pod em outro nó", "network_model": "rede da vpc",
+        "proxy_mode": "usamos iptables"}),
+    ("the shared elb of our service refuses connections from the nodes", {
+        "service_type": "a LoadBalancer on a shared ELB", "external_traffic_policy": "Local",
+        "access_type": "it has an EIP", "client_location": "from another node",
+        "network_model": "tunnel network", "proxy_mode": "iptables mode"}),
 ]  # fmt: skip
+# The value each scenario's words mean, for the button-answered turns.
+BUTTONS = {
+    "service_type": "nodeport", "external_traffic_policy": "Local", "access_type": "private",
+    "client_location": "same-node", "nodeport_target": "other-node", "network_model": "vpc",
+    "proxy_mode": "ipvs",
+}  # fmt: skip
 BASELINE_TURNS = ["hi", "I am sad", "yes", "bye"]
 
 
@@ -77,15 +92,21 @@ def timed(talk: Conversation, text: str, samples: list[float]) -> None:
 
 
 def lbdoctor_conversation(url: str, samples: list[float], number: int) -> Iterator[None]:
-    """One complete diagnosis, a turn per step."""
-    problem, scenario = SCENARIOS[number % len(SCENARIOS)]
+    """One complete diagnosis, a turn per step: typed, except every fourth conversation."""
+    problem, words = SCENARIOS[number % len(SCENARIOS)]
+    by_buttons = number % 4 == 3
     talk = Conversation(url, f"bench-{uuid.uuid4().hex[:8]}")
     timed(talk, problem, samples)
     yield
     while (fact := talk.asked()) is not None:
-        option = json.dumps({fact: scenario[fact]}, separators=(",", ":"))
-        timed(talk, f"/inform{option}", samples)
+        if by_buttons:
+            option = json.dumps({fact: BUTTONS[fact]}, separators=(",", ":"))
+            answer = f"/inform{option}"
+        else:
+            answer = words[fact]
+        timed(talk, answer, samples)
         yield
+        assert talk.asked() != fact or by_buttons, f"{answer!r} was not understood"
     assert talk.card() is not None, "the conversation did not reach a diagnosis"
     talk.close()
 
@@ -238,9 +259,9 @@ def main() -> None:
         },
         "training_s": {"lbdoctor": training_s, "rasa_init_baseline": baseline_training_s},
         "rest_turn_latency": {
-            "lbdoctor_full_diagnosis_turns": ours,
+            "lbdoctor_full_diagnosis_turns_mostly_typed": ours,
             "rasa_init_baseline_turns": theirs,
-            "p95_no_worse_than_baseline": ours["p95_ms"] <= theirs["p95_ms"],
+            "p95_at_most_half_the_baseline": ours["p95_ms"] <= theirs["p95_ms"] / 2,
         },
         "resident_memory": memory,
         "nlu_cross_validation_3_folds": cross_validation(),

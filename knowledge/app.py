@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +39,7 @@ class App:
             settings,
             store,
             Doctor.create(playbook, settings.kubernetes_version),
-            AnswerReader(playbook),
+            AnswerReader(playbook, settings.cache_dir),
         )
 
     def diagnose(
@@ -48,9 +48,10 @@ class App:
         lang: str,
         service: ServiceInfo | None = None,
         channel: str = "cli",
+        skipped: Iterable[str] = (),
     ) -> dict[str, Any]:
         """The diagnosis report; a reached verdict is recorded as a case."""
-        report = self.doctor.report(facts, lang, service)
+        report = self.doctor.report(facts, lang, service, skipped)
         if report["verdict"] is not None:
             self.record(report, lang, channel)
         return report

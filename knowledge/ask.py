@@ -78,15 +78,18 @@ class Walk:
         return text if text.strip() else None
 
     def walk(self, facts: dict[str, str], service: ServiceInfo | None) -> int:
+        skipped: set[str] = set()
         while True:
-            finding = self.app.doctor.engine.diagnose(facts)
+            finding = self.app.doctor.engine.diagnose(facts, skipped)
             if finding.next_question is None:
                 break
             answer = self.ask(finding.next_question)
             if answer is None:
                 return self.ended()
+            if finding.next_question.name not in answer:
+                skipped.add(finding.next_question.name)
             facts.update(answer)
-        report = self.app.doctor.report(facts, self.lang, service)
+        report = self.app.doctor.report(facts, self.lang, service, skipped)
         case = self.app.record(report, self.lang, channel="terminal")
         self.out.write("\n")
         render_text(report, self.lang, self.out)
@@ -94,15 +97,37 @@ class Walk:
         return EXIT_OK
 
     def ask(self, fact: Fact) -> dict[str, str] | None:
-        """Ask until the answer names one option; other facts the answer names are kept too."""
+        """Ask until the answer names one option; other facts the answer names are kept too.
+        "?" shows how to check the answer; "-" skips the question (an answer without it)."""
         while True:
             self.out.write(f"\n{fact.prompt.get(self.lang)}\n")
             for number, option in enumerate(fact.options, 1):
                 self.out.write(f"  {number}. {option.label.get(self.lang)}\n")
+            self.say("help_keys")
             typed = self.line()
             if typed is None:
                 return None
             text = typed.strip()
+            if text == "-":
+                self.out.write(
+                    say("skipped", self.lang, question=fact.prompt.get(self.lang)) + "\n"
+                )
+                return {}
+            if text == "?" and fact.how_to_check is not None:
+                check = fact.how_to_check
+                source = self.playbook.sources[check.source]
+                command = f"\n\n  {check.command}" if check.command else ""
+                self.out.write(
+                    say(
+                        "how_to_check",
+                        self.lang,
+                        text=check.text.get(self.lang),
+                        command=command,
+                        source=f"{source.title}: {source.url}",
+                    )
+                    + "\n"
+                )
+                continue
             if text.isdigit() and 1 <= int(text) <= len(fact.options):
                 return {fact.name: fact.options[int(text) - 1].value}
             if looks_like_service(text):

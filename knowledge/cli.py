@@ -47,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     diagnose.add_argument(
         "--json", action="store_true", help="print the diagnosis as one JSON object"
     )
+    diagnose.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="FACT",
+        help="a question you cannot answer: the verdict is given for each of its answers",
+    )
     intake_options(diagnose)
     diagnose.add_argument("facts", nargs="*", metavar="FACT=VALUE")
 
@@ -130,12 +137,14 @@ _VERDICTS = {
         "works": "access WORKS",
         "unsupported": "UNSUPPORTED configuration",
         "out-of-scope": "OUT OF SCOPE for this playbook",
+        "depends": "it DEPENDS on what you skipped",
     },
     "pt": {
         "fails": "o acesso FALHA",
         "works": "o acesso FUNCIONA",
         "unsupported": "configuração NÃO SUPORTADA",
         "out-of-scope": "FORA DO ESCOPO deste playbook",
+        "depends": "DEPENDE do que você pulou",
     },
 }
 
@@ -168,7 +177,7 @@ def _diagnose(app: App, args: argparse.Namespace, lang: str, out: TextIO) -> int
         _read(args.service_file) if args.service_file else None,
         args.error,
     )
-    report = app.diagnose(facts, lang, service)
+    report = app.diagnose(facts, lang, service, skipped=args.skip)
     if args.json:
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
     elif report["verdict"] is None:

@@ -6,8 +6,8 @@ diagnosis payload: one builder, so both always agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from knowledge.engine import Engine, Finding
@@ -39,6 +39,22 @@ _ERROR_NOTES = {
     ),
 }
 _NOTE = Text(en="Note", pt="Observação")
+_DEPENDS = Text(
+    en="The answer depends on what you skipped ({questions}):",
+    pt="A resposta depende do que você pulou ({questions}):",
+)
+_IF = Text(en="If", pt="Se")
+_OR = Text(en=" or ", pt=" ou ")
+_SHARED_FIXES = Text(
+    en="The fixes below hold whatever the answer.",
+    pt="As correções abaixo valem qualquer que seja a resposta.",
+)
+_VERDICT_WORDS = {
+    "fails": Text(en="the access fails", pt="o acesso falha"),
+    "works": Text(en="the access works", pt="o acesso funciona"),
+    "unsupported": Text(en="the setup is not supported", pt="a configuração não é suportada"),
+    "out-of-scope": Text(en="outside the FAQ", pt="fora do FAQ"),
+}
 
 
 def gather_facts(
@@ -73,9 +89,16 @@ class Doctor:
         return cls(playbook, Engine(playbook), ManifestRenderer(kubernetes_version))
 
     def report(
-        self, facts: Mapping[str, str], lang: str = "en", service: ServiceInfo | None = None
+        self,
+        facts: Mapping[str, str],
+        lang: str = "en",
+        service: ServiceInfo | None = None,
+        skipped: Iterable[str] = (),
     ) -> dict[str, Any]:
-        finding = self.engine.diagnose(facts)
+        """The diagnosis object. With skipped questions the verdict may depend on them: then
+        `verdict` is "depends" (unless every answer gives the same), `branches` holds each
+        answer's verdict, explanation and fix ids, and `fixes` only those that hold in all."""
+        finding = self.engine.diagnose(facts, skipped)
         result: dict[str, Any] = {
             "playbook": self.playbook.id,
             "playbook_version": self.playbook.version,
@@ -89,10 +112,57 @@ class Doctor:
         if finding.next_question is not None:
             result["explanation"] = finding.next_question.prompt.get(lang)
             return result
+        if finding.branches:
+            return {**result, **self._branched(finding, lang, service)}
         result["explanation"] = self._explain(finding, lang, service)
         result["fixes"] = self._fixes(finding, lang, service)
         result["sources"] = self._sources(finding)
         return result
+
+    def _branched(self, finding: Finding, lang: str, service: ServiceInfo | None) -> dict[str, Any]:
+        leaves = finding.leaves()
+        first = leaves[0][1]
+        shared = tuple(fix for fix in first.fixes if all(fix in f.fixes for _, f in leaves))
+        skipped = dict.fromkeys(name for when, _ in leaves for name in when)
+        questions = ", ".join(self.playbook.fact(name).prompt.get(lang) for name in skipped)
+        # Answers with the same verdict and explanation are told once: "If tunnel or VPC: …".
+        told: dict[tuple[str | None, str], list[str]] = {}
+        branches = []
+        for when, leaf in leaves:
+            explanation = self._explain(leaf, lang, service)
+            condition = "; ".join(
+                self.playbook.fact(name).option(value).label.get(lang)
+                for name, value in when.items()
+            )
+            told.setdefault((leaf.verdict, explanation), []).append(condition)
+            branches.append(
+                {
+                    "when": when,
+                    "verdict": leaf.verdict,
+                    "explanation": explanation,
+                    "fixes": [fix.id for fix in leaf.fixes],
+                }
+            )
+        parts = [_DEPENDS.get(lang).format(questions=questions)]
+        parts += [
+            f"{_IF.get(lang)} {_OR.get(lang).join(conditions)}: "
+            f"{_VERDICT_WORDS[verdict or ''].get(lang)}. {explanation}"
+            for (verdict, explanation), conditions in told.items()
+        ]
+        if shared:
+            parts.append(_SHARED_FIXES.get(lang))
+        sources = {
+            (source["url"], source["section"]): source
+            for _, leaf in leaves
+            for source in self._sources(leaf)
+        }
+        return {
+            "verdict": finding.verdict,
+            "explanation": "\n\n".join(parts),
+            "fixes": self._fixes(replace(first, fixes=shared), lang, service),
+            "sources": list(sources.values()),
+            "branches": branches,
+        }
 
     def _explain(self, finding: Finding, lang: str, service: ServiceInfo | None) -> str:
         assert finding.outcome is not None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from knowledge.errors import FactError
 from knowledge.playbook import Caveat, Fact, Fix, Outcome, Playbook, Rule
 
-__all__ = ["MAX_TEXT_CHARS", "Engine", "Finding"]
+__all__ = ["MAX_TEXT_CHARS", "Branch", "Engine", "Finding"]
 
 # Free-text facts (the error message) are read for a few words; a longer one is not an error line.
 MAX_TEXT_CHARS = 4000
@@ -39,10 +39,26 @@ class Finding:
     fixes: tuple[Fix, ...] = ()
     # Facts the engine may ask about; the others count only once the user has given them.
     askable: frozenset[str] = frozenset()
+    # When the answer depends on a question the user skipped: one finding per answer to it.
+    branches: tuple[Branch, ...] = ()
 
     @property
     def verdict(self) -> str | None:
+        if self.branches:
+            verdicts = {leaf.verdict for _, leaf in self.leaves()}
+            return verdicts.pop() if len(verdicts) == 1 else "depends"
         return self.outcome.verdict if self.outcome else None
+
+    def leaves(self) -> list[tuple[dict[str, str], Finding]]:
+        """(the skipped facts' answers, the finding for them) for every branch, nested ones
+        flattened; a finding without branches is its own one leaf."""
+        if not self.branches:
+            return [({}, self)]
+        return [
+            ({branch.fact: branch.value, **when}, leaf)
+            for branch in self.branches
+            for when, leaf in branch.finding.leaves()
+        ]
 
     def _applies(self, note: Caveat) -> bool:
         # A note about a question the engine did not need stays; one about what the user never
@@ -60,6 +76,15 @@ class Finding:
 
     def fix_caveats(self, fix: Fix) -> tuple[Caveat, ...]:
         return tuple(note for note in fix.caveats if self._applies(note))
+
+
+@dataclass(frozen=True)
+class Branch:
+    """The finding if the skipped question `fact` were answered `value`."""
+
+    fact: str
+    value: str
+    finding: Finding
 
 
 class Engine:
@@ -90,6 +115,7 @@ class Engine:
                     raise FactError(
                         name,
                         f"is longer than {MAX_TEXT_CHARS} characters; paste only the error line",
+                        problem_pt=f"tem mais de {MAX_TEXT_CHARS} caracteres; cole só a linha do erro",
                     )
                 if value:
                     known[name] = value
@@ -100,7 +126,13 @@ class Engine:
                 expected = (
                     "a version like v1.25 or v1.25.3" if fact.kind == "version" else fact.pattern
                 )
-                raise FactError(name, f"{value!r} is not {expected}")
+                raise FactError(
+                    name,
+                    f"{value!r} is not {expected}",
+                    problem_pt=f"{value!r} não é uma versão como v1.25 ou v1.25.3"
+                    if fact.kind == "version"
+                    else None,
+                )
             known[name] = value
         for name, value in list(known.items()):
             fact = self.playbook.fact(name)
@@ -112,21 +144,35 @@ class Engine:
                         implied,
                         f"{known[implied]!r} contradicts {name}={value}, which implies {implied}={implied_value}",
                         (implied_value,),
+                        problem_pt=f"{known[implied]!r} contradiz {name}={value}, que implica "
+                        f"{implied}={implied_value}",
                     )
                 known[implied] = implied_value
         return known
 
     # --- questions and diagnosis ------------------------------------------------------------
 
-    def next_question(self, facts: Mapping[str, str]) -> Fact | None:
-        return self.diagnose(facts).next_question
+    def next_question(self, facts: Mapping[str, str], skipped: Iterable[str] = ()) -> Fact | None:
+        return self.diagnose(facts, skipped).next_question
 
-    def diagnose(self, facts: Mapping[str, str]) -> Finding:
+    def diagnose(self, facts: Mapping[str, str], skipped: Iterable[str] = ()) -> Finding:
+        """The next question, or the verdict. Questions in `skipped` (the user does not know
+        the answer) are not asked: where the verdict depends on one, each of its answers gets
+        its own finding (`Finding.branches`)."""
         known = self.normalize(facts)
+        unknown = frozenset(skipped) - known.keys()
+        for name in unknown:
+            if name not in self._index:
+                raise FactError(name, "cannot be skipped: it is not a question", tuple(self._index))
         candidates = self._consistent(known)
         labels = [self.label(cell, known) for cell in candidates]
         if len(set(labels)) > 1:
-            return Finding(known, self._best_question(candidates, labels, known))
+            if unknown and self._only_skipped_matter(candidates, labels, unknown):
+                return self._branched(known, unknown, candidates)
+            question = self._best_question(candidates, labels, known, unknown)
+            if question is not None:
+                return Finding(known, question)
+            return self._branched(known, unknown, candidates)
         outcome_id, rule_index, fix_ids = labels[0]
         rule = self.playbook.rules[rule_index]
         return Finding(
@@ -193,9 +239,43 @@ class Engine:
             return False
         return not any(condition.holds(facts) for condition in fix.unless)
 
+    def _only_skipped_matter(
+        self, cells: list[Cell], labels: list[Label], skipped: frozenset[str]
+    ) -> bool:
+        """Whether, once the skipped questions' answers are fixed, nothing else changes what the
+        user is told: then no other question is worth asking."""
+        positions = [self._index[name] for name in sorted(skipped)]
+        seen: dict[tuple[str, ...], Label] = {}
+        for cell, label in zip(cells, labels, strict=True):
+            key = tuple(cell[i] for i in positions)
+            if seen.setdefault(key, label) != label:
+                return False
+        return True
+
+    def _branched(
+        self, known: dict[str, str], skipped: frozenset[str], cells: list[Cell]
+    ) -> Finding:
+        """Only skipped questions still change the answer: diagnose each answer to the first."""
+        fact = next(
+            f
+            for f in self.askable
+            if f.name in skipped and len({cell[self._index[f.name]] for cell in cells}) > 1
+        )
+        possible = {cell[self._index[fact.name]] for cell in cells}
+        branches = tuple(
+            Branch(fact.name, value, self.diagnose({**known, fact.name: value}, skipped))
+            for value in fact.values
+            if value in possible
+        )
+        return Finding(known, None, askable=frozenset(self._index), branches=branches)
+
     def _best_question(
-        self, cells: list[Cell], labels: list[Label], known: Mapping[str, str]
-    ) -> Fact:
+        self,
+        cells: list[Cell],
+        labels: list[Label],
+        known: Mapping[str, str],
+        skipped: frozenset[str] = frozenset(),
+    ) -> Fact | None:
         def entropy(group: Iterable[Label]) -> float:
             counts = Counter(group)
             total = sum(counts.values())
@@ -204,7 +284,7 @@ class Engine:
         best: tuple[bool, float, int] | None = None
         choice: Fact | None = None
         for position, fact in enumerate(self.askable):
-            if fact.name in known:
+            if fact.name in known or fact.name in skipped:
                 continue
             groups: dict[str, list[Label]] = defaultdict(list)
             for cell, label in zip(cells, labels, strict=True):
@@ -218,6 +298,5 @@ class Engine:
             score = (useless, remaining, position)
             if best is None or score < best:
                 best, choice = score, fact
-        # Labels differ, so the cells differ in some unknown fact: a choice always exists.
-        assert choice is not None
+        # Labels differ, so the cells differ in some unknown fact; None only if all are skipped.
         return choice

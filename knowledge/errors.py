@@ -37,12 +37,20 @@ class PlaybookError(LBDoctorError):
 
 
 class FactError(LBDoctorError):
-    def __init__(self, fact: str, problem: str, valid: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, fact: str, problem: str, valid: tuple[str, ...] = (), problem_pt: str | None = None
+    ) -> None:
         self.fact = fact
         self.problem = problem
+        # The problem in Portuguese, where a chat user may read it.
+        self.problem_pt = problem_pt if problem_pt is not None else problem
         self.valid = valid
         hint = f"; valid values: {', '.join(valid)}" if valid else ""
         super().__init__(f"{fact}: {problem}{hint}")
+
+    def get(self, lang: str) -> str:
+        """The problem (without the fact's name) in the user's language."""
+        return self.problem_pt if lang == "pt" else self.problem
 
 
 class IntakeError(LBDoctorError):

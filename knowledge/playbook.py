@@ -129,6 +129,9 @@ class Option:
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The option meant by "not <this one>, the other one" (two-option facts need none).
     opposite: str | None = None
+    # A more general option this one is a case of (the nginx-ingress add-on on a dedicated ELB
+    # is a dedicated ELB): naming both means this one.
+    refines: str | None = None
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,7 @@ class _Builder:
                 implies=dict(option.get("implies", {})),
                 examples={lang: tuple(texts) for lang, texts in option.get("examples", {}).items()},
                 opposite=option.get("opposite"),
+                refines=option.get("refines"),
             )
             for option in raw.get("options", ())
         )
@@ -351,10 +355,12 @@ class _Builder:
             except re.error as exc:
                 raise self.fail(f"{path}.pattern", f"invalid regular expression: {exc}") from exc
         for position, option in enumerate(options):
-            if option.opposite is not None and option.opposite not in values:
-                raise self.fail(
-                    f"{path}.options[{position}].opposite", f"unknown option {option.opposite!r}"
-                )
+            for relation in ("opposite", "refines"):
+                other = getattr(option, relation)
+                if other is not None and other not in values:
+                    raise self.fail(
+                        f"{path}.options[{position}].{relation}", f"unknown option {other!r}"
+                    )
         check = raw.get("how_to_check")
         return Fact(
             name=raw["name"],

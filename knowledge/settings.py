@@ -10,6 +10,10 @@ from pathlib import Path
 __all__ = ["Settings"]
 
 
+def _default_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lbdoctor"
+
+
 def _default_database_url() -> str:
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return f"sqlite:///{data_home / 'lbdoctor' / 'lbdoctor.db'}"
@@ -25,6 +29,8 @@ class Settings:
     kubernetes_version: str | None = None
     # The assistant `lbdoctor chat` talks to (Rasa's REST channel).
     rasa_url: str = "http://127.0.0.1:5005"
+    # Trained answer models, kept between runs (keyed by the playbook and the code); None: none.
+    cache_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -36,4 +42,7 @@ class Settings:
             language="pt" if env.get("LBDOCTOR_LANG", "").lower().startswith("pt") else "en",
             kubernetes_version=env.get("LBDOCTOR_KUBERNETES_VERSION") or None,
             rasa_url=f"http://127.0.0.1:{env.get('LBDOCTOR_RASA_PORT') or 5005}",
+            cache_dir=Path(env["LBDOCTOR_CACHE_DIR"])
+            if env.get("LBDOCTOR_CACHE_DIR")
+            else _default_cache_dir(),
         )

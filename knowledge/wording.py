@@ -38,9 +38,11 @@ _PHRASES: dict[str, Text] = {
     ),
     "not_understood_answer": Text(
         en='I couldn\'t find an answer to "{question}" in what you wrote. Pick one of the buttons, '
-        'or answer in your own words, for example "{example}".',
+        'or answer in your own words, for example "{example}". Not sure? Ask "how do I check?", '
+        'or say "skip".',
         pt='Não encontrei uma resposta a "{question}" no que você escreveu. Escolha um dos '
-        'botões, ou responda com suas palavras, por exemplo "{example}".',
+        'botões, ou responda com suas palavras, por exemplo "{example}". Não sabe? Pergunte '
+        '"como verifico?", ou diga "pular".',
     ),
     "empty_message": Text(
         en="Your message was empty. Describe the problem, or paste the error or the Service.",
@@ -110,6 +112,28 @@ _PHRASES: dict[str, Text] = {
     "verdict_out-of-scope": Text(
         en="Diagnosis: this case is outside what the FAQ covers.",
         pt="Diagnóstico: esse caso está fora do que o FAQ cobre.",
+    ),
+    "how_to_check_button": Text(en="How do I check?", pt="Como verifico?"),
+    "skip_button": Text(en="Skip (I don't know)", pt="Pular (não sei)"),
+    "skipped": Text(
+        en='Skipped: "{question}". I won\'t ask it again; if the answer matters, the diagnosis '
+        "gives the verdict for each possible answer.",
+        pt='Pulei: "{question}". Não pergunto de novo; se a resposta importar, o diagnóstico '
+        "dá o veredito para cada resposta possível.",
+    ),
+    "how_to_check": Text(
+        en="How to check: {text}{command}\n\nSource: {source}",
+        pt="Como verificar: {text}{command}\n\nFonte: {source}",
+    ),
+    "check_nothing_asked": Text(
+        en="There is no open question right now. Describe the problem, or paste the error or the "
+        "Service (`kubectl get svc NAME -o yaml`): I read every fact it shows.",
+        pt="Não há pergunta em aberto agora. Descreva o problema, ou cole o erro ou o Serviço "
+        "(`kubectl get svc NOME -o yaml`): eu leio cada fato que ele mostra.",
+    ),
+    "verdict_depends": Text(
+        en="Diagnosis: it depends on the question you skipped; here is each case.",
+        pt="Diagnóstico: depende da pergunta que você pulou; veja cada caso.",
     ),
     "unchanged": Text(
         en="Nothing has changed since the diagnosis above (verdict: {verdict}). Tell me what differs, ask "
@@ -181,6 +205,9 @@ _PHRASES: dict[str, Text] = {
         en="Answer with a number from 1 to {n}, or in your own words.",
         pt="Responda com um número de 1 a {n}, ou com suas palavras.",
     ),
+    "walk_help_keys": Text(
+        en="(? how do I check · - skip, I don't know)", pt="(? como verifico · - pular, não sei)"
+    ),
     "walk_confirm": Text(
         en="Did you mean one of these? Answer with its number (anything else: the question again).",
         pt="Você quis dizer uma destas? Responda com o número (qualquer outra coisa: a pergunta de novo).",
@@ -196,6 +223,7 @@ _PHRASES: dict[str, Text] = {
     "works": Text(en="works", pt="funciona"),
     "unsupported": Text(en="not supported", pt="não suportado"),
     "out-of-scope": Text(en="outside the FAQ", pt="fora do FAQ"),
+    "depends": Text(en="depends", pt="depende"),
 }
 
 

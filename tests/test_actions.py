@@ -17,7 +17,7 @@ from actions.conversation import (
     ActionNotUnderstood,
     ActionStartOver,
 )
-from actions.diagnose import ActionExplain
+from actions.diagnose import ActionExplain, ActionHowToCheck
 from actions.form import ValidateDiagnosisForm
 from actions.runtime import AppAction
 from knowledge.app import App
@@ -86,8 +86,12 @@ def test_first_question_is_the_engines_with_a_button_per_option(
     (asked,) = messages
     assert asked["text"].startswith(question)
     assert [b["payload"] for b in asked["buttons"]] == [
-        payload("service_type", option.value)
-        for option in app.doctor.playbook.fact("service_type").options
+        *(
+            payload("service_type", option.value)
+            for option in app.doctor.playbook.fact("service_type").options
+        ),
+        "/how_to_check",
+        "/skip",
     ]
 
 
@@ -462,3 +466,66 @@ def test_an_unchanged_case_is_not_diagnosed_again(app: App) -> None:
     # A different fact is a new diagnosis.
     events, messages = last_answer(app, {**FAILS, "proxy_mode": "iptables"}, diagnosed=diagnosed)
     assert [m["custom"]["facts"]["proxy_mode"] for m in messages if m.get("custom")] == ["iptables"]
+
+
+# --- not knowing an answer -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "How to check"), ("pt", "Como verificar")])
+def test_how_do_i_check_gives_the_command_and_its_source(app: App, lang: str, words: str) -> None:
+    _, messages = run(
+        ActionHowToCheck(app),
+        tracker(
+            "/how_to_check",
+            "how_to_check",
+            {"language": lang},
+            form=True,
+            requested="proxy_mode",
+        ),
+    )
+    (said,) = texts(messages)
+    assert said.startswith(words)
+    assert "curl http://localhost:10249/proxyMode" in said
+    assert "https://kubernetes.io/docs/tutorials/services/source-ip/" in said
+
+
+def test_how_do_i_check_with_no_question_open_says_what_to_do(app: App) -> None:
+    _, messages = run(ActionHowToCheck(app), tracker("how do I check?", "how_to_check"))
+    assert "no open question" in texts(messages)[0]
+
+
+def test_a_skipped_question_is_not_asked_again(app: App) -> None:
+    known = {k: FAILS[k] for k in ("service_type", "external_traffic_policy", "access_type")}
+    events, messages = run(
+        ValidateDiagnosisForm(app),
+        tracker("/skip", "skip", known, form=True, requested="client_location"),
+    )
+    slots = slot_events(events)
+    assert slots["skipped"] == ["client_location"]
+    assert slots["requested_slot"] not in (None, "client_location")
+    assert texts(messages)[0].startswith("Skipped:")
+
+
+def test_skipping_what_decides_gives_a_verdict_per_answer(app: App) -> None:
+    known = {k: v for k, v in FAILS.items() if k != "network_model"}
+    events, messages = run(
+        ValidateDiagnosisForm(app),
+        tracker("/skip", "skip", known, form=True, requested="network_model"),
+    )
+    card = next(m["custom"] for m in messages if m.get("custom"))
+    assert card["verdict"] == "depends"
+    assert {b["when"]["network_model"]: b["verdict"] for b in card["branches"]} == {
+        "tunnel": "fails",
+        "vpc": "fails",
+        "cloud-native-2": "unsupported",
+    }
+    # Only fixes that hold whatever the answer.
+    assert all(fix["id"] in b["fixes"] for fix in card["fixes"] for b in card["branches"])
+    assert slot_events(events)["requested_slot"] is None
+
+
+def test_a_forged_skip_slot_is_ignored(app: App) -> None:
+    known = {k: FAILS[k] for k in ("service_type", "external_traffic_policy", "access_type")}
+    state = tracker("hi", "greet", {**known, "skipped": ["banana", 7]}, form=True)
+    events, _ = run(ValidateDiagnosisForm(app), state)
+    assert slot_events(events)["requested_slot"] == "client_location"

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from actions.domain_facts import render
+from actions.domain_facts import render, render_answers
 from knowledge.chat import ChatSession, RestChat
 from knowledge.errors import ChatError
 from knowledge.playbook import Playbook
@@ -122,3 +122,4 @@ def test_an_unreachable_server_is_a_chat_error() -> None:
 def test_the_bots_fact_domain_is_generated_from_the_playbook(playbook: Playbook) -> None:
     # A new fact or option is a playbook change: regenerate with `python -m actions.domain_facts`.
     assert (BOT / "domain" / "facts.yml").read_text() == render(playbook)
+    assert (BOT / "data" / "answers.yml").read_text() == render_answers(playbook)

@@ -105,3 +105,23 @@ def test_a_broken_paste_gives_the_problem(reader: AnswerReader) -> None:
 def test_the_error_fact_is_one_bounded_line(reader: AnswerReader) -> None:
     line = "curl: (7) Connection refused " + "x" * 2000
     assert read_message(line, reader).facts["error_message"] == line[:MAX_ERROR_LINE]
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "apiVersion: v1\nkind: Service\nmetadata: [",
+        "apiVersion: v1\nkind: Service\nmetadata: &a {name: x}\nspec: *a\n",
+        '{"apiVersion": "v1", "kind": "Service", "metadata": ',
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec: {}\n",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n"
+        "  externalTrafficPolicy: Sometimes\n",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations: [a]\nspec: {}\n",
+        "apiVersion: v1\nkind: List\nitems: []\n",
+    ],
+)
+def test_a_paste_problem_is_told_in_portuguese_too(reader: AnswerReader, paste: str) -> None:
+    problem = read_message(paste, reader).problem
+    assert problem is not None
+    assert problem.get("pt") != problem.get("en")
+    assert detect_language(problem.get("pt")) == "pt", problem.get("pt")

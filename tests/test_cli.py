@@ -288,3 +288,33 @@ def test_the_installed_console_script(database: str) -> None:
         bad.stderr
         == "lbdoctor: proxy_mode: 'nftables' is not a valid value; valid values: ipvs, iptables\n"
     )
+
+
+def test_a_skipped_question_gives_the_verdict_for_each_answer() -> None:
+    code, out = run(
+        [
+            "diagnose", "--json", "--skip", "network_model", "service_type=loadbalancer-dedicated",
+            "access_type=private", "client_location=same-node", "external_traffic_policy=Local",
+        ]
+    )  # fmt: skip
+    report = json.loads(out)
+    assert code == 0 and report["verdict"] == "depends" and report["next_question"] is None
+    assert [(b["when"], b["verdict"]) for b in report["branches"]] == [
+        ({"network_model": "tunnel"}, "fails"),
+        ({"network_model": "vpc"}, "fails"),
+        ({"network_model": "cloud-native-2"}, "unsupported"),
+    ]
+    assert [fix["id"] for fix in report["fixes"]] == [
+        "use-cluster-ip",
+        "set-external-traffic-policy-cluster",
+    ]
+    code, out = run(["diagnose", "--skip", "cluster_version"])
+    assert code == 2
+
+
+def test_ask_shows_how_to_check_and_takes_a_skip() -> None:
+    # service type: nodeport; then "?" and "-" for the next question, then answers.
+    code, out = run(["ask"], stdin="\n\n1\n?\n-\n" + "1\n" * 6 + "n\n")
+    assert code == 0, out
+    assert "How to check:" in out and "Source:" in out
+    assert "Skipped:" in out

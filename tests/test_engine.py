@@ -125,3 +125,63 @@ def test_an_implied_fact_cannot_be_contradicted(engine: Engine) -> None:
 
 def test_implied_facts_are_filled_in(engine: Engine) -> None:
     assert engine.diagnose({"service_type": "dnat-gateway"}).facts["access_type"] == "public"
+
+
+# --- skipped questions ---------------------------------------------------------------------------
+
+
+def test_a_skipped_question_is_never_asked(engine: Engine) -> None:
+    facts = dict(LOCAL_DEDICATED_SAME_NODE)
+    finding = engine.diagnose(facts, skipped={"network_model"})
+    assert finding.next_question is None
+    assert finding.verdict == "depends"
+    assert {branch.value: branch.finding.verdict for branch in finding.branches} == {
+        "tunnel": "fails",
+        "vpc": "fails",
+        "cloud-native-2": "unsupported",
+    }
+
+
+def test_a_skipped_question_that_does_not_matter_changes_nothing(engine: Engine) -> None:
+    facts = {**LOCAL_DEDICATED_SAME_NODE, "network_model": "vpc"}
+    assert engine.diagnose(facts, skipped={"proxy_mode"}) == engine.diagnose(facts)
+
+
+def test_other_questions_are_still_asked_when_one_is_skipped(engine: Engine) -> None:
+    finding = engine.diagnose({}, skipped={"service_type"})
+    assert finding.next_question is not None
+    assert finding.next_question.name != "service_type"
+
+
+def test_two_skipped_questions_give_a_leaf_per_combination(engine: Engine) -> None:
+    facts = {
+        "service_type": "nodeport",
+        "external_traffic_policy": "Local",
+        "client_location": "container-same-node",
+        "access_type": "private",
+        "nodeport_target": "other-node",
+    }
+    finding = engine.diagnose(facts, skipped={"network_model", "proxy_mode"})
+    leaves = {tuple(sorted(when.items())): leaf.verdict for when, leaf in finding.leaves()}
+    # The FAQ's row "other containers on the same node", NodePort of another node: tunnel/IPVS
+    # succeeds, tunnel/iptables fails, VPC fails in both modes (so the mode is not split there);
+    # Cloud Native 2.0 has no node-level affinity.
+    assert leaves == {
+        (("network_model", "tunnel"), ("proxy_mode", "ipvs")): "works",
+        (("network_model", "tunnel"), ("proxy_mode", "iptables")): "fails",
+        (("network_model", "vpc"),): "fails",
+        (("network_model", "cloud-native-2"),): "unsupported",
+    }
+
+
+def test_only_questions_can_be_skipped(engine: Engine) -> None:
+    with pytest.raises(FactError, match="cluster_version: cannot be skipped"):
+        engine.diagnose({}, skipped={"cluster_version"})
+
+
+def test_every_question_says_how_to_check_it(engine: Engine) -> None:
+    for fact in engine.askable:
+        check = fact.how_to_check
+        assert check is not None, fact.name
+        assert check.command and check.text.en and check.text.pt
+        assert check.source in engine.playbook.sources

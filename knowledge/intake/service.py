@@ -234,9 +234,13 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
         )
     metadata = {k: metadata[k] for k in _KEPT_METADATA if k in metadata}
     metadata.setdefault("namespace", "default")
-    annotations = {
-        k: v for k, v in (metadata.get("annotations") or {}).items() if k not in _SERVER_ANNOTATIONS
-    }
+    raw_annotations = metadata.get("annotations") or {}
+    if not isinstance(raw_annotations, dict):
+        raise IntakeError(
+            "metadata.annotations is not a map of names to texts",
+            "metadata.annotations não é um mapa de nomes para textos",
+        )
+    annotations = {k: v for k, v in raw_annotations.items() if k not in _SERVER_ANNOTATIONS}
     if annotations:
         metadata["annotations"] = annotations
     else:

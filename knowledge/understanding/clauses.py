@@ -22,11 +22,15 @@ MAX_ANSWER_CHARS = 600
 # outranks the earlier ones ("... but", "actually", "na verdade", "quer dizer").
 _CORRECTION = (
     r"but|mas|porem|actually|i mean|i meant|meant|na verdade|quer dizer|quis dizer|ou melhor|"
-    r"or rather|rather|sorry|desculpa|desculpe|foi mal|my bad|wait|pera|opa|instead|em vez disso"
+    r"or rather|rather|sorry|desculpa|desculpe|foi mal|my bad|wait|pera|opa|instead|em vez disso|"
+    r"corrigindo|correcting|correction|scratch that|errei|me enganei|i was wrong|on second thought"
 )
+# A clause that only says no ("…, no, …") takes back what came before it.
+_ONLY_NO = re.compile(r"^(?:no|nope|nah|nao|n|negative)$")
 # Alternatives ("vpc or tunnel", "ou X ou Y") are clauses of their own: two options named side
 # by side are a question to ask back, not an answer.
-_SPLIT = re.compile(rf"\s*(?:[,;.!?\n/]+|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b)\s*")
+# A full stop ends a clause, not a version's dot ("cloud native 2.0", "v1.25").
+_SPLIT = re.compile(rf"\s*(?:[,;!?\n]+|\.(?!\d)|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b)\s*")
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b")
 
 # A clause that denies what it names. "no" only alone (in Portuguese "no" means "in the"; and
@@ -66,7 +70,7 @@ def clauses(text: str) -> list[Clause]:
         if match is None:
             break
         # Everything after a correction marker outranks what came before it.
-        corrected = corrected or bool(_CORRECTS.search(match.group()))
+        corrected = corrected or bool(_CORRECTS.search(match.group()) or _ONLY_NO.match(piece))
         position = match.end()
     return found
 
@@ -87,7 +91,7 @@ _CONTAINER = r"pods?|cont[ae]i?ne?rs?|conteiner(?:es)?|sidecar|deployment|app|ap
 _NODE = (
     r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
     r"(?<=outro )no|(?<=mesmo )no|(?<=proprio )no|(?<=um )no|(?<=do )no|(?<=esse )no|"
-    r"(?<=num )no|(?<=qualquer )no|(?<=cada )no|(?<=o )no"
+    r"(?<=num )no|(?<=qualquer )no|(?<=cada )no|(?<=o )no|(?<=no )no|(?<=de )no"
 )
 _SUBJECT = re.compile(rf"\b(?:(?P<container>{_CONTAINER})|(?P<node>{_NODE}))\b")
 

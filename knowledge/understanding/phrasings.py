@@ -28,13 +28,11 @@ _CARRIERS = {
         "{}", "it's {}", "it is {}", "we use {}", "i think {}", "i think it's {}",
         "pretty sure it's {}", "{} i guess", "yes {}", "{} for sure", "looks like {}",
         "should be {}", "{} afaik", "it's the {} one", "ours is {}", "we have {}",
-        "it's a {} cluster", "the cluster uses {}", "cluster is {}", "{} on our cluster",
     ),
     "pt": (
         "{}", "é {}", "acho que é {}", "usamos {}", "{} mesmo", "tá {}", "o nosso é {}",
         "sim {}", "deve ser {}", "{} eu acho", "creio que {}", "é o {}", "a gente usa {}",
         "temos {}", "é {} sim", "pelo que vi é {}",
-        "é um cluster {}", "o cluster usa {}", "o cluster é {}", "{} no nosso cluster",
     ),
 }  # fmt: skip
 _CORRECTIONS = {

@@ -9,9 +9,13 @@ playbook synonym names them and the question's model agrees with confidence.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import logging
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import metadata
+from pathlib import Path
 
 from knowledge.intake.keywords import fold, spot
 from knowledge.playbook import Playbook
@@ -31,6 +35,21 @@ MENTION_ACCEPT = 0.7
 MENTION_MARGIN = 0.45
 # Words each side of a phrase that names a fact outside its question.
 _WINDOW = 3
+
+
+_TRAINED: dict[tuple[str, str], QuestionModel] = {}
+log = logging.getLogger(__name__)
+
+
+@cache
+def code_version() -> str:
+    """A digest of what shapes a trained model besides the playbook: this package's code and
+    data, and scikit-learn's version (read from its metadata, without importing it)."""
+    digest = hashlib.sha256(metadata.version("scikit-learn").encode())
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("*.yaml")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -64,8 +83,9 @@ def _decide(fact: str, scores: dict[str, float], strict: bool = False) -> Answer
 class AnswerReader:
     """The answer models of a playbook's questions, trained once on first use of each."""
 
-    def __init__(self, playbook: Playbook) -> None:
+    def __init__(self, playbook: Playbook, cache_dir: Path | None = None) -> None:
         self.playbook = playbook
+        self.cache_dir = cache_dir
         self._models: dict[str, QuestionModel] = {}
 
     @cached_property
@@ -74,8 +94,34 @@ class AnswerReader:
 
     def model(self, fact: str) -> QuestionModel:
         if fact not in self._models:
-            self._models[fact] = QuestionModel.train(self.playbook, fact)
+            key = (self.playbook.digest, fact)
+            # The same playbook text and code train the same model: an App opened again (a
+            # test, a reloaded store) reuses it, and a new process loads it from the cache.
+            if key not in _TRAINED:
+                _TRAINED[key] = self._cached(fact)
+            self._models[fact] = _TRAINED[key]
         return self._models[fact]
+
+    def _cached(self, fact: str) -> QuestionModel:
+        if self.cache_dir is None:
+            return QuestionModel.train(self.playbook, fact)
+        digest = self.playbook.digest.removeprefix("sha256:")
+        path = self.cache_dir / f"answers-{digest}-{code_version()}-{fact}.npz"
+        try:
+            return QuestionModel.load(path, fact)
+        except (OSError, ValueError, KeyError):
+            pass  # not cached yet, or unreadable: train again
+        model = QuestionModel.train(self.playbook, fact)
+        try:
+            model.save(path)
+        except OSError as exc:
+            log.warning("answer model not cached at %s: %s", path, exc)
+        return model
+
+    @staticmethod
+    def forget() -> None:
+        """Drop the models this process holds (a benchmark then measures loading them)."""
+        _TRAINED.clear()
 
     def warm(self) -> None:
         """Train every question's model now (a server does this before it says it is ready)."""
@@ -90,10 +136,22 @@ class AnswerReader:
         found = clauses(self._without_other_facts(text, fact))
         if not found:
             return Answer(fact)
-        answer = self._read(fact, " ".join(c.text for c in found), found)
+        answer = self._refined(self._read(fact, " ".join(c.text for c in found), found))
         if answer.understood and hedged(text):
             # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)  # type: ignore[arg-type]
+        return answer
+
+    def _refined(self, answer: Answer) -> Answer:
+        """Two candidates of which one is a case of the other (the nginx-ingress add-on and a
+        dedicated ELB): the user described one thing, the more specific."""
+        if len(answer.candidates) != 2:
+            return answer
+        fact = self.playbook.fact(answer.fact)
+        first, second = (fact.option(value) for value in answer.candidates)
+        for option, other in ((first, second), (second, first)):
+            if option.refines == other.value:
+                return Answer(answer.fact, option.value, confidence=answer.confidence)
         return answer
 
     def _others(self, fact: str) -> frozenset[str]:
