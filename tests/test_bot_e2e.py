@@ -201,7 +201,11 @@ BAD_INPUTS = [
     ("", "Your message was empty."),
     ("a" * 100_000, "I couldn't find an answer"),
     ("\x00\x01\x1b[31mhello\x07", None),
-    ("🔥🔥🔥 💥", None),
+    ("🔥🔥🔥 💥", "I couldn't find an answer"),
+    # Typed answers that do not answer: two values, another language, a long ramble.
+    ("shared or dedicated, no idea which", "I'm not sure which you mean"),
+    ("ich weiß es leider nicht genau, vielleicht morgen", "I couldn't find an answer"),
+    ("so basically what happens is that " * 7000, None),
     ('/inform{"service_type":"banana"}', '"banana" is not a valid answer for service_type.'),
     ('/inform{"service_type":', "I couldn't find an answer"),
     (
@@ -338,3 +342,113 @@ def test_the_socketio_channel_answers_a_handshake(bot_servers: BotServers) -> No
     )
     assert response.status_code == 200
     assert response.text.startswith("0") and '"sid"' in response.text
+
+
+# --- understanding people --------------------------------------------------------------------------
+
+
+def answer_in_words(talk: Conversation, words: dict[str, str]) -> list[str]:
+    """Answer every question with the words given for it; each must be understood at once."""
+    asked = []
+    while (fact := talk.asked()) is not None:
+        assert fact not in asked, f"{fact} asked twice: {talk.texts()}"
+        asked.append(fact)
+        talk.say(words[fact])
+    return asked
+
+
+def test_an_address_in_the_error_answers_public_or_private(
+    talk: Conversation, tmp_path: Path
+) -> None:
+    error = "curl: (7) Failed to connect to 192.168.10.36 port 900: Connection refused"
+    talk.say(f"meu curl pro IP do balanceador dedicado dá isso: {error}")
+    assert talk.texts()[0].startswith("Entendi:") and "192.168.10.36" in talk.texts()[0]
+    asked = answer_in_words(
+        talk,
+        {
+            "external_traffic_policy": "afinidade no nível do nó",
+            "client_location": "do próprio nó onde o pod roda",
+            "network_model": "rede da vpc",
+            "proxy_mode": "modo ipvs",
+        },
+    )
+    assert "access_type" not in asked
+    card = talk.card()
+    assert card is not None and card.pop("type") == "diagnosis"
+    facts = {k: v for k, v in card["facts"].items() if k not in ("error_message", "access_type")}
+    assert card == cli_report("pt", facts, tmp_path, "--error", card["facts"]["error_message"])
+
+
+def test_a_portuguese_opening_with_a_pasted_service_is_answered_in_portuguese(
+    talk: Conversation, tmp_path: Path
+) -> None:
+    service = DATA / "svc-dedicated-local.yaml"
+    error = "curl: (7) Failed to connect to 192.168.10.36 port 900: Connection refused"
+    talk.say(
+        f"meu curl pro IP do balanceador dá connection refused: {error}\n{service.read_text()}"
+    )
+    assert talk.texts()[0].startswith("Entendi: LoadBalancer com ELB dedicado")
+    asked = answer_in_words(
+        talk,
+        {
+            "client_location": "de um pod em outro nó",
+            "network_model": "túnel",
+            "proxy_mode": "usamos iptables",
+        },
+    )
+    assert not {"service_type", "access_type", "external_traffic_policy"} & set(asked)
+    card = talk.card()
+    assert card is not None and card.pop("type") == "diagnosis"
+    assert any(text.startswith("Diagnóstico:") for text in talk.texts())
+    answered = {k: card["facts"][k] for k in asked}
+    said = card["facts"]["error_message"]
+    assert said.endswith(error)  # the line that names the failure
+    assert card == cli_report(
+        "pt", answered, tmp_path, "--service-file", str(service), "--error", said
+    )
+
+
+def test_how_do_i_check_and_skip_reach_a_verdict_per_answer(
+    talk: Conversation, tmp_path: Path
+) -> None:
+    talk.say("my dedicated ELB's private address refuses connections from the pod's node")
+    while (fact := talk.asked()) != "network_model":
+        assert fact is not None, talk.texts()
+        talk.click(fact, DEDICATED_FAILS[fact])
+    offered = [b["payload"] for m in talk.last for b in m.get("buttons", [])]
+    assert "/how_to_check" in offered and "/skip" in offered
+    talk.say("/how_to_check")
+    assert any("spec.containerNetwork.mode" in text for text in talk.texts())
+    assert talk.asked() == "network_model"  # asked again after the help
+    talk.say("/skip")
+    card = talk.card()
+    assert card is not None and card.pop("type") == "diagnosis"
+    assert card["verdict"] == "depends"
+    facts = {k: v for k, v in card["facts"].items()}
+    assert card == cli_report("en", facts, tmp_path, "--skip", "network_model")
+
+
+def test_an_unclear_answer_is_confirmed_not_guessed(talk: Conversation) -> None:
+    talk.say("the nodeport doesn't answer")
+    while (fact := talk.asked()) != "network_model":
+        assert fact is not None, talk.texts()
+        talk.click(fact, NODEPORT_FAILS[fact])
+    talk.say("vpc or tunnel, not sure")
+    assert talk.asked() == "network_model"
+    offered = [b["payload"] for m in talk.last for b in m.get("buttons", [])]
+    assert offered == ['/inform{"network_model":"tunnel"}', '/inform{"network_model":"vpc"}']
+    talk.click("network_model", "tunnel")
+    assert talk.asked() != "network_model"
+
+
+def test_an_earlier_answer_is_corrected_in_words(talk: Conversation) -> None:
+    talk.say("my nodeport fails from another node")
+    while (fact := talk.asked()) != "proxy_mode":
+        assert fact is not None, talk.texts()
+        talk.click(fact, NODEPORT_FAILS[fact])
+    talk.say("ipvs. oh and actually the network is VPC, not tunnel")
+    assert talk.texts()[0] == "Understood: VPC network (vpc-router); IPVS."
+    answer_by_buttons(talk, NODEPORT_FAILS)
+    card = talk.card()
+    assert card is not None
+    assert card["facts"]["network_model"] == "vpc" and card["facts"]["proxy_mode"] == "ipvs"
