@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from knowledge.diagnosis import Doctor
 from knowledge.intake.service import ServiceInfo
 from knowledge.playbook import Playbook, load_playbook
 from knowledge.settings import Settings
 from knowledge.store import CaseRecord, Store, latest_playbook, publish_playbook, record_case
-from knowledge.understanding import AnswerReader
+
+if TYPE_CHECKING:
+    from knowledge.understanding import AnswerReader
 
 __all__ = ["App"]
 
@@ -21,8 +24,14 @@ class App:
     settings: Settings
     store: Store
     doctor: Doctor
-    # Reads typed answers; its models are trained on first use (or by warm()).
-    reader: AnswerReader
+
+    @cached_property
+    def reader(self) -> AnswerReader:
+        """Reads typed answers; its models load (or train) on first use, or by warm().
+        Imported on first use: `lbdoctor diagnose` reads no typed answers."""
+        from knowledge.understanding import AnswerReader
+
+        return AnswerReader(self.doctor.playbook, self.settings.cache_dir)
 
     @classmethod
     def open(cls, settings: Settings) -> App:
@@ -35,12 +44,7 @@ class App:
         playbook: Playbook = (
             shipped if latest is None or latest.digest == shipped.digest else latest.load()
         )
-        return cls(
-            settings,
-            store,
-            Doctor.create(playbook, settings.kubernetes_version),
-            AnswerReader(playbook, settings.cache_dir),
-        )
+        return cls(settings, store, Doctor.create(playbook, settings.kubernetes_version))
 
     def diagnose(
         self,

@@ -36,6 +36,7 @@ MODELS = BOT / "models"
 MODEL = MODELS / "lbdoctor.tar.gz"
 FINGERPRINT = MODELS / "lbdoctor.fingerprint"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 # What the model is trained from; the Rasa lock stands for the training code's version.
 TRAINING_INPUTS = ("config.yml", "domain", "data")
@@ -215,7 +216,8 @@ class Servers:
         )
         self._spawn(
             [
-                str(RASA),
+                str(RASA_PYTHON),
+                "server.py",
                 "run",
                 "--model",
                 str(MODEL),

@@ -50,16 +50,20 @@ def answers(name: str) -> list[dict[str, Any]]:
 
 
 def outcome(reader: AnswerReader, answer: dict[str, Any]) -> str:
-    """right (the gold value taken, or a non-answer left alone), confirm (the user is asked to
-    confirm among options, the gold one offered), wrong (another value taken, or a non-answer
-    taken as an answer), missed (an answer not understood)."""
+    """right: the gold value taken, or, for a text that answers nothing (gold null), no value
+    taken (asked again, or asked to pick among the options it named: a question back either
+    way); confirm: an answer the user must confirm with a click, the gold option offered;
+    confirm-without-gold: the same, the gold option not offered; wrong: another value taken,
+    or a value taken from a non-answer; missed: an answer not understood at all."""
     read = reader.read_answer(answer["text"], answer["asked"])
     gold = answer["gold"]
     if read.value is not None:
         return "right" if read.value == gold else "wrong"
+    if gold is None:
+        return "right"
     if read.candidates:
-        return "confirm" if gold is None or gold in read.candidates else "confirm-without-gold"
-    return "right" if gold is None else "missed"
+        return "confirm" if gold in read.candidates else "confirm-without-gold"
+    return "missed"
 
 
 def scores(reader: AnswerReader, data: list[dict[str, Any]]) -> dict[str, Any]:

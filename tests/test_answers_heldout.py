@@ -11,7 +11,7 @@ from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
 # Regression floors at what the reader reaches today; issue 7 asks for 0.95 and 0.01 (open).
-MIN_ACCURACY = 0.75
+MIN_ACCURACY = 0.80
 MAX_WRONG = 0.03
 
 

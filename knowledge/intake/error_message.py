@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ErrorReport", "classify_error", "strip_tool_output"]
+__all__ = ["ErrorReport", "classify_error", "error_line", "first_address", "strip_tool_output"]
 
 # Checked in order: the first kind whose pattern matches wins.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -40,6 +40,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
+# Any kind at all, over lower-cased text (much faster than IGNORECASE on a long paste): finds
+# the first error line in one pass. The patterns hold only lower-case escapes (\b \d \s \().
+_ANY_KIND = re.compile("|".join(f"(?:{pattern.pattern.lower()})" for _, pattern in _KINDS))
+
 _IP = r"(?:\d{1,3}\.){3}\d{1,3}"
 _TARGETS = (
     re.compile(rf"(?P<ip>{_IP})\s+port\s+(?P<port>\d{{1,5}})", re.IGNORECASE),  # curl
@@ -65,8 +69,8 @@ def _valid_ip(ip: str) -> bool:
     return all(0 <= int(part) <= 255 for part in ip.split("."))
 
 
-def classify_error(text: str) -> ErrorReport:
-    kind = next((name for name, pattern in _KINDS if pattern.search(text)), "other")
+def first_address(text: str) -> tuple[str, int | None] | None:
+    """The first valid IPv4 address an error names, with its port when it gives one."""
     for pattern in _TARGETS:
         for match in pattern.finditer(text):
             ip = match.group("ip")
@@ -74,8 +78,14 @@ def classify_error(text: str) -> ErrorReport:
                 continue
             port = match.groupdict().get("port")
             number = int(port) if port and 0 < int(port) <= 65535 else None
-            return ErrorReport(kind, ip, number)
-    return ErrorReport(kind)
+            return ip, number
+    return None
+
+
+def classify_error(text: str) -> ErrorReport:
+    kind = next((name for name, pattern in _KINDS if pattern.search(text)), "other")
+    found = first_address(text)
+    return ErrorReport(kind, *found) if found else ErrorReport(kind)
 
 
 # Tool output is English whatever the user speaks, and says nothing in the user's words.
@@ -89,3 +99,15 @@ _TOOL_OUTPUT = re.compile(
 def strip_tool_output(text: str) -> str:
     """The text without the lines' tool output (curl's, Envoy's, Go's dial errors…)."""
     return _TOOL_OUTPUT.sub(" ", text)
+
+
+def error_line(text: str, longest: int) -> str | None:
+    """The first line (at most `longest` characters; longer ones are prose or dumps) that
+    names a failure, stripped."""
+    for match in _ANY_KIND.finditer(text.lower()):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        line = text[start : end if end != -1 else len(text)]
+        if len(line) <= longest:
+            return line.strip()
+    return None

@@ -13,10 +13,10 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from knowledge.intake.error_message import classify_error
+from knowledge.intake.error_message import first_address
 from knowledge.intake.service import ServiceInfo
 
-__all__ = ["Evidence", "address_kind", "read_evidence"]
+__all__ = ["MAX_LINE", "Evidence", "address_kind", "read_evidence"]
 
 _PRIVATE = tuple(
     ipaddress.ip_network(net)
@@ -31,6 +31,8 @@ _PROXY_MODE = (
     re.compile(r"^\s*mode:\s*[\"']?(?P<mode>ipvs|iptables)[\"']?\s*$", re.M | re.I),
 )
 _KUBE_PROXY_CONFIG = re.compile(r"kind:\s*KubeProxyConfiguration|kube-proxy", re.I)
+# Evidence stands on lines of tool output; a longer line is prose or a dump, not read.
+MAX_LINE = 4000
 
 
 def address_kind(ip: str) -> str | None:
@@ -54,7 +56,8 @@ class Evidence:
 
 
 def _address(text: str) -> str | None:
-    found = classify_error(text).ip
+    address = first_address(text)
+    found = address[0] if address else None
     if found is None:
         match = _CURL_URL.search(text)
         found = match.group("ip") if match else None
@@ -67,6 +70,7 @@ def read_evidence(text: str, service: ServiceInfo | None = None) -> Evidence:
     The address tells public from private only if it is the load balancer's: with a Service
     whose addresses are known, another address (a node's, the ClusterIP) says nothing."""
     facts: dict[str, str] = {}
+    text = "\n".join(line for line in text.splitlines() if len(line) <= MAX_LINE)
     address = _address(text)
     kind = address_kind(address) if address else None
     foreign = (

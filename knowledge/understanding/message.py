@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge.errors import IntakeError
-from knowledge.intake.error_message import classify_error, strip_tool_output
-from knowledge.intake.evidence import read_evidence
+from knowledge.intake.error_message import error_line, strip_tool_output
+from knowledge.intake.evidence import MAX_LINE, read_evidence
 from knowledge.intake.service import ServiceInfo, looks_like_service, parse_service, prose
 from knowledge.understanding.reader import Answer, AnswerReader
 
@@ -22,8 +22,6 @@ class Reading:
     service: ServiceInfo | None = None
     # Why a paste that looked like a Service could not be read (in both languages).
     problem: IntakeError | None = None
-    # Facts read from the user's words (not from a paste or evidence): these are echoed back.
-    from_words: frozenset[str] = frozenset()
     # The open question's answer when the words were close to more than one option.
     unsure: Answer | None = None
     # The address the client used (from the error or a curl line), when one is named.
@@ -31,10 +29,8 @@ class Reading:
 
 
 def _error_line(text: str) -> str | None:
-    for line in text.splitlines():
-        if classify_error(line).kind != "other":
-            return line.strip()[:MAX_ERROR_LINE]
-    return None
+    line = error_line(text, MAX_LINE)
+    return line[:MAX_ERROR_LINE] if line is not None else None
 
 
 def read_message(
@@ -79,4 +75,4 @@ def read_message(
     error = _error_line(text)
     if error is not None:
         facts["error_message"] = error
-    return Reading(facts, service, problem, frozenset(said), unsure, evidence.address)
+    return Reading(facts, service, problem, unsure, evidence.address)

@@ -18,7 +18,7 @@ import yaml
 
 from knowledge.playbook import Fact, Option, Playbook
 
-__all__ = ["NONE", "non_answers", "phrasings"]
+__all__ = ["NONE", "answered_alike", "non_answers", "phrasings"]
 
 # The class of a text that answers none of the question's options.
 NONE = "-"
@@ -117,15 +117,12 @@ def phrasings(playbook: Playbook, fact_name: str) -> tuple[tuple[str, str], ...]
                     _DENIALS[lang], sorted(_phrases(option, lang), key=len)[:4]
                 ):
                     examples.append((template.format(other=said), counterpart.value))
-    # Words of other questions answer this one with nothing, unless they share option values
-    # (another node / the IP of another node): those facts are answered in the same words.
-    values = set(fact.values)
+    # Words of other questions answer this one with nothing, unless the two are answered alike.
     for neighbour in playbook.facts:
         if (
-            neighbour is fact
-            or not neighbour.ask
+            not neighbour.ask
             or not neighbour.options
-            or values & set(neighbour.values)
+            or answered_alike(playbook, fact_name, neighbour.name)
         ):
             continue
         for lang in ("en", "pt"):
@@ -133,6 +130,13 @@ def phrasings(playbook: Playbook, fact_name: str) -> tuple[tuple[str, str], ...]
                 examples += [(text, NONE) for text in _carried(_phrases(option, lang), lang, 1)]
     examples += [(text, NONE) for text in non_answers()]
     return tuple(examples)
+
+
+def answered_alike(playbook: Playbook, first: str, second: str) -> bool:
+    """The same question, or two whose options share a value (another node / the IP of another
+    node): people answer them in the same words."""
+    values = set(playbook.fact(first).values)
+    return first == second or bool(values & set(playbook.fact(second).values))
 
 
 @cache

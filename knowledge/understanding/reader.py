@@ -21,7 +21,7 @@ from knowledge.intake.keywords import fold, spot
 from knowledge.playbook import Playbook
 from knowledge.understanding.clauses import MAX_ANSWER_CHARS, Clause, clauses, denies, hedged
 from knowledge.understanding.model import QuestionModel
-from knowledge.understanding.phrasings import NONE
+from knowledge.understanding.phrasings import NONE, answered_alike
 
 __all__ = ["Answer", "AnswerReader"]
 
@@ -137,9 +137,9 @@ class AnswerReader:
         if not found:
             return Answer(fact)
         answer = self._refined(self._read(fact, " ".join(c.text for c in found), found))
-        if answer.understood and hedged(text):
+        if answer.value is not None and hedged(text[-MAX_ANSWER_CHARS:]):
             # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
-            return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)  # type: ignore[arg-type]
+            return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
         return answer
 
     def _refined(self, answer: Answer) -> Answer:
@@ -154,20 +154,12 @@ class AnswerReader:
                 return Answer(answer.fact, option.value, confidence=answer.confidence)
         return answer
 
-    def _others(self, fact: str) -> frozenset[str]:
-        """Questions whose answers are not this one's words (no option value in common)."""
-        values = set(self.playbook.fact(fact).values)
-        return frozenset(
-            other
-            for other in self.questions
-            if other != fact and not values & set(self.playbook.fact(other).values)
-        )
-
     def _without_other_facts(self, text: str, fact: str) -> str:
         folded = fold(text[-MAX_ANSWER_CHARS:])
-        others = self._others(fact)
         spans = [
-            (start, end) for name, _, start, end in spot(folded, self.playbook) if name in others
+            (start, end)
+            for name, _, start, end in spot(folded, self.playbook)
+            if name in self.questions and not answered_alike(self.playbook, name, fact)
         ]
         for start, end in sorted(spans, reverse=True):
             folded = folded[:start] + " " + folded[end:]
@@ -196,9 +188,10 @@ class AnswerReader:
             for answer in (_decide(fact, scores, strict=True) for _, scores in by_clause)
             if answer.value is not None
         }
-        if len(sure) > 1 or (whole.value is not None and sure - {whole.value}):
+        stated = sure | ({whole.value} if whole.value is not None else set())
+        if len(stated) > 1:
             # Two options stated without a correction: ask which one.
-            return Answer(fact, candidates=tuple(sorted(sure | {whole.value} - {None})))  # type: ignore[operator]
+            return Answer(fact, candidates=tuple(sorted(stated)))
         if whole.understood or whole.candidates or not sure:
             return whole
         return Answer(fact, sure.pop())
@@ -208,15 +201,14 @@ class AnswerReader:
         surroundings (a few words each side, within its clause) the fact's own model reads as
         that same value, with confidence. A fact named with two values is left out."""
         read: dict[str, set[str]] = {}
-        # Facts answered in the same words as the open question (another node / the IP of
-        # another node) are that question's answer, not a second fact.
-        shared = set(self.playbook.fact(asked).values) if asked in self.questions else set()
         for clause in clauses(text):
             spots = sorted(spot(clause.text, self.playbook), key=lambda found: found[2])
             for index, (fact, value, start, end) in enumerate(spots):
-                if fact == asked or fact not in self.questions:
-                    continue
-                if shared & set(self.playbook.fact(fact).values):
+                # Facts answered in the same words as the open question (another node / the IP
+                # of another node) are that question's answer, not a second fact.
+                if fact not in self.questions or (
+                    asked is not None and answered_alike(self.playbook, fact, asked)
+                ):
                     continue
                 # A few words each side, not reaching into the phrase of another fact.
                 left = spots[index - 1][3] if index else 0
