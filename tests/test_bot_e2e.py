@@ -347,6 +347,13 @@ def test_the_socketio_channel_answers_a_handshake(bot_servers: BotServers) -> No
 # --- understanding people --------------------------------------------------------------------------
 
 
+def click_until(talk: Conversation, wanted: str, scenario: dict[str, str]) -> None:
+    """Answer by buttons until the bot asks `wanted`."""
+    while (fact := talk.asked()) != wanted:
+        assert fact is not None, talk.texts()
+        talk.click(fact, scenario[fact])
+
+
 def answer_in_words(talk: Conversation, words: dict[str, str]) -> list[str]:
     """Answer every question with the words given for it; each must be understood at once."""
     asked = []
@@ -412,9 +419,7 @@ def test_how_do_i_check_and_skip_reach_a_verdict_per_answer(
     talk: Conversation, tmp_path: Path
 ) -> None:
     talk.say("my dedicated ELB's private address refuses connections from the pod's node")
-    while (fact := talk.asked()) != "network_model":
-        assert fact is not None, talk.texts()
-        talk.click(fact, DEDICATED_FAILS[fact])
+    click_until(talk, "network_model", DEDICATED_FAILS)
     offered = [b["payload"] for m in talk.last for b in m.get("buttons", [])]
     assert "/how_to_check" in offered and "/skip" in offered
     talk.say("/how_to_check")
@@ -424,15 +429,12 @@ def test_how_do_i_check_and_skip_reach_a_verdict_per_answer(
     card = talk.card()
     assert card is not None and card.pop("type") == "diagnosis"
     assert card["verdict"] == "depends"
-    facts = {k: v for k, v in card["facts"].items()}
-    assert card == cli_report("en", facts, tmp_path, "--skip", "network_model")
+    assert card == cli_report("en", dict(card["facts"]), tmp_path, "--skip", "network_model")
 
 
 def test_an_unclear_answer_is_confirmed_not_guessed(talk: Conversation) -> None:
     talk.say("the nodeport doesn't answer")
-    while (fact := talk.asked()) != "network_model":
-        assert fact is not None, talk.texts()
-        talk.click(fact, NODEPORT_FAILS[fact])
+    click_until(talk, "network_model", NODEPORT_FAILS)
     talk.say("vpc or tunnel, not sure")
     assert talk.asked() == "network_model"
     offered = [b["payload"] for m in talk.last for b in m.get("buttons", [])]
@@ -443,9 +445,7 @@ def test_an_unclear_answer_is_confirmed_not_guessed(talk: Conversation) -> None:
 
 def test_an_earlier_answer_is_corrected_in_words(talk: Conversation) -> None:
     talk.say("my nodeport fails from another node")
-    while (fact := talk.asked()) != "proxy_mode":
-        assert fact is not None, talk.texts()
-        talk.click(fact, NODEPORT_FAILS[fact])
+    click_until(talk, "proxy_mode", NODEPORT_FAILS)
     talk.say("ipvs. oh and actually the network is VPC, not tunnel")
     assert talk.texts()[0] == "Understood: VPC network (vpc-router); IPVS."
     answer_by_buttons(talk, NODEPORT_FAILS)
