@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -50,7 +51,9 @@ CONTROL_INTENTS = frozenset(
 )
 
 
-def _buttons(playbook: Playbook, fact_name: str, values: Any, lang: str) -> list[dict[str, str]]:
+def _buttons(
+    playbook: Playbook, fact_name: str, values: Iterable[str], lang: str
+) -> list[dict[str, str]]:
     fact = playbook.fact(fact_name)
     return [
         {
@@ -65,8 +68,10 @@ def question_message(playbook: Playbook, fact_name: str, lang: str) -> dict[str,
     """A question with one button per option (the contract's `/inform{...}`), then "How do I
     check?" and "Skip" for a user who does not know the answer."""
     fact = playbook.fact(fact_name)
-    helpers = [{"title": say("how_to_check_button", lang), "payload": "/how_to_check"}]
-    helpers.append({"title": say("skip_button", lang), "payload": "/skip"})
+    helpers = [
+        {"title": say("how_to_check_button", lang), "payload": "/how_to_check"},
+        {"title": say("skip_button", lang), "payload": "/skip"},
+    ]
     return {
         "text": fact.prompt.get(lang),
         "buttons": _buttons(playbook, fact_name, fact.values, lang) + helpers,
@@ -167,7 +172,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             # The earlier Service stays; setting it again tells the form the paste was handled.
             events.append(SlotSet(SERVICE_SLOT, tracker.get_slot(SERVICE_SLOT)))
         if reading.unsure is not None:
-            # Asked to confirm in get_validation_events, once the other facts are checked.
+            # Asked in next_requested_slot, instead of the question, once the facts are checked.
             events.append(SlotSet(CONFIRM_SLOT, json.dumps(reading.unsure.candidates)))
         # What was read from words, a paste or evidence is echoed back, so a wrong reading is
         # seen at once; a button's choice needs no echo.

@@ -64,3 +64,7 @@ def test_the_cli_reads_the_error_like_the_chat() -> None:
 def test_a_portuguese_opening_with_a_pasted_service_is_portuguese() -> None:
     text = "meu curl pro IP do balanceador dá connection refused, segue o serviço:\n"
     assert detect_language(text + (DATA / "svc-dedicated-local.yaml").read_text()) == "pt"
+
+
+def test_an_address_outside_an_error_or_curl_line_says_nothing() -> None:
+    assert read_evidence("the pod 10.0.0.5 cannot reach our load balancer").facts == {}

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ErrorReport", "classify_error", "error_line", "first_address", "strip_tool_output"]
+__all__ = [
+    "ErrorReport",
+    "classify_error",
+    "error_line",
+    "first_address",
+    "names_a_failure",
+    "strip_tool_output",
+]
 
 # Checked in order: the first kind whose pattern matches wins.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -99,6 +106,11 @@ _TOOL_OUTPUT = re.compile(
 def strip_tool_output(text: str) -> str:
     """The text without the lines' tool output (curl's, Envoy's, Go's dial errors…)."""
     return _TOOL_OUTPUT.sub(" ", text)
+
+
+def names_a_failure(line: str) -> bool:
+    """Whether the line is one of the failures an error classifies (refused, reset, …)."""
+    return _ANY_KIND.search(line.lower()) is not None
 
 
 def error_line(text: str, longest: int) -> str | None:

@@ -13,7 +13,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from knowledge.intake.error_message import first_address
+from knowledge.intake.error_message import first_address, names_a_failure
 from knowledge.intake.service import ServiceInfo
 
 __all__ = ["MAX_LINE", "Evidence", "address_kind", "read_evidence"]
@@ -56,12 +56,17 @@ class Evidence:
 
 
 def _address(text: str) -> str | None:
-    address = first_address(text)
-    found = address[0] if address else None
-    if found is None:
-        match = _CURL_URL.search(text)
-        found = match.group("ip") if match else None
-    return found
+    """The address in the first error line or `curl` command: an address elsewhere (a pod's
+    IP in a sentence) is not the one the client failed to reach."""
+    for line in text.splitlines():
+        if names_a_failure(line):
+            found = first_address(line)
+            if found is not None:
+                return found[0]
+        match = _CURL_URL.search(line)
+        if match is not None:
+            return match.group("ip")
+    return None
 
 
 def read_evidence(text: str, service: ServiceInfo | None = None) -> Evidence:
