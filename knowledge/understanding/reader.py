@@ -192,9 +192,14 @@ class AnswerReader:
         if len(stated) > 1:
             # Two options stated without a correction: ask which one.
             return Answer(fact, candidates=tuple(sorted(stated)))
-        if whole.understood or whole.candidates or not sure:
+        if whole.understood or not sure:
             return whole
-        return Answer(fact, sure.pop())
+        # One clause says it clearly, the message as a whole is blurred by the others (denied
+        # options, context): the clear one, if the whole message leaves it possible.
+        (value,) = sure
+        if whole.candidates and value not in whole.candidates:
+            return whole
+        return Answer(fact, value)
 
     def mentions(self, text: str, asked: str | None = None) -> dict[str, str]:
         """Facts other than `asked` that the text states: named by a playbook phrase whose
