@@ -60,18 +60,17 @@ def read_message(
     evidence = read_evidence(words, service or known_service)
     for name, value in evidence.facts.items():
         facts.setdefault(name, value)
-    said: dict[str, str] = {}
+    # The user's words win over what a paste or evidence suggests: they are echoed back.
     unsure: Answer | None = None
     words = strip_tool_output(words)
     if words.strip():
-        said.update(reader.mentions(words, asked))
+        facts.update(reader.mentions(words, asked))
         if asked is not None and asked in reader.questions:
             answer = reader.read_answer(words, asked)
             if answer.value is not None:
-                said[asked] = answer.value
+                facts[asked] = answer.value
             elif answer.candidates:
                 unsure = answer
-    facts.update(said)
     error = _error_line(text)
     if error is not None:
         facts["error_message"] = error
