@@ -10,7 +10,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.runtime import SERVICE_SLOT, ChatAction, known_facts, language, pasted_service
+from actions.runtime import (
+    SERVICE_SLOT,
+    ChatAction,
+    known_facts,
+    language,
+    pasted_service,
+    skipped_questions,
+)
 from knowledge.app import App
 from knowledge.errors import ManifestError, StoreError
 from knowledge.wording import (
@@ -89,12 +96,13 @@ class ActionExplain(ChatAction):
         if asked:
             dispatcher.utter_message(text=self._why_question(asked, facts, lang))
             return []
-        finding = doctor.engine.diagnose(facts)
-        if finding.outcome is None:
+        skipped = skipped_questions(tracker, self.app)
+        finding = doctor.engine.diagnose(facts, skipped)
+        if finding.verdict is None:
             dispatcher.utter_message(text=say("explain_nothing", lang))
             return []
         # Placeholders suffice: only the facts and sources are shown here.
-        report = doctor.report(facts, lang)
+        report = doctor.report(facts, lang, skipped=skipped)
         shown = ", ".join(
             f"{name} = {fact_value_label(doctor.playbook, name, value, lang)}"
             for name, value in report["facts"].items()
@@ -104,7 +112,9 @@ class ActionExplain(ChatAction):
             text=say(
                 "explain_cause",
                 lang,
-                cause=finding.outcome.explanation.get(lang),
+                cause=finding.outcome.explanation.get(lang)
+                if finding.outcome is not None
+                else report["explanation"],
                 facts=shown,
                 sources_heading=say("sources", lang),
                 sources=source_lines(report["sources"]),
@@ -144,11 +154,12 @@ class ActionHowToCheck(ChatAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         lang = language(tracker, self.app)
         asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop_name else None
-        check = self.app.doctor.playbook.fact(asked).how_to_check if asked else None
+        playbook = self.app.doctor.playbook
+        check = playbook.fact(asked).how_to_check if asked in playbook.fact_names else None
         if check is None:
             dispatcher.utter_message(text=say("check_nothing_asked", lang))
             return []
-        source = self.app.doctor.playbook.sources[check.source]
+        source = playbook.sources[check.source]
         command = f"\n\n```\n{check.command}\n```" if check.command else ""
         dispatcher.utter_message(
             text=say(

@@ -92,6 +92,19 @@ def confirm_message(
     }
 
 
+def _to_confirm(raw: Any, asked: str, playbook: Playbook) -> tuple[str, ...]:
+    """The options to confirm for the open question; nothing for another question's, or for
+    a slot that is not what the form wrote (forged)."""
+    try:
+        unsure = json.loads(raw) if isinstance(raw, str) else None
+    except json.JSONDecodeError:
+        return ()
+    if not isinstance(unsure, dict) or unsure.get("fact") != asked:
+        return ()
+    values = playbook.fact(asked).values
+    return tuple(v for v in unsure.get("candidates") or () if isinstance(v, str) and v in values)
+
+
 def _before_message(tracker: Tracker, slot: str) -> Any:
     """A slot's value before the latest user message (the message may have changed it)."""
     events = tracker.events
@@ -124,7 +137,8 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
 
     def _reading(self, tracker: Tracker) -> Reading:
         message = tracker.latest_message or {}
-        text = message.get("text") or ""
+        raw = message.get("text")
+        text = raw if isinstance(raw, str) else ""
         intent = (message.get("intent") or {}).get("name")
         if intent in CONTROL_INTENTS or len(text) > MAX_PASTE_BYTES:
             return Reading()
@@ -133,14 +147,19 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             facts = self.app.doctor.playbook.fact_names
             return Reading(
                 {
-                    entity["entity"]: entity.get("value")
+                    entity["entity"]: str(entity.get("value"))
                     for entity in message.get("entities") or []
-                    if entity.get("entity") in facts
+                    if isinstance(entity, dict)
+                    and entity.get("entity") in facts
+                    and entity.get("value") is not None
                 }
             )
-        return read_message(
-            text, self.app.reader, tracker.get_slot(REQUESTED_SLOT), pasted_service(tracker)
-        )
+        return read_message(text, self.app.reader, self._asked(tracker), pasted_service(tracker))
+
+    def _asked(self, tracker: Tracker) -> str | None:
+        """The open question, if it is one of the playbook's (a stale or forged slot is not)."""
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        return asked if asked in self.app.reader.questions else None
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -151,7 +170,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         fills several facts at once, and parsing it once per fact would repeat the work.
         """
         lang = language(tracker, self.app)
-        asked = tracker.get_slot(REQUESTED_SLOT)
+        asked = self._asked(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent == "skip" and asked:
             # Not known: never asked again; the verdict is given for each of its answers.
@@ -172,8 +191,10 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             # The earlier Service stays; setting it again tells the form the paste was handled.
             events.append(SlotSet(SERVICE_SLOT, tracker.get_slot(SERVICE_SLOT)))
         if reading.unsure is not None:
-            # Asked in next_requested_slot, instead of the question, once the facts are checked.
-            events.append(SlotSet(CONFIRM_SLOT, json.dumps(reading.unsure.candidates)))
+            # Asked in next_requested_slot, instead of the question, if it is still the open
+            # one once the facts are checked.
+            unsure = {"fact": reading.unsure.fact, "candidates": reading.unsure.candidates}
+            events.append(SlotSet(CONFIRM_SLOT, json.dumps(unsure)))
         # What was read from words, a paste or evidence is echoed back, so a wrong reading is
         # seen at once; a button's choice needs no echo.
         shown = {k: v for k, v in reading.facts.items() if k != "error_message"}
@@ -233,6 +254,8 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         # next_requested_slot() only asks it.
         tracker.slots.update({event["name"]: event["value"] for event in events})
         required = await self.required_slots([], dispatcher, tracker, domain)
+        if not required and tracker.get_slot(CONFIRM_SLOT):
+            events.append(SlotSet(CONFIRM_SLOT, None))  # nothing left to confirm
         if events and not required:
             # The answer that completes the facts gets the diagnosis in the same call: a verdict
             # turn costs no more than any other (the form then ends: no question is left).
@@ -253,22 +276,16 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
 
         (Not the SDK's default, which would skip a slot holding a value the engine refused.)
         """
-        asked = tracker.get_slot(REQUESTED_SLOT)
-        unsure = tracker.get_slot(CONFIRM_SLOT)
+        asked = self._asked(tracker)
         if not asked:
             return None
         lang = language(tracker, self.app)
         playbook = self.app.doctor.playbook
-        if unsure:
-            candidates = tuple(
-                value for value in json.loads(unsure) if value in playbook.fact(asked).values
-            )
-            if candidates:
-                dispatcher.utter_message(**confirm_message(playbook, asked, candidates, lang))
-            else:
-                dispatcher.utter_message(**question_message(playbook, asked, lang))
-            # The confirmation is asked once: the next message is read afresh.
-            return SlotSet(CONFIRM_SLOT, None)
-        dispatcher.utter_message(**question_message(playbook, asked, lang))
-        # Its SlotSet is already among the validation events.
-        return None
+        candidates = _to_confirm(tracker.get_slot(CONFIRM_SLOT), asked, playbook)
+        if candidates:
+            dispatcher.utter_message(**confirm_message(playbook, asked, candidates, lang))
+        else:
+            dispatcher.utter_message(**question_message(playbook, asked, lang))
+        # The confirmation is asked once: the next message is read afresh. (The question's
+        # own SlotSet is already among the validation events.)
+        return SlotSet(CONFIRM_SLOT, None) if tracker.get_slot(CONFIRM_SLOT) else None

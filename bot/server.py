@@ -14,7 +14,8 @@ import sys
 from functools import cache
 from typing import Any
 
-from jsonschema import ValidationError, validators
+import rasa
+from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
@@ -28,19 +29,22 @@ def _response_validator() -> Any:
 
 
 def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-    try:
-        _response_validator().validate(result)
-    except ValidationError as error:
+    # As `jsonschema.validate` does: the best match among the errors is the one raised.
+    error = exceptions.best_match(_response_validator().iter_errors(result))
+    if error is not None:
         error.message += (
             ". Failed to validate Action server response from API, make sure your response "
             "from the Action endpoint is valid. For more information about the format visit "
             f"{DOCS_BASE_URL}/custom-actions"
         )
-        raise
+        raise error
     return True
 
 
 def main() -> None:
+    # The replaced method is Rasa 3.6's: another version must be looked at again.
+    if not rasa.__version__.startswith("3.6."):
+        raise SystemExit(f"bot/server.py is written for Rasa 3.6, not {rasa.__version__}")
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     from rasa.__main__ import main as rasa_main
 

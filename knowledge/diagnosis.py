@@ -72,7 +72,8 @@ def gather_facts(
     if service is not None:
         facts.update(service.facts)
     if error_text is not None:
-        facts.update(read_evidence(error_text, service).facts)
+        for name, value in read_evidence(error_text, service).facts.items():
+            facts.setdefault(name, value)  # the Service's own facts win, as in the chat
         facts["error_message"] = error_text
     facts.update(explicit)
     return facts, service

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from knowledge.intake.evidence import address_kind
 from knowledge.playbook import Playbook, Text
 
 __all__ = [
@@ -248,7 +249,7 @@ def understood_words(
     shown = []
     for name, value in facts.items():
         label = fact_value_label(playbook, name, value, lang)
-        if name == "access_type" and address is not None:
+        if name == "access_type" and address is not None and address_kind(address) == value:
             label = say("address_is", lang, label=label, address=address, kind=say(value, lang))
         shown.append(label)
     return say("understood", lang, facts="; ".join(shown))

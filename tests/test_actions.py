@@ -529,3 +529,41 @@ def test_a_forged_skip_slot_is_ignored(app: App) -> None:
     state = tracker("hi", "greet", {**known, "skipped": ["banana", 7]}, form=True)
     events, _ = run(ValidateDiagnosisForm(app), state)
     assert slot_events(events)["requested_slot"] == "client_location"
+
+
+@pytest.mark.parametrize(
+    "slots",
+    [
+        {"requested_slot": "no_such_question"},
+        {"requested_slot": "proxy_mode", "confirming": "{not json"},
+        {"requested_slot": "proxy_mode", "confirming": "5"},
+        {"requested_slot": "proxy_mode", "confirming": '{"fact": "proxy_mode", "candidates": 7}'},
+    ],
+)
+def test_a_forged_or_stale_tracker_gets_no_crash(app: App, slots: dict[str, Any]) -> None:
+    state = tracker("it is ipvs", "inform", slots, form=True)
+    run(ValidateDiagnosisForm(app), state)
+    run(ActionHowToCheck(app), tracker("how?", "how_to_check", slots, form=True))
+
+
+def test_an_unsure_answer_is_confirmed_even_beside_evidence(app: App) -> None:
+    # Here the mode decides: the FAQ's NodePort row, another container on the pod's node.
+    known = {
+        "service_type": "nodeport",
+        "external_traffic_policy": "Local",
+        "access_type": "private",
+        "client_location": "container-same-node",
+        "nodeport_target": "other-node",
+        "network_model": "tunnel",
+    }
+    text = "I1126 server.go] Using iptables Proxier.\nbut I think it's ipvs, not sure"
+    events, messages = run(
+        ValidateDiagnosisForm(app),
+        tracker(text, "inform", known, form=True, requested="proxy_mode"),
+    )
+    assert "proxy_mode" not in {k for k, v in slot_events(events).items() if v}
+    assert texts(messages)[-1].startswith("I'm not sure which you mean")
+    assert [b["payload"] for b in messages[-1]["buttons"]] == [
+        payload("proxy_mode", "ipvs"),
+        payload("proxy_mode", "iptables"),
+    ]

@@ -184,4 +184,3 @@ def test_every_question_says_how_to_check_it(engine: Engine) -> None:
         check = fact.how_to_check
         assert check is not None, fact.name
         assert check.command and check.text.en and check.text.pt
-        assert check.source in engine.playbook.sources

@@ -25,7 +25,7 @@ _PRIVATE = tuple(
 _CURL_URL = re.compile(r"\bcurl\b[^\n]*?\bhttps?://(?P<ip>(?:\d{1,3}\.){3}\d{1,3})\b", re.I)
 _PROXY_MODE = (
     # `curl localhost:10249/proxyMode` prints the bare mode on the next line (or the same one).
-    re.compile(r"/proxyMode\b[^\n]*\n?\s*(?P<mode>ipvs|iptables)\b", re.I),
+    re.compile(r"/proxyMode\b[^\n]*\n[ \t]*(?P<mode>ipvs|iptables)[ \t]*$", re.I | re.M),
     re.compile(r"--proxy-mode[= ]\"?(?P<mode>ipvs|iptables)\b", re.I),
     re.compile(r"\bUsing (?P<mode>ipvs|iptables) Proxier", re.I),
     re.compile(r"^\s*mode:\s*[\"']?(?P<mode>ipvs|iptables)[\"']?\s*$", re.M | re.I),
@@ -89,4 +89,5 @@ def read_evidence(text: str, service: ServiceInfo | None = None) -> Evidence:
         if match and (number < 3 or _KUBE_PROXY_CONFIG.search(text)):
             facts["proxy_mode"] = match.group("mode").lower()
             break
-    return Evidence(facts, address if kind is not None else None)
+    # The address is named only where it decided the fact.
+    return Evidence(facts, address if "access_type" in facts else None)

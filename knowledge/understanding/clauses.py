@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from knowledge.intake.keywords import fold
 
-__all__ = ["Clause", "clauses", "hedged", "normalise", "subject"]
+__all__ = ["Clause", "clauses", "denies", "hedged", "normalise", "subject", "withdrawn"]
 
 # Longer than any answer: a rambling message is cut to its last part (what people conclude
 # with); reading stays linear in the message's length.
@@ -22,9 +22,11 @@ MAX_ANSWER_CHARS = 600
 # outranks the earlier ones ("... but", "actually", "na verdade", "quer dizer").
 _CORRECTION = (
     r"but|mas|porem|actually|i mean|i meant|meant|na verdade|quer dizer|quis dizer|ou melhor|"
-    r"or rather|rather|sorry|desculpa|desculpe|foi mal|my bad|wait|pera|opa|instead|em vez disso|"
+    r"sorry|desculpa|desculpe|foi mal|my bad|wait|pera|opa|"
     r"corrigindo|correcting|correction|scratch that|errei|me enganei|i was wrong|on second thought"
 )
+# "X instead of Y": what follows is denied, so it starts a clause of its own.
+_INSTEAD = r"instead of|rather than|em vez de|ao inves de|no lugar de"
 # A clause that only says no ("…, no, …") takes back what came before it.
 _ONLY_NO = re.compile(r"^(?:no|nope|nah|nao|n|negative)$")
 # Alternatives ("vpc or tunnel", "ou X ou Y") are clauses of their own: two options named side
@@ -38,6 +40,7 @@ _CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b")
 _NEGATION = re.compile(
     r"^(?:no|nope|nah|nao|n)$"
     r"|\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor)\b"
+    rf"|\b(?:{_INSTEAD})\b"
 )
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
@@ -78,12 +81,20 @@ def clauses(text: str) -> list[Clause]:
 # "both", "either", "tanto faz": the user does not pick one option.
 _HEDGE = re.compile(
     r"\b(?:both|either|whichever|any of them|os dois|as duas|ambos|ambas|tanto faz|"
-    r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe)\b"
+    r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
+    r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes)\b"
+    # A question back ("is it ipvs?") is not an answer given.
+    r"|\?\s*$"
 )
 
 
 def hedged(text: str) -> bool:
     return bool(_HEDGE.search(fold(text)))
+
+
+def withdrawn(found: list[Clause]) -> bool:
+    """Whether the message ends by taking back what it said ("ipvs, no")."""
+    return len(found) > 1 and bool(_ONLY_NO.match(found[-1].text))
 
 
 # Who the client is decides between a container and a node location: the first of these words.

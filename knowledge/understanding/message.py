@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from knowledge.errors import IntakeError
 from knowledge.intake.error_message import error_line, strip_tool_output
@@ -70,7 +70,11 @@ def read_message(
             if answer.value is not None:
                 facts[asked] = answer.value
             elif answer.candidates:
-                unsure = answer
+                # Unsure words beside a paste or evidence that says otherwise: ask, offering
+                # both, rather than let either win silently.
+                shown = facts.pop(asked, None)
+                offered = [*answer.candidates, *([shown] if shown else [])]
+                unsure = replace(answer, candidates=tuple(dict.fromkeys(offered)))
     error = _error_line(text)
     if error is not None:
         facts["error_message"] = error

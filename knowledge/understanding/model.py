@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -201,9 +202,11 @@ class QuestionModel:
             arrays[f"terms{index}"] = np.asarray(terms, dtype=str)
             arrays[f"idf{index}"] = group.idf
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial.npz")
-        np.savez(partial, **arrays)
-        partial.replace(path)  # whole or not at all, even with two processes writing
+        # A file of this process's own, then renamed: whole or not at all, even with two
+        # processes writing the same model.
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as out:
+            np.savez(out, **arrays)
+        Path(out.name).replace(path)
 
     @classmethod
     def load(cls, path: Path, fact: str) -> QuestionModel:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import zipfile
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import metadata
@@ -19,7 +20,14 @@ from pathlib import Path
 
 from knowledge.intake.keywords import fold, spot
 from knowledge.playbook import Playbook
-from knowledge.understanding.clauses import MAX_ANSWER_CHARS, Clause, clauses, denies, hedged
+from knowledge.understanding.clauses import (
+    MAX_ANSWER_CHARS,
+    Clause,
+    clauses,
+    denies,
+    hedged,
+    withdrawn,
+)
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
 
@@ -44,10 +52,13 @@ log = logging.getLogger(__name__)
 @cache
 def code_version() -> str:
     """A digest of what shapes a trained model besides the playbook: this package's code and
-    data, and scikit-learn's version (read from its metadata, without importing it)."""
-    digest = hashlib.sha256(metadata.version("scikit-learn").encode())
+    data, the text folding and phrase spotting it reads with, and the versions of
+    scikit-learn and numpy (from their metadata: neither is imported for it)."""
+    versions = f"{metadata.version('scikit-learn')} {metadata.version('numpy')}"
+    digest = hashlib.sha256(versions.encode())
     package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), *package.glob("*.yaml")]):
+    keywords = package.parent / "intake" / "keywords.py"
+    for path in sorted([*package.glob("*.py"), *package.glob("*.yaml"), keywords]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -109,8 +120,8 @@ class AnswerReader:
         path = self.cache_dir / f"answers-{digest}-{code_version()}-{fact}.npz"
         try:
             return QuestionModel.load(path, fact)
-        except (OSError, ValueError, KeyError):
-            pass  # not cached yet, or unreadable: train again
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            pass  # not cached yet, or unreadable (a truncated file): train again
         model = QuestionModel.train(self.playbook, fact)
         try:
             model.save(path)
@@ -134,9 +145,9 @@ class AnswerReader:
         Phrases naming another question's option ("…, and it's ipvs") are read as mentions of
         that fact, so they are taken out of the answer before it is read."""
         found = clauses(self._without_other_facts(text, fact))
-        if not found:
+        if not found or withdrawn(found):
             return Answer(fact)
-        answer = self._refined(self._read(fact, " ".join(c.text for c in found), found))
+        answer = self._read(fact, ", ".join(c.text for c in found), found)
         if answer.value is not None and hedged(text[-MAX_ANSWER_CHARS:]):
             # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
@@ -167,7 +178,9 @@ class AnswerReader:
 
     def _read(self, fact: str, text: str, found: list[Clause]) -> Answer:
         model = self.model(fact)
-        whole = _decide(fact, model.scores(text))
+        # Only the model's own hesitation is refined: options the user named side by side in
+        # separate clauses are asked back (_combine).
+        whole = self._refined(_decide(fact, model.scores(text)))
         affirmed = [c for c in found if not c.negated]
         if len(found) == 1 or not affirmed:
             return whole
@@ -206,6 +219,10 @@ class AnswerReader:
         surroundings (a few words each side, within its clause) the fact's own model reads as
         that same value, with confidence. A fact named with two values is left out."""
         read: dict[str, set[str]] = {}
+        if asked not in self.questions:
+            asked = None
+        if hedged(text[-MAX_ANSWER_CHARS:]):
+            return {}  # "maybe it's public, not sure": nothing is stated
         for clause in clauses(text):
             spots = sorted(spot(clause.text, self.playbook), key=lambda found: found[2])
             for index, (fact, value, start, end) in enumerate(spots):
