@@ -186,9 +186,6 @@ class QuestionModel:
         probabilities = exp / exp.sum()
         return {label: float(p) for label, p in zip(self.classes, probabilities, strict=True)}
 
-    def scores_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        return [self.scores(text) for text in texts]
-
     # --- the cache -------------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:

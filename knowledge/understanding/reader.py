@@ -184,7 +184,7 @@ class AnswerReader:
         affirmed = [c for c in found if not c.negated]
         if len(found) == 1 or not affirmed:
             return whole
-        by_clause = list(zip(affirmed, model.scores_many([c.text for c in affirmed]), strict=True))
+        by_clause = [(clause, model.scores(clause.text)) for clause in affirmed]
         return self._combine(fact, whole, by_clause)
 
     @staticmethod
