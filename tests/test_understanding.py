@@ -58,6 +58,8 @@ def test_hedges_are_seen(text: str) -> None:
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
         ("nginx ingress addon on a dedicated elb", "service_type", "nginx-ingress-dedicated"),
+        # One thing described in two clauses: the add-on, and the ELB it sits on.
+        ("o ingress nginx do addon, num ELB dedicado", "service_type", "nginx-ingress-dedicated"),
     ],
 )
 def test_corrections_denials_and_refinements_read_the_value_meant(

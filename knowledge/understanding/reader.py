@@ -156,14 +156,20 @@ class AnswerReader:
     def _refined(self, answer: Answer) -> Answer:
         """Two candidates of which one is a case of the other (the nginx-ingress add-on and a
         dedicated ELB): the user described one thing, the more specific."""
-        if len(answer.candidates) != 2:
+        specific = self._specific(answer.fact, answer.candidates)
+        if specific is None:
             return answer
-        fact = self.playbook.fact(answer.fact)
-        first, second = (fact.option(value) for value in answer.candidates)
+        return Answer(answer.fact, specific, confidence=answer.confidence)
+
+    def _specific(self, fact: str, values: tuple[str, ...]) -> str | None:
+        """Of two values, the one that refines the other, if one does."""
+        if len(values) != 2:
+            return None
+        first, second = (self.playbook.fact(fact).option(value) for value in values)
         for option, other in ((first, second), (second, first)):
             if option.refines == other.value:
-                return Answer(answer.fact, option.value, confidence=answer.confidence)
-        return answer
+                return option.value
+        return None
 
     def _without_other_facts(self, text: str, fact: str) -> str:
         folded = fold(text[-MAX_ANSWER_CHARS:])
@@ -187,9 +193,8 @@ class AnswerReader:
         by_clause = [(clause, model.scores(clause.text)) for clause in affirmed]
         return self._combine(fact, whole, by_clause)
 
-    @staticmethod
     def _combine(
-        fact: str, whole: Answer, by_clause: list[tuple[Clause, dict[str, float]]]
+        self, fact: str, whole: Answer, by_clause: list[tuple[Clause, dict[str, float]]]
     ) -> Answer:
         # A later correction ("…, actually VPC") outranks what came before it.
         for clause, scores in reversed(by_clause):
@@ -201,10 +206,14 @@ class AnswerReader:
             for answer in (_decide(fact, scores, strict=True) for _, scores in by_clause)
             if answer.value is not None
         }
-        stated = sure | ({whole.value} if whole.value is not None else set())
+        stated = tuple(sorted(sure | ({whole.value} if whole.value is not None else set())))
         if len(stated) > 1:
+            # "the nginx add-on, on a dedicated ELB": one thing described in two clauses.
+            specific = self._specific(fact, stated)
+            if specific is not None:
+                return Answer(fact, specific)
             # Two options stated without a correction: ask which one.
-            return Answer(fact, candidates=tuple(sorted(stated)))
+            return Answer(fact, candidates=stated)
         if whole.understood or not sure:
             return whole
         # One clause says it clearly, the message as a whole is blurred by the others (denied
