@@ -192,11 +192,12 @@ class Doctor:
         target = service or placeholder_service(finding.facts)
         fixes = []
         for fix in finding.fixes:
-            rendered = self.renderer.render(fix, target)
+            told = fix.for_facts(finding.facts)
+            rendered = self.renderer.render(told, target, lang)
             fixes.append(
                 {
                     "id": fix.id,
-                    "title": fix.title.get(lang).format(dns_name=rendered.dns_name),
+                    "title": rendered.title(told, lang),
                     "recommended": fix.recommended,
                     "caveats": [caveat.text.get(lang) for caveat in finding.fix_caveats(fix)],
                     "manifest": rendered.manifest,

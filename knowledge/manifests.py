@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 import shlex
 import string
@@ -77,7 +76,16 @@ def placeholder_service(facts: dict[str, str]) -> ServiceInfo:
 class RenderedFix:
     manifest: str
     command: str
+    # Where in-cluster clients reach the Service instead of the load balancer's address.
     dns_name: str
+    port: int
+    # The Service's ClusterIP, or (not pasted) the kubectl command that prints it.
+    cluster_ip: str
+
+    def title(self, fix: Fix, lang: str) -> str:
+        return fix.title.get(lang).format(
+            dns_name=self.dns_name, port=self.port, cluster_ip=self.cluster_ip
+        )
 
 
 def _get(document: Any, path: tuple[str, ...]) -> Any:
@@ -102,15 +110,59 @@ def _without(document: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> di
     return out
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+class _ManifestDumper(yaml.SafeDumper):
+    """Block-style YAML as people write it: keys in the order given, strings quoted only where
+    YAML would read them as something else ("true", "80", "a: b"), never an alias."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
-def _yaml_key(key: object) -> str:
-    """A plain key where YAML reads it back as the same string, a JSON-quoted one otherwise."""
-    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML_WORDS:
-        return key
-    return json.dumps(key)
+_BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML folds NEL and the Unicode line separators of a single-quoted or plain scalar into
+    # spaces when read back; double quotes escape them, so every value comes back unchanged.
+    style = '"' if _BREAKS.search(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ManifestDumper.add_representer(str, _string)
+
+
+def _to_yaml(document: Any) -> str:
+    # Wide lines: a JSON annotation (kubernetes.io/elb.autocreate) stays on one line.
+    text: str = yaml.dump(
+        document,
+        Dumper=_ManifestDumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=10_000,
+    )
+    return text
+
+
+# The order kubectl users read a Service in; other spec fields follow in alphabetical order.
+_SPEC_ORDER = ("type", "selector", "ports", "externalTrafficPolicy")
+
+
+def _service_manifest(
+    name: str,
+    namespace: str,
+    labels: dict[str, str],
+    annotations: dict[str, str],
+    spec: dict[str, Any],
+) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": name, "namespace": namespace}
+    if labels:
+        metadata["labels"] = dict(labels)
+    if annotations:
+        metadata["annotations"] = dict(sorted(annotations.items()))
+    ordered = {key: spec[key] for key in _SPEC_ORDER if key in spec}
+    ordered.update(sorted((k, v) for k, v in spec.items() if k not in ordered))
+    return {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": ordered}
 
 
 @cache
@@ -143,19 +195,24 @@ class ManifestRenderer:
         self._env = jinja2.Environment(
             loader=jinja2.PackageLoader("knowledge", "templates"),
             undefined=jinja2.StrictUndefined,
-            autoescape=False,  # YAML, not HTML; every value is quoted with |tojson instead
+            autoescape=False,  # YAML, not HTML: the document goes through |yaml, an emitter
             keep_trailing_newline=True,
         )
-        self._env.filters["yamlkey"] = _yaml_key
+        self._env.filters["yaml"] = _to_yaml
+        self._env.globals["service_manifest"] = _service_manifest
 
-    def render(self, fix: Fix, service: ServiceInfo) -> RenderedFix:
+    def render(self, fix: Fix, service: ServiceInfo, lang: str = "en") -> RenderedFix:
         """Render one fix for one Service, or raise ManifestError: nothing unchecked is shown."""
         try:
             check_service(service.manifest)
         except IntakeError as exc:
             raise ManifestError(f"{fix.id}: the Service cannot go into a manifest: {exc}") from exc
         port = service.ports[0]["port"] if service.ports else 80
-        dns_name = f"{service.name}.{service.namespace}.svc.cluster.local:{port}"
+        dns_name = f"{service.name}.{service.namespace}.svc.cluster.local"
+        lookup = (
+            f"kubectl -n {shlex.quote(service.namespace)} get svc {shlex.quote(service.name)}"
+            " -o jsonpath='{.spec.clusterIP}'"
+        )
         cluster_ports = [
             {key: value for key, value in item.items() if key != "nodePort"}
             for item in service.ports
@@ -171,7 +228,10 @@ class ManifestRenderer:
                 },
                 cluster_ports=cluster_ports,
                 dns_name=dns_name,
+                port=port,
+                cluster_ip=service.cluster_ip or f"`{lookup}`",
                 placeholders=service.placeholder,
+                lang=lang,
             )
         except jinja2.TemplateError as exc:
             raise ManifestError(f"{fix.id}: template {fix.template} failed: {exc}") from exc
@@ -181,8 +241,10 @@ class ManifestRenderer:
             name=shlex.quote(service.name),
             namespace=shlex.quote(service.namespace),
             dns_name=shlex.quote(dns_name),
+            port=port,
+            cluster_ip=shlex.quote(service.cluster_ip) if service.cluster_ip else f'"$({lookup})"',
         )
-        return RenderedFix(text, command, dns_name)
+        return RenderedFix(text, command, dns_name, port, service.cluster_ip or f"({lookup})")
 
     def _validate(self, fix: Fix, text: str, service: ServiceInfo) -> None:
         try:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -187,6 +187,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """A fix's title and command for some cases (node clients reach the ClusterIP, pods the
+    Service's DNS name)."""
+
+    when: Condition
+    title: Text | None = None
+    command: str | None = None
+
+
+@dataclass(frozen=True)
 class Fix:
     id: str
     title: Text
@@ -201,6 +211,19 @@ class Fix:
     changes: tuple[tuple[str, ...], ...] = ()
     # (path, value) pairs the rendered manifest must hold; value None: as in the user's Service.
     expect: tuple[tuple[tuple[str, ...], Any], ...] = ()
+    variants: tuple[Variant, ...] = ()
+
+    def for_facts(self, facts: Mapping[str, str]) -> Fix:
+        """The fix as told for these facts: the first variant that holds, if any."""
+        for variant in self.variants:
+            if variant.when.holds(facts):
+                return replace(
+                    self,
+                    title=variant.title or self.title,
+                    command=variant.command or self.command,
+                    variants=(),
+                )
+        return self
 
 
 # eq=False: playbooks are compared and hashed by identity (they hold mappings).
@@ -444,6 +467,14 @@ class _Builder:
             changes=tuple(tuple(change) for change in raw.get("changes", [])),
             expect=tuple(
                 (tuple(item["path"]), item.get("value")) for item in raw.get("expect", [])
+            ),
+            variants=tuple(
+                Variant(
+                    when=self.condition(item["when"], f"{path}.variants[{index}].when"),
+                    title=Text(**item["title"]) if "title" in item else None,
+                    command=item.get("command"),
+                )
+                for index, item in enumerate(raw.get("variants", []))
             ),
         )
 

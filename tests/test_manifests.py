@@ -74,7 +74,11 @@ def test_pasted_service_is_kept_intact_except_for_the_fix(
         "selector": {"app": "nginx"},
         "ports": [{"name": "service0", "port": 900, "protocol": "TCP", "targetPort": 80}],
     }
-    assert companion.dns_name == "nginx.shop.svc.cluster.local:900"
+    assert (companion.dns_name, companion.port, companion.cluster_ip) == (
+        "nginx.shop.svc.cluster.local",
+        900,
+        "10.247.12.34",
+    )
     assert "nginx.shop.svc.cluster.local:900" in companion.command
     assert service.manifest == original  # rendering never mutates the user's Service
 
@@ -179,8 +183,56 @@ def test_diagnosis_from_a_pasted_service_fills_facts_and_personalises_fixes(doct
         "set-external-traffic-policy-cluster",
     ]
     assert "192.168.10.36" in report["explanation"]
-    assert all('"shop"' in fix["manifest"] for fix in report["fixes"])
-    assert report["fixes"][0]["title"].startswith("Dentro do cluster")
+    assert all(load(fix["manifest"])["metadata"]["namespace"] == "shop" for fix in report["fixes"])
+    # A process on the node: its resolver does not know cluster DNS names, the ClusterIP works.
+    assert report["fixes"][0]["title"] == (
+        "No nó, use o ClusterIP do Serviço 10.247.12.34 (porta 900) em vez do endereço do balanceador"
+    )
+    assert report["fixes"][0]["command"] == (
+        "kubectl debug node/NODE_NAME -it --image=curlimages/curl -- curl -sS -m 5 "
+        "http://10.247.12.34:900/"
+    )
+    pod = doctor.report({**facts, "client_location": "container-same-node"}, "pt", service)
+    assert pod["fixes"][0]["title"].startswith(
+        "Nos pods, use o nome de domínio do Serviço nginx.shop.svc.cluster.local (porta 900)"
+    )
+    assert pod["fixes"][0]["command"].startswith("kubectl debug -n CLIENT_NAMESPACE CLIENT_POD")
+
+
+def test_manifests_are_written_as_people_write_them(
+    playbook: Playbook, renderer: ManifestRenderer
+) -> None:
+    service = parse_service((DATA / "svc-dedicated-local.yaml").read_text())
+    text = renderer.render(playbook.fixes["enable-elb-pass-through"], service).manifest
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    assert body[:4] == ["apiVersion: v1", "kind: Service", "metadata:", "  name: nginx"]
+    assert "  type: LoadBalancer" in body and "    app: nginx" in body
+    # Quoted only where YAML would read another type: the annotation's "true" stays a string.
+    assert "    kubernetes.io/elb.pass-through: 'true'" in body
+
+
+def test_pasted_service_loses_what_the_api_server_allocated() -> None:
+    text = (DATA / "svc-dedicated-local.yaml").read_text()
+    service = parse_service(
+        text.replace("  clusterIP:", "  healthCheckNodePort: 31234\n  clusterIP:")
+    )
+    assert not {"clusterIP", "clusterIPs", "healthCheckNodePort"} & set(service.spec)
+    # The nodePort was allocated (not in kubectl's last-applied configuration): a re-created
+    # LoadBalancer Service gets its own.
+    assert all("nodePort" not in port for port in service.ports)
+    assert service.cluster_ip == "10.247.12.34"
+    pinned = text.replace(
+        '{"apiVersion":"v1","kind":"Service","metadata":{"name":"nginx"}}',
+        '{"apiVersion":"v1","kind":"Service","spec":{"ports":[{"port":900,"nodePort":31900}]}}',
+    )
+    assert parse_service(pinned).ports[0]["nodePort"] == 31900
+    # Clients of a NodePort Service call its nodePort: it stays.
+    node_port = parse_service(text.replace("type: LoadBalancer", "type: NodePort"))
+    assert node_port.ports[0]["nodePort"] == 31900
+    # A headless Service's "None", or junk, is no address.
+    assert (
+        parse_service(text.replace("clusterIP: 10.247.12.34", "clusterIP: None")).cluster_ip is None
+    )
 
 
 def test_a_service_without_a_selector_gets_a_companion_without_one(

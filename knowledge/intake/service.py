@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,11 @@ MAX_DEPTH = 40
 # The metadata a fix manifest keeps; the rest (uid, resourceVersion, managedFields, …) is filled
 # in by the API server and dropped so the rendered fix can be applied as it is.
 _KEPT_METADATA = ("name", "namespace", "labels", "annotations")
-_SERVER_ANNOTATIONS = {"kubectl.kubernetes.io/last-applied-configuration"}
+_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+_SERVER_ANNOTATIONS = {_LAST_APPLIED}
+# Allocated by the API server: a manifest that carries them is refused by `kubectl create`
+# (healthCheckNodePort beside externalTrafficPolicy Cluster) or pins addresses the cluster chose.
+_SERVER_SPEC = ("clusterIP", "clusterIPs", "healthCheckNodePort")
 
 # CCE load-balancer classes (cce_10_0385) and the DNAT gateway Service.
 _ELB_CLASS = {
@@ -48,6 +53,8 @@ class ServiceInfo:
     ingress_ips: tuple[str, ...] = ()
     # Example values standing in for a Service the user has not pasted.
     placeholder: bool = False
+    # The address node clients use instead of the load balancer's (not in `manifest`).
+    cluster_ip: str | None = None
 
     def document(self) -> dict[str, Any]:
         """The manifest with the load-balancer addresses of its status: what a chat keeps of a
@@ -247,7 +254,8 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
         metadata.pop("annotations", None)
     if not metadata.get("labels"):
         metadata.pop("labels", None)
-    manifest = {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": dict(spec)}
+    applicable = _applicable_spec(spec, raw_annotations.get(_LAST_APPLIED))
+    manifest = {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": applicable}
     check_service(manifest)
 
     facts = _facts(metadata, spec, annotations)
@@ -262,7 +270,46 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
         manifest=manifest,
         facts=facts,
         ingress_ips=ips,
+        cluster_ip=_address(spec.get("clusterIP")),
     )
+
+
+def _address(value: Any) -> str | None:
+    """An IP address as text; anything else (a headless Service's "None", junk) is not one."""
+    try:
+        return str(ipaddress.ip_address(value)) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _applicable_spec(spec: dict[str, Any], last_applied: Any) -> dict[str, Any]:
+    """The spec without what the API server allocated. A port's nodePort stays where the user
+    pinned it (it is in kubectl's last-applied configuration) or where clients call it (a
+    NodePort Service: the user told us they use node IP + NodePort)."""
+    kept = {key: value for key, value in spec.items() if key not in _SERVER_SPEC}
+    if spec.get("type") == "NodePort" or not isinstance(kept.get("ports"), list):
+        return kept
+    pinned = _pinned_node_ports(last_applied)
+    kept["ports"] = [
+        {k: v for k, v in port.items() if k != "nodePort" or v in pinned}
+        if isinstance(port, dict)
+        else port
+        for port in kept["ports"]
+    ]
+    return kept
+
+
+def _pinned_node_ports(last_applied: Any) -> set[Any]:
+    try:
+        applied = json.loads(last_applied) if isinstance(last_applied, str) else {}
+    except json.JSONDecodeError:
+        return set()
+    ports = (applied.get("spec") or {}).get("ports") if isinstance(applied, dict) else None
+    return {
+        port["nodePort"]
+        for port in ports or []
+        if isinstance(port, dict) and port.get("nodePort") is not None
+    }
 
 
 def _facts(
