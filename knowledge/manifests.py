@@ -23,7 +23,7 @@ from knowledge.intake.names import check_service
 from knowledge.intake.service import ServiceInfo
 from knowledge.playbook import Fix
 
-__all__ = ["ManifestRenderer", "RenderedFix", "placeholder_service"]
+__all__ = ["ManifestRenderer", "RenderedFix", "create_problems", "placeholder_service"]
 
 _MISSING = object()
 
@@ -188,6 +188,41 @@ def _schema_folder(major_minor: str) -> str:
     return f"v{(versions or [major_minor])[-1]}"
 
 
+def create_problems(document: dict[str, Any]) -> list[str]:
+    """Why `kubectl create` would refuse this Service beyond its schema: the API server's
+    cross-field rules (pkg/apis/core/validation) and fields only the server may set. A fix
+    that says "re-create the Service" must hand over a manifest that can be created."""
+    problems = []
+    metadata = document.get("metadata") or {}
+    spec = document.get("spec") or {}
+    for key in ("resourceVersion", "uid", "creationTimestamp"):
+        if key in metadata:
+            problems.append(f"metadata.{key}: set by the API server, not on create")
+    if "status" in document:
+        problems.append("status: set by the API server, not on create")
+    for key in ("clusterIP", "clusterIPs"):
+        if key in spec:
+            problems.append(f"spec.{key}: allocated by the API server; a copy pins an old address")
+    kind = spec.get("type", "ClusterIP")
+    local = spec.get("externalTrafficPolicy") == "Local"
+    if spec.get("healthCheckNodePort") and not (kind == "LoadBalancer" and local):
+        problems.append(
+            "spec.healthCheckNodePort: may only be set when `type` is 'LoadBalancer' and "
+            "`externalTrafficPolicy` is 'Local'"
+        )
+    if kind == "ClusterIP":
+        if "externalTrafficPolicy" in spec:
+            problems.append(
+                "spec.externalTrafficPolicy: may only be set for externally-accessible services"
+            )
+        for index, port in enumerate(spec.get("ports") or []):
+            if isinstance(port, dict) and port.get("nodePort"):
+                problems.append(
+                    f"spec.ports[{index}].nodePort: may not be used when `type` is 'ClusterIP'"
+                )
+    return problems
+
+
 class ManifestRenderer:
     def __init__(self, kubernetes_version: str | None = None) -> None:
         self.kubernetes_version = kubernetes_version or kubernetes_validate.latest_version()
@@ -271,6 +306,9 @@ class ManifestRenderer:
             wanted = _get(service.manifest, path) if value is None else value
             if _get(document, path) != wanted:
                 raise ManifestError(f"{fix.id}: {'.'.join(path)} is not {wanted!r} in the manifest")
+        problems = create_problems(document)
+        if problems:
+            raise ManifestError(f"{fix.id}: kubectl create would refuse it: {problems[0]}")
         error = next(iter(self._schema.iter_errors(document)), None)
         if error is not None:
             where = ".".join(str(part) for part in error.absolute_path) or "(top)"

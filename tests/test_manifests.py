@@ -13,7 +13,7 @@ from knowledge.diagnosis import Doctor
 from knowledge.errors import IntakeError, ManifestError
 from knowledge.intake import parse_service
 from knowledge.intake.service import ServiceInfo
-from knowledge.manifests import ManifestRenderer, placeholder_service
+from knowledge.manifests import ManifestRenderer, create_problems, placeholder_service
 from knowledge.playbook import Playbook
 
 from .conftest import DATA, SERVICE_TYPES
@@ -36,9 +36,14 @@ def load(text: str) -> dict[str, Any]:
 def test_every_template_renders_a_valid_service_for_every_service_type(
     playbook: Playbook, renderer: ManifestRenderer, fix_id: str, service_type: str
 ) -> None:
-    rendered = renderer.render(
-        playbook.fixes[fix_id], placeholder_service({"service_type": service_type})
-    )
+    fix, service = playbook.fixes[fix_id], placeholder_service({"service_type": service_type})
+    if fix.when.holds({"service_type": service_type}) is False:
+        # Not offered for this type; and where it could not be created, it is never shown.
+        if (service_type, fix_id) == ("clusterip", "set-external-traffic-policy-cluster"):
+            with pytest.raises(ManifestError, match="kubectl create would refuse it"):
+                renderer.render(fix, service)
+        return
+    rendered = renderer.render(fix, service)
     document = load(rendered.manifest)
     assert document["kind"] == "Service"
     assert "PLACEHOLDERS" in rendered.manifest  # the example values are flagged as such
@@ -246,3 +251,42 @@ def test_a_service_without_a_selector_gets_a_companion_without_one(
     rendered = renderer.render(playbook.fixes["use-cluster-ip"], service)
     assert "selector" not in yaml.safe_load(rendered.manifest)["spec"]
     assert "# Your Service has no selector" in rendered.manifest
+
+
+@pytest.mark.parametrize("client", ["same-node", "container-same-node"])
+def test_every_fix_from_a_pasted_service_can_be_created(doctor: Doctor, client: str) -> None:
+    # A Local LoadBalancer Service as kubectl prints it, with its allocated health-check port.
+    text = (DATA / "svc-dedicated-local.yaml").read_text()
+    service = parse_service(
+        text.replace("  clusterIP:", "  healthCheckNodePort: 31234\n  clusterIP:")
+    )
+    facts = {**service.facts, "client_location": client, "network_model": "tunnel"}
+    for proxy_mode in ("ipvs", "iptables"):
+        report = doctor.report({**facts, "proxy_mode": proxy_mode}, "en", service)
+        assert report["fixes"]
+        for fix in report["fixes"]:
+            assert create_problems(load(fix["manifest"])) == [], fix["id"]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"healthCheckNodePort": 31234, "externalTrafficPolicy": "Cluster"}, "healthCheckNodePort"),
+        ({"clusterIP": "10.247.0.9"}, "spec.clusterIP"),
+        ({"type": "ClusterIP", "externalTrafficPolicy": "Local"}, "externalTrafficPolicy"),
+        ({"type": "ClusterIP", "ports": [{"port": 80, "nodePort": 30080}]}, "nodePort"),
+    ],
+)
+def test_what_kubectl_create_refuses_is_named(change: dict[str, Any], problem: str) -> None:
+    document = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web"},
+        "spec": {"type": "LoadBalancer", "ports": [{"port": 80}], **change},
+    }
+    (found,) = create_problems(document)
+    assert found.startswith(f"spec.{problem}") or problem in found
+    assert (
+        create_problems({**document, "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}})
+        == []
+    )
