@@ -123,7 +123,7 @@ _WORDS = {
     },
     "pt": {
         "verdict": "Veredito",
-        "fixes": "Soluções",
+        "fixes": "Correções",
         "recommended": "recomendada",
         "caveat": "Atenção",
         "command": "Comando",
@@ -136,14 +136,14 @@ _VERDICTS = {
         "fails": "access FAILS",
         "works": "access WORKS",
         "unsupported": "UNSUPPORTED configuration",
-        "out-of-scope": "OUT OF SCOPE for this playbook",
+        "out-of-scope": "OUT OF SCOPE of the FAQ",
         "depends": "it DEPENDS on what you skipped",
     },
     "pt": {
         "fails": "o acesso FALHA",
         "works": "o acesso FUNCIONA",
         "unsupported": "configuração NÃO SUPORTADA",
-        "out-of-scope": "FORA DO ESCOPO deste playbook",
+        "out-of-scope": "FORA DO ESCOPO do FAQ",
         "depends": "DEPENDE do que você pulou",
     },
 }

@@ -174,7 +174,7 @@ def test_text_output_in_portuguese() -> None:
     code, out = run(["diagnose", "--lang", "pt", *FULL])
     assert code == 0
     assert out.startswith("Veredito: o acesso FALHA")
-    assert "Soluções:" in out and "(recomendada)" in out and "Fontes:" in out
+    assert "Correções:" in out and "(recomendada)" in out and "Fontes:" in out
 
 
 def test_ask_walks_the_questions_to_a_diagnosis_and_records_feedback(database: str) -> None:

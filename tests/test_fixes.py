@@ -168,7 +168,8 @@ def test_pass_through_carries_every_faq_constraint_that_applies(doctor: Doctor) 
     assert "v1.19" in text  # the later revision, as a caveat
     assert "same pass-through setting" in text  # IPVS
     assert "onlyLocal" in text  # Local
-    assert "CCE Turbo clusters pods already use pass-through" in text
+    # The CCE guide's words: by default, not always.
+    assert "uses pass-through by default" in text
     # The dedicated-ELB constraint is about dedicated load balancers only.
     assert "dedicated load balancer" not in text
     dedicated = " ".join(
@@ -178,7 +179,9 @@ def test_pass_through_carries_every_faq_constraint_that_applies(doctor: Doctor) 
             "enable-elb-pass-through",
         )
     )
-    assert "private IP cannot be reached from the node" in dedicated
+    # ... in a standard cluster: a Turbo run does not carry it.
+    assert "private IP cannot be reached from the node" not in dedicated
+    assert "uses pass-through by default" in dedicated
 
 
 def test_ipvs_caveat_is_left_out_when_the_cluster_uses_iptables(doctor: Doctor) -> None:

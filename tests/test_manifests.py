@@ -191,7 +191,7 @@ def test_diagnosis_from_a_pasted_service_fills_facts_and_personalises_fixes(doct
     assert all(load(fix["manifest"])["metadata"]["namespace"] == "shop" for fix in report["fixes"])
     # A process on the node: its resolver does not know cluster DNS names, the ClusterIP works.
     assert report["fixes"][0]["title"] == (
-        "No nó, use o ClusterIP do Serviço 10.247.12.34 (porta 900) em vez do endereço do balanceador"
+        "No nó, use o ClusterIP do Serviço 10.247.12.34 (porta 900)"
     )
     assert report["fixes"][0]["command"] == (
         "kubectl debug node/NODE_NAME -it --image=curlimages/curl -- curl -sS -m 5 "
