@@ -84,7 +84,8 @@ def minimum_average_questions(engine: Engine, cells: list[list[tuple[str, ...]]]
     for scenarios in cells:
         for scenario in scenarios:
             weight[scenario] = weight.get(scenario, 0.0) + 1 / (len(cells) * len(scenarios))
-    label = {cell: engine.label(cell, {}) for cell in engine.cells}
+    rule_of = engine.rule_of({})
+    label = {cell: engine.label(cell, {}, rule_of) for cell in engine.cells}
     facts = len(engine.askable)
 
     @cache

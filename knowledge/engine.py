@@ -97,7 +97,13 @@ class Engine:
             for cell in itertools.product(*(fact.values for fact in self.askable))
             if self._respects_implications(cell)
         )
-        self._rule_of: dict[Cell, int] = {cell: self._first_rule(cell) for cell in self.cells}
+        # Facts never asked that rules still test (read from a pasted Service): a rule naming
+        # one applies only once it is known, so each set of their known values has its own
+        # cell-to-rule table.
+        self._context = sorted(
+            {name for rule in playbook.rules for name in rule.when.facts} - self._index.keys()
+        )
+        self._rule_tables: dict[tuple[tuple[str, str], ...], dict[Cell, int]] = {}
 
     # --- facts ------------------------------------------------------------------------------
 
@@ -165,7 +171,8 @@ class Engine:
             if name not in self._index:
                 raise FactError(name, "cannot be skipped: it is not a question", tuple(self._index))
         candidates = self._consistent(known)
-        labels = [self.label(cell, known) for cell in candidates]
+        rule_of = self.rule_of(known)
+        labels = [self.label(cell, known, rule_of) for cell in candidates]
         if len(set(labels)) > 1:
             if unknown and self._only_skipped_matter(candidates, labels, unknown):
                 return self._branched(known, unknown, candidates)
@@ -188,9 +195,10 @@ class Engine:
         """For each answer to `fact`, the verdicts still possible: why the question matters."""
         known = self.normalize(facts)
         position = self._index[fact]
+        rule_of = self.rule_of(known)
         verdicts: dict[str, set[str]] = defaultdict(set)
         for cell in self._consistent(known):
-            rule = self.playbook.rules[self._rule_of[cell]]
+            rule = self.playbook.rules[rule_of[cell]]
             verdicts[cell[position]].add(self.playbook.outcomes[rule.outcome].verdict)
         return dict(verdicts)
 
@@ -208,8 +216,17 @@ class Engine:
         """A cell (one value per askable fact, in playbook order) as facts."""
         return {fact.name: value for fact, value in zip(self.askable, cell, strict=True)}
 
-    def _first_rule(self, cell: Cell) -> int:
-        facts = self.facts_of(cell)
+    def rule_of(self, known: Mapping[str, str]) -> dict[Cell, int]:
+        """Each cell's first matching rule, given the known values of never-asked facts."""
+        context = tuple((name, known[name]) for name in self._context if name in known)
+        table = self._rule_tables.get(context)
+        if table is None:
+            table = {cell: self._first_rule(cell, dict(context)) for cell in self.cells}
+            self._rule_tables[context] = table
+        return table
+
+    def _first_rule(self, cell: Cell, context: Mapping[str, str]) -> int:
+        facts = {**context, **self.facts_of(cell)}
         for index, rule in enumerate(self.playbook.rules):
             if rule.when.holds(facts):
                 return index
@@ -219,9 +236,9 @@ class Engine:
         fixed = [(self._index[name], value) for name, value in known.items() if name in self._index]
         return [cell for cell in self.cells if all(cell[i] == v for i, v in fixed)]
 
-    def label(self, cell: Cell, known: Mapping[str, str]) -> Label:
+    def label(self, cell: Cell, known: Mapping[str, str], rule_of: Mapping[Cell, int]) -> Label:
         """What the user would be told for this cell: cells with equal labels need no question."""
-        rule_index = self._rule_of[cell]
+        rule_index = rule_of[cell]
         outcome = self.playbook.outcomes[self.playbook.rules[rule_index].outcome]
         facts = {**known, **self.facts_of(cell)}
         fixes = [

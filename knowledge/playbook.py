@@ -510,9 +510,8 @@ class _Builder:
             if outcome not in outcomes:
                 raise self.fail(path, f"unknown outcome {outcome!r}")
             for name in when.facts:
-                if not self.facts[name].ask:
-                    # Verdicts may depend only on facts the engine can ask about.
-                    raise self.fail(path, f"rules cannot depend on {name!r}, which is never asked")
+                if self.facts[name].kind == "text":
+                    raise self.fail(path, f"rules cannot depend on {name!r}, a free-text fact")
             rules.append(Rule(when, outcome, path, caveats, table_cell))
 
         for index, raw in enumerate(raw_rules):

@@ -256,7 +256,9 @@ def test_a_malformed_playbook_names_file_path_and_problem(
     code, _ = run(["knowledge", "validate", str(broken)])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"{broken}: at outcomes.nodeport-other-node-fails.verdict: 'broken' is not one of" in err
+    assert (
+        f"{broken}: at outcomes.pass-through-dedicated-fails.verdict: 'broken' is not one of" in err
+    )
     broken.write_text(text.replace("outcome: no-load-balancer", "outcome: no-such-outcome"))
     run(["knowledge", "validate", str(broken)])
     assert "at rules[1].outcome: unknown outcome 'no-such-outcome'" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from knowledge.errors import IntakeError
@@ -95,6 +97,8 @@ def test_kubectl_yaml_with_prompt_and_warnings_around_it() -> None:
         "service_type": "loadbalancer-dedicated",
         "access_type": "private",
         "external_traffic_policy": "Local",
+        "pass_through": "disabled",
+        "ip_mode": "VIP",
     }
     assert service.ingress_ips == ("192.168.10.36",)
     assert service.selector == {"app": "nginx"}
@@ -114,6 +118,8 @@ def test_kubectl_json() -> None:
         "service_type": "loadbalancer-shared",
         "access_type": "public",
         "external_traffic_policy": "Local",
+        "pass_through": "disabled",
+        "ip_mode": "VIP",
     }
     assert service.ingress_ips == ("119.8.1.2",)
 
@@ -156,21 +162,29 @@ def service_text(
                 extra_metadata="annotations: {kubernetes.io/elb.class: dnat, "
                 "kubernetes.io/natgateway.id: abc}"
             ),
-            {"service_type": "dnat-gateway", "external_traffic_policy": "Cluster"},
+            {
+                "service_type": "dnat-gateway",
+                "external_traffic_policy": "Cluster",
+                "pass_through": "disabled",
+            },
         ),
         (
             service_text(
                 extra_metadata="annotations: {kubernetes.io/elb.id: abc}",
                 extra_spec="externalTrafficPolicy: Local",
             ),
-            {"external_traffic_policy": "Local"},
+            {"external_traffic_policy": "Local", "pass_through": "disabled"},
         ),
         (
             service_text(
                 extra_metadata="annotations: {kubernetes.io/elb.class: performance}\n  labels: "
                 "{app: nginx-ingress, component: controller}"
             ),
-            {"service_type": "nginx-ingress-dedicated", "external_traffic_policy": "Cluster"},
+            {
+                "service_type": "nginx-ingress-dedicated",
+                "external_traffic_policy": "Cluster",
+                "pass_through": "disabled",
+            },
         ),
     ],
     ids=[
@@ -331,3 +345,31 @@ def test_an_answer_is_read_for_the_question_asked(playbook: Playbook) -> None:
     assert extract_facts("o IP de outro nó", playbook, asked="nodeport_target") == {
         "nodeport_target": "other-node"
     }
+
+
+@pytest.mark.parametrize(
+    ("annotation", "status", "facts"),
+    [
+        # As documented (cce_10_0355), and as CCE writes it beside a Local policy.
+        ('kubernetes.io/elb.pass-through: "true"', "", {"pass_through": "enabled"}),
+        ("kubernetes.io/elb.pass-through: onlyLocal", "", {"pass_through": "enabled"}),
+        ('kubernetes.io/elb.pass-through: "false"', "", {"pass_through": "disabled"}),
+        # KEP-1860: Proxy only where every listed address says so; unset counts as VIP.
+        ("a: b", "- {ip: 10.1.2.3, ipMode: Proxy}", {"ip_mode": "Proxy"}),
+        ("a: b", "- {ip: 10.1.2.3, ipMode: Proxy}\n    - {ip: 10.1.2.4}", {"ip_mode": "VIP"}),
+        ("a: b", "- {ip: 10.1.2.3, ipMode: VIP}", {"ip_mode": "VIP"}),
+    ],
+)
+def test_pass_through_and_ip_mode_are_read_from_the_paste(
+    annotation: str, status: str, facts: dict[str, str]
+) -> None:
+    text = service_text(extra_metadata=f"annotations: {{{annotation}}}")
+    if status:
+        text += f"status:\n  loadBalancer:\n    ingress:\n    {status}\n"
+    service = parse_service(text)
+    assert facts.items() <= service.facts.items()
+    if status:
+        assert "ip_mode" in facts
+        # The chat keeps the Service as document() and reads it again to the same facts.
+        again = parse_service(json.dumps(service.document()))
+        assert again.facts == service.facts

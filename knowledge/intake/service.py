@@ -57,11 +57,13 @@ class ServiceInfo:
     cluster_ip: str | None = None
 
     def document(self) -> dict[str, Any]:
-        """The manifest with the load-balancer addresses of its status: what a chat keeps of a
-        pasted Service, so that a later message can still be compared with its addresses."""
+        """The manifest with the load-balancer addresses of its status (and their ipMode): what
+        a chat keeps of a pasted Service, so that a later message can still be compared with its
+        addresses and the Service read again to the same facts."""
         if not self.ingress_ips:
             return self.manifest
-        ingress = [{"ip": ip} for ip in self.ingress_ips]
+        mode = {"ipMode": self.facts["ip_mode"]} if "ip_mode" in self.facts else {}
+        ingress = [{"ip": ip, **mode} for ip in self.ingress_ips]
         return {**self.manifest, "status": {"loadBalancer": {"ingress": ingress}}}
 
     @property
@@ -263,7 +265,12 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
     ingress = (
         (status.get("loadBalancer") or {}).get("ingress") or [] if isinstance(status, dict) else []
     )
-    ips = tuple(str(item["ip"]) for item in ingress if isinstance(item, dict) and item.get("ip"))
+    listed = [item for item in ingress if isinstance(item, dict) and item.get("ip")]
+    ips = tuple(str(item["ip"]) for item in listed)
+    if listed and spec.get("type") == "LoadBalancer":
+        # kube-proxy skips only addresses marked Proxy; an unset ipMode counts as VIP.
+        proxied = all(item.get("ipMode") == "Proxy" for item in listed)
+        facts["ip_mode"] = "Proxy" if proxied else "VIP"
     return ServiceInfo(
         name=metadata["name"],
         namespace=metadata["namespace"],
@@ -329,6 +336,9 @@ def _facts(
         access = _access_type(annotations)
         if access:
             facts["access_type"] = access
+        # "true" as documented (cce_10_0355); CCE itself writes onlyLocal beside a Local policy.
+        passing = str(annotations.get("kubernetes.io/elb.pass-through", "")).lower()
+        facts["pass_through"] = "enabled" if passing in ("true", "onlylocal") else "disabled"
     else:
         raise IntakeError(
             f"a Service of type {str(service_type)[:40]} has no load-balancer address",
