@@ -6,6 +6,9 @@ diagnosis payload: one builder, so both always agree.
 
 from __future__ import annotations
 
+import ipaddress
+import shlex
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,7 +18,7 @@ from knowledge.intake.error_message import classify_error
 from knowledge.intake.evidence import read_evidence
 from knowledge.intake.service import ServiceInfo, parse_service
 from knowledge.manifests import ManifestRenderer, placeholder_service
-from knowledge.playbook import Playbook, Text
+from knowledge.playbook import Playbook, Proof, Text
 
 __all__ = ["Doctor", "gather_facts"]
 
@@ -39,6 +42,7 @@ _ERROR_NOTES = {
     ),
 }
 _NOTE = Text(en="Note", pt="Observação")
+_PROOF = Text(en="How to see it on your node", pt="Como ver isso no seu nó")
 _DEPENDS = Text(
     en="The answer depends on what you skipped ({questions}):",
     pt="A resposta depende do que você pulou ({questions}):",
@@ -55,6 +59,14 @@ _VERDICT_WORDS = {
     "unsupported": Text(en="the setup is not supported", pt="a configuração não é suportada"),
     "out-of-scope": Text(en="outside the FAQ", pt="fora do FAQ"),
 }
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def gather_facts(
@@ -181,6 +193,11 @@ class Doctor:
                         pt=f"O endereço no seu erro, {report.ip}, é o endereço do balanceador do Serviço.",
                     ).get(lang)
                 )
+        proof = self._proof(finding, service)
+        if proof:
+            # Commands, not prose: one per line, each under what its output shows.
+            lines = "".join(f"\n- {item.text.get(lang)}\n  $ {command}" for item, command in proof)
+            parts.append(f"{_PROOF.get(lang)}:{lines}")
         if finding.outcome.next_steps is not None:
             parts.append(finding.outcome.next_steps.get(lang))
         parts.extend(f"{_NOTE.get(lang)}: {caveat.text.get(lang)}" for caveat in finding.caveats())
@@ -206,10 +223,28 @@ class Doctor:
             )
         return fixes
 
+    @staticmethod
+    def _proof(finding: Finding, service: ServiceInfo | None) -> list[tuple[Proof, str]]:
+        """The outcome's proof commands for the user's own address and port: the Service's
+        load-balancer address, else the one in the error, else a placeholder to fill in."""
+        error = classify_error(finding.facts.get("error_message", ""))
+        address = (service.ingress_ips[0] if service and service.ingress_ips else None) or error.ip
+        port = error.port or (service.ports[0].get("port") if service and service.ports else None)
+        values = {
+            "lb_ip": shlex.quote(address) if address and _is_ip(address) else "LB_IP",
+            "port": str(port) if isinstance(port, int) else "PORT",
+            "name": shlex.quote(service.name) if service else "NAME",
+            "namespace": shlex.quote(service.namespace) if service else "NAMESPACE",
+        }
+        return [
+            (item, string.Template(item.command).substitute(values)) for item in finding.proof()
+        ]
+
     def _sources(self, finding: Finding) -> list[dict[str, str]]:
         assert finding.outcome is not None
         ids = list(finding.outcome.sources)
         ids += [caveat.source for caveat in finding.caveats()]
+        ids += [item.source for item in finding.proof()]
         for fix in finding.fixes:
             ids += list(fix.sources) + [caveat.source for caveat in finding.fix_caveats(fix)]
         unique = dict.fromkeys(ids)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from knowledge.errors import FactError
-from knowledge.playbook import Caveat, Fact, Fix, Outcome, Playbook, Rule
+from knowledge.playbook import Caveat, Fact, Fix, Outcome, Playbook, Proof, Rule
 
 __all__ = ["MAX_TEXT_CHARS", "Branch", "Engine", "Finding"]
 
@@ -60,7 +60,7 @@ class Finding:
             for when, leaf in branch.finding.leaves()
         ]
 
-    def _applies(self, note: Caveat) -> bool:
+    def _applies(self, note: Caveat | Proof) -> bool:
         # A note about a question the engine did not need stays; one about what the user never
         # said (their cluster version, their need for the source IP) waits until they say it.
         unsaid = note.when.facts - self.facts.keys() - self.askable
@@ -73,6 +73,12 @@ class Finding:
         return tuple(
             note for note in self.outcome.caveats + self.rule.caveats if self._applies(note)
         )
+
+    def proof(self) -> tuple[Proof, ...]:
+        """The commands that show the cause, for what is known."""
+        if self.outcome is None:
+            return ()
+        return tuple(item for item in self.outcome.proof if self._applies(item))
 
     def fix_caveats(self, fix: Fix) -> tuple[Caveat, ...]:
         return tuple(note for note in fix.caveats if self._applies(note))

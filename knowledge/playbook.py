@@ -27,6 +27,7 @@ __all__ = [
     "Option",
     "Outcome",
     "Playbook",
+    "Proof",
     "Rule",
     "Source",
     "Text",
@@ -120,6 +121,16 @@ class Caveat:
 
 
 @dataclass(frozen=True)
+class Proof:
+    """A command that shows the cause on the user's own node, and what its output means."""
+
+    text: Text
+    command: str
+    source: str
+    when: Condition = Condition()
+
+
+@dataclass(frozen=True)
 class Option:
     value: str
     label: Text
@@ -173,6 +184,7 @@ class Outcome:
     next_steps: Text | None = None
     caveats: tuple[Caveat, ...] = ()
     fixes: tuple[str, ...] = ()
+    proof: tuple[Proof, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -493,6 +505,15 @@ class _Builder:
             next_steps=Text(**raw["next_steps"]) if "next_steps" in raw else None,
             caveats=self.caveats(raw.get("caveats", []), f"{path}.caveats"),
             fixes=tuple(raw.get("fixes", ())),
+            proof=tuple(
+                Proof(
+                    text=Text(**item["text"]),
+                    command=item["command"],
+                    source=self.source_refs([item["source"]], f"{path}.proof[{index}].source")[0],
+                    when=self.condition(item.get("when", {}), f"{path}.proof[{index}].when"),
+                )
+                for index, item in enumerate(raw.get("proof", []))
+            ),
         )
 
     def rules(

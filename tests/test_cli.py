@@ -178,14 +178,14 @@ def test_text_output_in_portuguese() -> None:
 
 
 def test_ask_walks_the_questions_to_a_diagnosis_and_records_feedback(database: str) -> None:
-    # error, no Service, then: service type (1=nodeport), location, policy, network, target, feedback.
+    # error, no Service, then: location, service type (1=nodeport), policy, network, target, feedback.
     answers = (
         "\n".join(
             [
                 "curl: (7) Failed to connect to 10.0.0.8 port 31900: Connection refused",
                 "",
-                "1",
                 "o cliente roda no mesmo nó do pod",
+                "1",
                 "1",
                 "túnel",
                 "O IP de outro nó",
