@@ -195,14 +195,14 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             # one once the facts are checked.
             unsure = {"fact": reading.unsure.fact, "candidates": reading.unsure.candidates}
             events.append(SlotSet(CONFIRM_SLOT, json.dumps(unsure)))
-        # What was read from words, a paste or evidence is echoed back, so a wrong reading is
-        # seen at once; a button's choice needs no echo.
-        shown = {k: v for k, v in reading.facts.items() if k != "error_message"}
+        # The answers read from words, a paste or evidence are echoed back, so a wrong reading
+        # is seen at once; a button's choice needs no echo. Facts never asked (the error, a
+        # Service's pass-through or ipMode) are told by the diagnosis where they matter.
+        playbook = self.app.doctor.playbook
+        shown = {k: v for k, v in reading.facts.items() if playbook.fact(k).ask}
         typed = not ((tracker.latest_message or {}).get("text") or "").startswith("/")
         if shown and typed:
-            dispatcher.utter_message(
-                text=understood_words(self.app.doctor.playbook, shown, reading.address, lang)
-            )
+            dispatcher.utter_message(text=understood_words(playbook, shown, reading.address, lang))
         return events
 
     async def get_validation_events(

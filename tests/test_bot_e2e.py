@@ -149,14 +149,17 @@ def test_free_text_path_in_portuguese(talk: Conversation, tmp_path: Path) -> Non
 def test_a_pasted_service_skips_its_questions(talk: Conversation, tmp_path: Path) -> None:
     service = DATA / "svc-dedicated-local.yaml"
     talk.say("$ kubectl get svc nginx -n shop -o yaml\n" + service.read_text())
-    assert talk.texts()[0].startswith("Understood: LoadBalancer with a dedicated ELB")
+    assert talk.texts()[0].startswith(
+        "Understood: LoadBalancer Service with a dedicated load balancer"
+    )
     asked = answer_by_buttons(talk, DEDICATED_FAILS)
     assert not {"service_type", "external_traffic_policy", "access_type"} & set(asked)
     card = talk.card()
     assert card is not None and card.pop("type") == "diagnosis"
     answered = {k: card["facts"][k] for k in asked}
     assert card == cli_report("en", answered, tmp_path, "--service-file", str(service))
-    assert "nginx.shop.svc.cluster.local" in card["fixes"][0]["title"]
+    # A process on the node gets the ClusterIP of the pasted Service, not a cluster DNS name.
+    assert "ClusterIP 10.247.12.34 (port 900)" in card["fixes"][0]["title"]
 
 
 def test_language_switches_both_ways(talk: Conversation, playbook: Playbook) -> None:
@@ -394,7 +397,9 @@ def test_a_portuguese_opening_with_a_pasted_service_is_answered_in_portuguese(
     talk.say(
         f"meu curl pro IP do balanceador dá connection refused: {error}\n{service.read_text()}"
     )
-    assert talk.texts()[0].startswith("Entendi: LoadBalancer com ELB dedicado")
+    assert talk.texts()[0].startswith(
+        "Entendi: Serviço LoadBalancer com balanceador de carga dedicado"
+    )
     asked = answer_in_words(
         talk,
         {

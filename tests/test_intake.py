@@ -101,6 +101,8 @@ def test_kubectl_yaml_with_prompt_and_warnings_around_it() -> None:
         "ip_mode": "VIP",
     }
     assert service.ingress_ips == ("192.168.10.36",)
+    # The chat keeps document() and reads it again: the same Service, addresses included.
+    assert parse_service(json.dumps(service.document())) == service
     assert service.selector == {"app": "nginx"}
     assert service.ports[0]["port"] == 900
     # Server-populated fields are dropped; the user's own annotations stay.

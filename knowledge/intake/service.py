@@ -57,14 +57,17 @@ class ServiceInfo:
     cluster_ip: str | None = None
 
     def document(self) -> dict[str, Any]:
-        """The manifest with the load-balancer addresses of its status (and their ipMode): what
-        a chat keeps of a pasted Service, so that a later message can still be compared with its
-        addresses and the Service read again to the same facts."""
-        if not self.ingress_ips:
-            return self.manifest
-        mode = {"ipMode": self.facts["ip_mode"]} if "ip_mode" in self.facts else {}
-        ingress = [{"ip": ip, **mode} for ip in self.ingress_ips]
-        return {**self.manifest, "status": {"loadBalancer": {"ingress": ingress}}}
+        """The manifest with its ClusterIP and the load-balancer addresses of its status (and
+        their ipMode): what a chat keeps of a pasted Service, so that a later message can still
+        be compared with its addresses and the Service read again to the same ServiceInfo."""
+        document = dict(self.manifest)
+        if self.cluster_ip is not None:
+            document["spec"] = {**self.spec, "clusterIP": self.cluster_ip}
+        if self.ingress_ips:
+            mode = {"ipMode": self.facts["ip_mode"]} if "ip_mode" in self.facts else {}
+            ingress = [{"ip": ip, **mode} for ip in self.ingress_ips]
+            document["status"] = {"loadBalancer": {"ingress": ingress}}
+        return document
 
     @property
     def spec(self) -> dict[str, Any]:
