@@ -42,6 +42,12 @@ _ERROR_NOTES = {
     ),
 }
 _NOTE = Text(en="Note", pt="Observação")
+_EXAMPLES = Text(
+    en="The Service's name, namespace and port here are examples: paste your Service "
+    "(kubectl get svc NAME -o yaml) to get the fix with its own.",
+    pt="O nome, o namespace e a porta do Serviço aqui são exemplos: cole o seu Serviço "
+    "(kubectl get svc NOME -o yaml) para ter a correção com os dele.",
+)
 _PROOF = Text(en="How to see it on your node", pt="Como ver isso no seu nó")
 _DEPENDS = Text(
     en="The answer depends on what you skipped ({questions}):",
@@ -216,7 +222,10 @@ class Doctor:
                     "id": fix.id,
                     "title": rendered.title(told, lang),
                     "recommended": fix.recommended,
-                    "caveats": [caveat.text.get(lang) for caveat in finding.fix_caveats(fix)],
+                    "caveats": [
+                        *([_EXAMPLES.get(lang)] if target.placeholder else []),
+                        *(caveat.text.get(lang) for caveat in finding.fix_caveats(fix)),
+                    ],
                     "manifest": rendered.manifest,
                     "command": rendered.command,
                 }

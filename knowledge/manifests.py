@@ -19,6 +19,7 @@ from kubernetes_validate.utils import schema_contents
 from referencing import Registry, Resource
 
 from knowledge.errors import IntakeError, ManifestError
+from knowledge.intake.error_message import classify_error
 from knowledge.intake.names import check_service
 from knowledge.intake.service import ServiceInfo
 from knowledge.playbook import Fix
@@ -49,27 +50,32 @@ _PLACEHOLDER_ANNOTATIONS = {
 
 
 def placeholder_service(facts: dict[str, str]) -> ServiceInfo:
-    """A Service with obvious example values, shaped by what the user told us."""
+    """A Service with obvious example values, shaped by what the user told us: its type, its
+    policy, and the port of the address in their error."""
     service_type = facts.get("service_type", "loadbalancer-shared")
+    port = classify_error(facts.get("error_message", "")).port or 80
     spec: dict[str, Any] = {
         "type": {"nodeport": "NodePort", "clusterip": "ClusterIP"}.get(
             service_type, "LoadBalancer"
         ),
         "selector": {"app": "my-app"},
-        "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 80}],
+        "ports": [{"name": "http", "port": port, "protocol": "TCP", "targetPort": port}],
     }
     if spec["type"] != "ClusterIP":
         spec["externalTrafficPolicy"] = facts.get("external_traffic_policy", "Local")
-    metadata: dict[str, Any] = {
-        "name": "my-service",
-        "namespace": "default",
-        "labels": {"app": "my-app"},
-    }
+    # The nginx-ingress add-on's controller Service lives in the add-on's namespace (kube-system by
+    # default, cce-nginx-ingress-addon); its name here is an example like the others.
+    name, namespace = (
+        ("nginx-ingress-controller", "kube-system")
+        if service_type == "nginx-ingress-dedicated"
+        else ("my-service", "default")
+    )
+    metadata: dict[str, Any] = {"name": name, "namespace": namespace, "labels": {"app": "my-app"}}
     annotations = _PLACEHOLDER_ANNOTATIONS.get(service_type)
     if annotations:
         metadata["annotations"] = dict(annotations)
     manifest = {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}
-    return ServiceInfo("my-service", "default", manifest, placeholder=True)
+    return ServiceInfo(name, namespace, manifest, placeholder=True)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ MAX_DEPTH = 40
 _KEPT_METADATA = ("name", "namespace", "labels", "annotations")
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _SERVER_ANNOTATIONS = {_LAST_APPLIED}
+# Written by CCE beside externalTrafficPolicy Local (faq-solution): not the user's to re-apply,
+# and wrong beside the Cluster policy a fix may set.
+_CCE_ANNOTATIONS = {("kubernetes.io/elb.pass-through", "onlyLocal")}
 # Allocated by the API server: a manifest that carries them is refused by `kubectl create`
 # (healthCheckNodePort beside externalTrafficPolicy Cluster) or pins addresses the cluster chose.
 _SERVER_SPEC = ("clusterIP", "clusterIPs", "healthCheckNodePort")
@@ -252,7 +255,11 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
             "metadata.annotations is not a map of names to texts",
             "metadata.annotations não é um mapa de nomes para textos",
         )
-    annotations = {k: v for k, v in raw_annotations.items() if k not in _SERVER_ANNOTATIONS}
+    annotations = {
+        k: v
+        for k, v in raw_annotations.items()
+        if k not in _SERVER_ANNOTATIONS and (k, v) not in _CCE_ANNOTATIONS
+    }
     if annotations:
         metadata["annotations"] = annotations
     else:
@@ -263,7 +270,7 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
     manifest = {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": applicable}
     check_service(manifest)
 
-    facts = _facts(metadata, spec, annotations)
+    facts = _facts(metadata, spec, raw_annotations)
     status = document.get("status") or {}
     ingress = (
         (status.get("loadBalancer") or {}).get("ingress") or [] if isinstance(status, dict) else []
