@@ -15,7 +15,7 @@ help:
 	@echo "make run    set everything up and start the assistant (Rasa :5005, actions :5055)"
 	@echo "make test   set everything up and run every test"
 	@echo "make setup  create/update both virtualenvs ($(VENV), $(RASA_VENV))"
-	@echo "make lint   ruff, mypy (strict on knowledge/), import-linter"
+	@echo "make lint   ruff, mypy (strict), import-linter"
 	@echo "make bench  benchmarks; results in benchmarks/results/"
 
 $(VENV)/.installed: requirements/dev.lock pyproject.toml

@@ -10,10 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.runtime import ChatAction, language
+from frontends.wording import say
 from knowledge.errors import StoreError
 from knowledge.intake.service import MAX_PASTE_BYTES
 from knowledge.store import add_feedback
-from knowledge.wording import say
 
 __all__ = [
     "ActionDetectLanguage",

@@ -18,15 +18,15 @@ from actions.runtime import (
     pasted_service,
     skipped_questions,
 )
-from knowledge.app import App
-from knowledge.errors import ManifestError, StoreError
-from knowledge.wording import (
+from frontends.wording import (
     diagnosis_messages,
     fact_value_label,
     say,
     source_lines,
     verdict_words,
 )
+from knowledge.app import App
+from knowledge.errors import ManifestError, StoreError
 
 __all__ = ["ActionExplain", "ActionHowToCheck", "deliver_diagnosis"]
 

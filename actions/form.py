@@ -24,11 +24,11 @@ from actions.runtime import (
     pasted_service,
     skipped_questions,
 )
+from frontends.wording import fact_value_label, say, understood_words
 from knowledge.errors import FactError
 from knowledge.intake.service import MAX_PASTE_BYTES
 from knowledge.playbook import Playbook
 from knowledge.understanding import Reading, read_message
-from knowledge.wording import fact_value_label, say, understood_words
 
 __all__ = ["CONFIRM_SLOT", "CONTROL_INTENTS", "ValidateDiagnosisForm", "question_message"]
 

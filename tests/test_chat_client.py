@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from actions.domain_facts import render, render_answers
-from knowledge.chat import ChatSession, RestChat
+from frontends.chat import ChatSession, RestChat
 from knowledge.errors import ChatError
 from knowledge.playbook import Playbook
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.cli import main
+from frontends.cli import main
 from knowledge.diagnosis import Doctor
 
 from .conftest import DATA

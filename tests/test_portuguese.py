@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from knowledge import wording
+from frontends import wording
 from knowledge.diagnosis import Doctor
 from knowledge.playbook import Playbook, Text
 

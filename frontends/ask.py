@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from frontends.text import EXIT_BAD_INPUT, EXIT_OK, render_text
+from frontends.wording import fact_value_label, say
 from knowledge.app import App
-from knowledge.cli import EXIT_BAD_INPUT, EXIT_OK, render_text
 from knowledge.diagnosis import gather_facts
 from knowledge.errors import FactError, IntakeError
 from knowledge.intake.keywords import fold
@@ -13,7 +14,6 @@ from knowledge.intake.service import ServiceInfo, looks_like_service
 from knowledge.playbook import Fact
 from knowledge.store import add_feedback
 from knowledge.understanding import read_message
-from knowledge.wording import fact_value_label, say
 
 __all__ = ["Walk"]
 

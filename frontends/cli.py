@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn, TextIO
 
+from frontends.text import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK, render_text
 from knowledge.app import App
 from knowledge.diagnosis import gather_facts
 from knowledge.errors import FactError, IntakeError, LBDoctorError, PlaybookError
@@ -18,8 +19,6 @@ from knowledge.settings import Settings
 from knowledge.store import Store, list_playbooks, publish_playbook
 
 __all__ = ["main"]
-
-EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,65 +108,6 @@ def _read(path: Path) -> str:
         raise IntakeError(f"cannot read {path}: {why}", f"não consigo ler {path}: {why}") from exc
 
 
-# --- text rendering ----------------------------------------------------------------------------
-
-_WORDS = {
-    "en": {
-        "verdict": "Verdict",
-        "fixes": "Fixes",
-        "recommended": "recommended",
-        "caveat": "Caveat",
-        "command": "Command",
-        "sources": "Sources",
-        "manifest": "Manifest",
-    },
-    "pt": {
-        "verdict": "Veredito",
-        "fixes": "Correções",
-        "recommended": "recomendada",
-        "caveat": "Atenção",
-        "command": "Comando",
-        "sources": "Fontes",
-        "manifest": "Manifesto",
-    },
-}
-_VERDICTS = {
-    "en": {
-        "fails": "access FAILS",
-        "works": "access WORKS",
-        "unsupported": "UNSUPPORTED configuration",
-        "out-of-scope": "OUT OF SCOPE of the FAQ",
-        "depends": "it DEPENDS on what you skipped",
-    },
-    "pt": {
-        "fails": "o acesso FALHA",
-        "works": "o acesso FUNCIONA",
-        "unsupported": "configuração NÃO SUPORTADA",
-        "out-of-scope": "FORA DO ESCOPO do FAQ",
-        "depends": "DEPENDE do que você pulou",
-    },
-}
-
-
-def render_text(report: dict[str, Any], lang: str, out: TextIO) -> None:
-    words = _WORDS[lang]
-    out.write(
-        f"{words['verdict']}: {_VERDICTS[lang][report['verdict']]}\n\n{report['explanation']}\n"
-    )
-    if report["fixes"]:
-        out.write(f"\n{words['fixes']}:\n")
-    for number, fix in enumerate(report["fixes"], 1):
-        tag = f" ({words['recommended']})" if fix["recommended"] else ""
-        out.write(f"\n{number}. {fix['title']}{tag}\n")
-        for caveat in fix["caveats"]:
-            out.write(f"   {words['caveat']}: {caveat}\n")
-        out.write(f"   {words['command']}: {fix['command']}\n   {words['manifest']}:\n")
-        out.write("".join(f"     {line}\n" for line in fix["manifest"].splitlines()))
-    out.write(f"\n{words['sources']}:\n")
-    for source in report["sources"]:
-        out.write(f" - {source['title']} ({source['section']}): {source['url']}\n")
-
-
 # --- commands ----------------------------------------------------------------------------------
 
 
@@ -220,7 +160,7 @@ def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
 def _chat(
     settings: Settings, args: argparse.Namespace, lang: str, stdin: TextIO, out: TextIO
 ) -> int:
-    from knowledge.chat import ChatSession, RestChat
+    from frontends.chat import ChatSession, RestChat
 
     chat = RestChat(args.url or settings.rasa_url, args.sender)
     try:
@@ -245,7 +185,7 @@ def main(
         try:
             if args.command == "diagnose":
                 return _diagnose(app, args, lang, out)
-            from knowledge.ask import Walk
+            from frontends.ask import Walk
 
             return Walk(app, lang, stdin or sys.stdin, out).run(
                 _read(args.service_file) if args.service_file else None, args.error
