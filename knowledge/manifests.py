@@ -116,7 +116,8 @@ def _without(document: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> di
     return out
 
 
-class _ManifestDumper(yaml.SafeDumper):
+# libyaml's emitter: the pure-Python one was most of the time a diagnosis took.
+class _ManifestDumper(yaml.CSafeDumper):
     """Block-style YAML as people write it: keys in the order given, strings quoted only where
     YAML would read them as something else ("true", "80", "a: b"), never an alias."""
 
@@ -127,7 +128,7 @@ class _ManifestDumper(yaml.SafeDumper):
 _BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
 
 
-def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _string(dumper: yaml.CSafeDumper, value: str) -> yaml.ScalarNode:
     # PyYAML folds NEL and the Unicode line separators of a single-quoted or plain scalar into
     # spaces when read back; double quotes escape them, so every value comes back unchanged.
     style = '"' if _BREAKS.search(value) else None
