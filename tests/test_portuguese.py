@@ -98,7 +98,7 @@ def test_every_portuguese_diagnosis_is_portuguese(doctor: Doctor, context: dict[
 
 
 def test_the_chat_and_the_playbook_speak_portuguese(playbook: Playbook) -> None:
-    texts: list[Text] = list(wording._PHRASES.values())
+    texts: list[Text] = list(wording.catalog().values())
     for fact in playbook.facts:
         texts.append(fact.prompt)
         texts += [option.label for option in fact.options]
