@@ -6,7 +6,6 @@ diagnosis payload: one builder, so both always agree.
 
 from __future__ import annotations
 
-import ipaddress
 import shlex
 import string
 from collections.abc import Iterable, Mapping
@@ -14,9 +13,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from knowledge.engine import Engine, Finding
-from knowledge.intake.error_message import classify_error
+from knowledge.intake.error_message import ErrorReport, classify_error
 from knowledge.intake.evidence import read_evidence
-from knowledge.intake.service import ServiceInfo, parse_service
+from knowledge.intake.service import ServiceInfo, ip_text, parse_service
 from knowledge.manifests import ManifestRenderer, placeholder_service
 from knowledge.playbook import Playbook, Proof, Text
 
@@ -65,14 +64,6 @@ _VERDICT_WORDS = {
     "unsupported": Text(en="the setup is not supported", pt="a configuração não é suportada"),
     "out-of-scope": Text(en="outside the FAQ", pt="fora do FAQ"),
 }
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def gather_facts(
@@ -186,9 +177,8 @@ class Doctor:
     def _explain(self, finding: Finding, lang: str, service: ServiceInfo | None) -> str:
         assert finding.outcome is not None
         parts = [finding.outcome.explanation.get(lang)]
-        error = finding.facts.get("error_message")
-        if error:
-            report = classify_error(error)
+        report = classify_error(finding.facts.get("error_message", ""))
+        if finding.facts.get("error_message"):
             note = _ERROR_NOTES.get(report.kind)
             if note is not None and finding.verdict in ("fails", "unsupported"):
                 parts.append(note.get(lang))
@@ -199,7 +189,7 @@ class Doctor:
                         pt=f"O endereço no seu erro, {report.ip}, é o endereço do balanceador do Serviço.",
                     ).get(lang)
                 )
-        proof = self._proof(finding, service)
+        proof = self._proof(finding, service, report)
         if proof:
             # Commands, not prose: one per line, each under what its output shows.
             lines = "".join(f"\n- {item.text.get(lang)}\n  $ {command}" for item, command in proof)
@@ -233,14 +223,17 @@ class Doctor:
         return fixes
 
     @staticmethod
-    def _proof(finding: Finding, service: ServiceInfo | None) -> list[tuple[Proof, str]]:
+    def _proof(
+        finding: Finding, service: ServiceInfo | None, error: ErrorReport
+    ) -> list[tuple[Proof, str]]:
         """The outcome's proof commands for the user's own address and port: the Service's
         load-balancer address, else the one in the error, else a placeholder to fill in."""
-        error = classify_error(finding.facts.get("error_message", ""))
-        address = (service.ingress_ips[0] if service and service.ingress_ips else None) or error.ip
+        address = ip_text(
+            (service.ingress_ips[0] if service and service.ingress_ips else None) or error.ip
+        )
         port = error.port or (service.ports[0].get("port") if service and service.ports else None)
         values = {
-            "lb_ip": shlex.quote(address) if address and _is_ip(address) else "LB_IP",
+            "lb_ip": shlex.quote(address) if address else "LB_IP",
             "port": str(port) if isinstance(port, int) else "PORT",
             "name": shlex.quote(service.name) if service else "NAME",
             "namespace": shlex.quote(service.namespace) if service else "NAMESPACE",

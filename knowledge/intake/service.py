@@ -13,7 +13,14 @@ import yaml
 from knowledge.errors import IntakeError
 from knowledge.intake.names import check_service
 
-__all__ = ["MAX_PASTE_BYTES", "ServiceInfo", "looks_like_service", "parse_service", "prose"]
+__all__ = [
+    "MAX_PASTE_BYTES",
+    "ServiceInfo",
+    "ip_text",
+    "looks_like_service",
+    "parse_service",
+    "prose",
+]
 
 # A Service manifest is a few KB; anything this large is not one, and parsing it would be slow.
 MAX_PASTE_BYTES = 256 * 1024
@@ -287,11 +294,11 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
         manifest=manifest,
         facts=facts,
         ingress_ips=ips,
-        cluster_ip=_address(spec.get("clusterIP")),
+        cluster_ip=ip_text(spec.get("clusterIP")),
     )
 
 
-def _address(value: Any) -> str | None:
+def ip_text(value: Any) -> str | None:
     """An IP address as text; anything else (a headless Service's "None", junk) is not one."""
     try:
         return str(ipaddress.ip_address(value)) if isinstance(value, str) else None
