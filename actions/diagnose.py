@@ -18,8 +18,8 @@ from actions.runtime import (
     pasted_service,
     skipped_questions,
 )
+from frontends.render import diagnosis_messages
 from frontends.wording import (
-    diagnosis_messages,
     fact_value_label,
     say,
     source_lines,
@@ -62,9 +62,9 @@ def deliver_diagnosis(
         log.warning("manifest for the pasted Service failed: %s", exc)
         dispatcher.utter_message(text=say("manifest_placeholders", lang, problem=str(exc)))
         report = app.doctor.report(facts, lang, None, skipped)
-    # One message of paragraphs (channels split them), not one event per paragraph.
-    dispatcher.utter_message(text="\n\n".join(diagnosis_messages(report, lang)))
-    dispatcher.utter_message(json_message={**report, "type": "diagnosis"})
+    channel = tracker.get_latest_input_channel() or "rasa"
+    for message in diagnosis_messages(channel, report, lang):
+        dispatcher.utter_message(**message)
     dispatcher.utter_message(
         text=say("ask_feedback", lang),
         buttons=[
@@ -72,7 +72,6 @@ def deliver_diagnosis(
             {"title": say("no", lang), "payload": "/deny"},
         ],
     )
-    channel = tracker.get_latest_input_channel() or "rasa"
     try:
         record = app.record(report, lang, channel)
     except StoreError as exc:

@@ -174,7 +174,7 @@ def test_bad_input_exits_2_with_one_line_naming_the_problem(
 def test_text_output_in_portuguese() -> None:
     code, out = run(["diagnose", "--lang", "pt", *FULL])
     assert code == 0
-    assert out.startswith("Veredito: o acesso FALHA")
+    assert out.startswith("Veredito: O ACESSO FALHA")
     assert "Correções:" in out and "(recomendada)" in out and "Fontes:" in out
 
 
@@ -197,7 +197,7 @@ def test_ask_walks_the_questions_to_a_diagnosis_and_records_feedback(database: s
     )
     code, out = run(["ask", "--lang", "pt"], stdin=answers)
     assert code == 0, out
-    assert "Veredito: o acesso FALHA" in out
+    assert "Veredito: O ACESSO FALHA" in out
     assert "Obrigado" in out
     from knowledge.store import Store, list_cases
 
@@ -216,7 +216,7 @@ def test_ask_rejects_an_unclear_answer_and_asks_again() -> None:
     code, out = run(["ask"], stdin="\n\nbanana\n6\n5\n")
     assert code == 0
     assert "Answer with a number from 1 to" in out
-    assert "OUT OF SCOPE" in out
+    assert "OUTSIDE THE FAQ" in out
 
 
 def test_ask_reads_a_pasted_service() -> None:
@@ -229,7 +229,7 @@ def test_ask_reads_a_pasted_service() -> None:
     assert code == 0, out
     assert "service_type=loadbalancer-dedicated" in out
     assert "What kind of Service" not in out  # the paste answered it
-    assert "access FAILS" in out
+    assert "ACCESS FAILS" in out
 
 
 def test_ask_ends_cleanly_when_input_ends() -> None:
