@@ -10,6 +10,11 @@ Environment (all optional):
                          default: a SQLite file in LBDOCTOR_STATE_DIR
   LBDOCTOR_STATE_DIR     tracker database, logs and token (default ~/.local/share/lbdoctor)
   LBDOCTOR_DATABASE_URL  the knowledge store (diagnosis cases), as for the lbdoctor CLI
+  LBDOCTOR_SLACK_BOT_TOKEN, LBDOCTOR_SLACK_SIGNING_SECRET (LBDOCTOR_SLACK_API_URL)
+                         turn the Slack channel on (README: connecting a Slack app)
+  LBDOCTOR_TEAMS_APP_ID, LBDOCTOR_TEAMS_APP_PASSWORD, LBDOCTOR_TEAMS_TENANT_ID
+  (LBDOCTOR_TEAMS_OPENID_METADATA_URL, LBDOCTOR_TEAMS_TOKEN_URL)
+                         turn the Microsoft Teams channel on (README: connecting a Teams bot)
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.error import URLError
 from urllib.request import Request, urlopen
 
@@ -120,6 +126,41 @@ def tracker_env(env: Mapping[str, str], state: Path) -> dict[str, str]:
     }
 
 
+# A channel is on when its required settings are set; the optional ones have defaults in the
+# connector. Keys are the connector's credential names.
+CHANNELS = {
+    "connectors.slack.SlackInput": {
+        "bot_token": ("LBDOCTOR_SLACK_BOT_TOKEN", True),
+        "signing_secret": ("LBDOCTOR_SLACK_SIGNING_SECRET", True),
+        "api_url": ("LBDOCTOR_SLACK_API_URL", False),
+    },
+    "connectors.teams.TeamsInput": {
+        "app_id": ("LBDOCTOR_TEAMS_APP_ID", True),
+        "app_password": ("LBDOCTOR_TEAMS_APP_PASSWORD", True),
+        "tenant_id": ("LBDOCTOR_TEAMS_TENANT_ID", True),
+        "openid_metadata_url": ("LBDOCTOR_TEAMS_OPENID_METADATA_URL", False),
+        "token_url": ("LBDOCTOR_TEAMS_TOKEN_URL", False),
+    },
+}
+
+
+def credentials(env: Mapping[str, str]) -> dict[str, Any]:
+    """bot/credentials.yml (the channels that are always on) plus each channel whose required
+    settings are all set. A channel with only some of them is a mistake worth stopping for."""
+    config: dict[str, Any] = yaml.safe_load((BOT / "credentials.yml").read_text()) or {}
+    for channel, settings in CHANNELS.items():
+        given = {key: env.get(var, "") for key, (var, _) in settings.items()}
+        required = [var for key, (var, needed) in settings.items() if needed]
+        present = [var for var in required if env.get(var)]
+        if not present:
+            continue
+        if len(present) < len(required):
+            missing = ", ".join(var for var in required if not env.get(var))
+            raise SystemExit(f"{channel.split('.')[1].title()} is half configured: set {missing}")
+        config[channel] = {key: value for key, value in given.items() if value}
+    return config
+
+
 def api_token(env: Mapping[str, str], state: Path) -> str:
     """The API token from the environment, or one generated once and kept in the state folder."""
     if env.get("LBDOCTOR_API_TOKEN"):
@@ -196,6 +237,10 @@ class Servers:
                 "LBDOCTOR_ACTION_URL": f"http://{self.host}:{self.action_port}/webhook",
             }
         )
+        # Written where the secrets already live (the state folder), not into the checkout.
+        self.credentials = self.state / "credentials.yml"
+        self.credentials.write_text(yaml.safe_dump(credentials(env), sort_keys=False))
+        self.credentials.chmod(0o600)
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
@@ -231,7 +276,7 @@ class Servers:
                 "--endpoints",
                 "endpoints.yml",
                 "--credentials",
-                "credentials.yml",
+                str(self.credentials),
                 "--cors",
                 "*",
             ],

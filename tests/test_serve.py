@@ -83,3 +83,49 @@ def test_a_generated_api_token_is_kept(tmp_path: Path) -> None:
     assert len(first) >= 24 and serve.api_token({}, tmp_path) == first
     assert (tmp_path / "api-token").stat().st_mode & 0o077 == 0
     assert serve.api_token({"LBDOCTOR_API_TOKEN": "mine"}, tmp_path) == "mine"
+
+
+SLACK = {"LBDOCTOR_SLACK_BOT_TOKEN": "xoxb-1", "LBDOCTOR_SLACK_SIGNING_SECRET": "s3cret"}
+TEAMS = {
+    "LBDOCTOR_TEAMS_APP_ID": "app",
+    "LBDOCTOR_TEAMS_APP_PASSWORD": "pw",
+    "LBDOCTOR_TEAMS_TENANT_ID": "tenant",
+    "LBDOCTOR_TEAMS_TOKEN_URL": "http://127.0.0.1:9/token",
+}
+
+
+@pytest.mark.parametrize(
+    ("env", "channels"),
+    [
+        ({}, set()),
+        (SLACK, {"connectors.slack.SlackInput"}),
+        (TEAMS, {"connectors.teams.TeamsInput"}),
+        ({**SLACK, **TEAMS}, {"connectors.slack.SlackInput", "connectors.teams.TeamsInput"}),
+    ],
+)
+def test_a_channel_is_on_when_its_settings_are_set(env: dict[str, str], channels: set[str]) -> None:
+    always = set(serve.credentials({}))
+    config = serve.credentials(env)
+    assert set(config) - always == channels
+    assert "rest" in always
+
+
+def test_channel_settings_reach_the_connector_under_its_names() -> None:
+    config = serve.credentials({**SLACK, **TEAMS, "LBDOCTOR_SLACK_API_URL": "http://127.0.0.1:9/"})
+    assert config["connectors.slack.SlackInput"] == {
+        "bot_token": "xoxb-1",
+        "signing_secret": "s3cret",
+        "api_url": "http://127.0.0.1:9/",
+    }
+    # Unset optional settings are left to the connector's defaults.
+    assert config["connectors.teams.TeamsInput"] == {
+        "app_id": "app",
+        "app_password": "pw",
+        "tenant_id": "tenant",
+        "token_url": "http://127.0.0.1:9/token",
+    }
+
+
+def test_a_half_configured_channel_stops_the_launcher_naming_what_is_missing() -> None:
+    with pytest.raises(SystemExit, match="LBDOCTOR_SLACK_SIGNING_SECRET"):
+        serve.credentials({"LBDOCTOR_SLACK_BOT_TOKEN": "xoxb-1"})
