@@ -1,24 +1,21 @@
-"""What the chat says around the engine's answers, in Brazilian Portuguese and English: one
-message catalog per language in frontends/messages/.
+"""What the chat says around the engine's answers, in Brazilian Portuguese and English, from
+the one catalog per language (`knowledge.words`).
 
 The bot and the terminal walk share these words: the diagnosis is the same object everywhere
-(diagnosis.py), and this module turns it into chat messages. Values are inserted with
-`str.format`, so text a user typed is never read as a template.
+(diagnosis.py), and this module turns it into chat messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from knowledge.intake.evidence import address_kind
-from knowledge.playbook import Playbook, Text
+from knowledge.playbook import Playbook
+from knowledge.words import LANGS, catalog, say
 
 __all__ = [
+    "LANGS",
     "catalog",
     "diagnosis_messages",
     "fact_value_label",
@@ -27,23 +24,6 @@ __all__ = [
     "understood_words",
     "verdict_words",
 ]
-
-LANGS = ("en", "pt")
-
-
-@cache
-def catalog() -> dict[str, Text]:
-    """The messages, one catalog file per language (frontends/messages/LANG.yaml)."""
-    folder = resources.files("frontends") / "messages"
-    by_lang = {
-        lang: yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
-        for lang in LANGS
-    }
-    return {key: Text(**{lang: by_lang[lang][key] for lang in LANGS}) for key in by_lang["en"]}
-
-
-def say(key: str, lang: str, **values: Any) -> str:
-    return catalog()[key].get(lang).format(**values)
 
 
 def fact_value_label(playbook: Playbook, fact: str, value: str, lang: str) -> str:

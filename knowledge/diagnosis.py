@@ -17,53 +17,10 @@ from knowledge.intake.error_message import ErrorReport, classify_error
 from knowledge.intake.evidence import read_evidence
 from knowledge.intake.service import ServiceInfo, ip_text, parse_service
 from knowledge.manifests import ManifestRenderer, placeholder_service
-from knowledge.playbook import Playbook, Proof, Text
+from knowledge.playbook import Playbook, Proof
+from knowledge.words import catalog, say
 
 __all__ = ["Doctor", "gather_facts"]
-
-_ERROR_NOTES = {
-    "timeout": Text(
-        en="Your error is a timeout, not the FAQ's symptom (connection refused or an upstream reset): "
-        "a timeout usually means a security group or network ACL drops the traffic, so check those too.",
-        pt="O seu erro é um tempo esgotado, não o sintoma do FAQ (conexão recusada ou reset do upstream): "
-        "um tempo esgotado costuma indicar que um grupo de segurança ou ACL de rede descarta o tráfego; "
-        "verifique-os também.",
-    ),
-    "other": Text(
-        en="Your error is not one of the FAQ's symptoms (connection refused or an upstream reset); "
-        "the diagnosis below holds for the access you described, but the error may have another cause.",
-        pt="O seu erro não é um dos sintomas do FAQ (conexão recusada ou reset do upstream); o "
-        "diagnóstico abaixo vale para o acesso descrito, mas o erro pode ter outra causa.",
-    ),
-    "connection-reset": Text(
-        en="Your error is a connection reset by the peer, close to but not exactly the FAQ's symptoms.",
-        pt="O seu erro é uma conexão redefinida pelo par, próximo, mas não igual, aos sintomas do FAQ.",
-    ),
-}
-_NOTE = Text(en="Note", pt="Observação")
-_EXAMPLES = Text(
-    en="The Service's name, namespace and port here are examples: paste your Service "
-    "(kubectl get svc NAME -o yaml) to get the fix with its own.",
-    pt="O nome, o namespace e a porta do Serviço aqui são exemplos: cole o seu Serviço "
-    "(kubectl get svc NOME -o yaml) para ter a correção com os dele.",
-)
-_PROOF = Text(en="How to see it on your node", pt="Como ver isso no seu nó")
-_DEPENDS = Text(
-    en="The answer depends on what you skipped ({questions}):",
-    pt="A resposta depende do que você pulou ({questions}):",
-)
-_IF = Text(en="If", pt="Se")
-_OR = Text(en=" or ", pt=" ou ")
-_SHARED_FIXES = Text(
-    en="The fixes below hold whatever the answer.",
-    pt="As correções abaixo valem qualquer que seja a resposta.",
-)
-_VERDICT_WORDS = {
-    "fails": Text(en="the access fails", pt="o acesso falha"),
-    "works": Text(en="the access works", pt="o acesso funciona"),
-    "unsupported": Text(en="the setup is not supported", pt="a configuração não é suportada"),
-    "out-of-scope": Text(en="outside the FAQ", pt="fora do FAQ"),
-}
 
 
 def gather_facts(
@@ -153,14 +110,14 @@ class Doctor:
                     "fixes": [fix.id for fix in leaf.fixes],
                 }
             )
-        parts = [_DEPENDS.get(lang).format(questions=questions)]
+        parts = [say("depends_on", lang, questions=questions)]
         parts += [
-            f"{_IF.get(lang)} {_OR.get(lang).join(conditions)}: "
-            f"{_VERDICT_WORDS[verdict or ''].get(lang)}. {explanation}"
+            f"{say('if', lang)} {say('or', lang).join(conditions)}: "
+            f"{say('phrase_' + (verdict or ''), lang)}. {explanation}"
             for (verdict, explanation), conditions in told.items()
         ]
         if shared:
-            parts.append(_SHARED_FIXES.get(lang))
+            parts.append(say("shared_fixes", lang))
         sources = {
             (source["url"], source["section"]): source
             for _, leaf in leaves
@@ -179,24 +136,21 @@ class Doctor:
         parts = [finding.outcome.explanation.get(lang)]
         report = classify_error(finding.facts.get("error_message", ""))
         if finding.facts.get("error_message"):
-            note = _ERROR_NOTES.get(report.kind)
-            if note is not None and finding.verdict in ("fails", "unsupported"):
-                parts.append(note.get(lang))
+            note = f"error_note_{report.kind}"
+            if note in catalog() and finding.verdict in ("fails", "unsupported"):
+                parts.append(say(note, lang))
             if service is not None and report.ip and report.ip in service.ingress_ips:
-                parts.append(
-                    Text(
-                        en=f"The address in your error, {report.ip}, is the Service's load-balancer address.",
-                        pt=f"O endereço no seu erro, {report.ip}, é o endereço do balanceador do Serviço.",
-                    ).get(lang)
-                )
+                parts.append(say("error_address_is_lb", lang, ip=report.ip))
         proof = self._proof(finding, service, report)
         if proof:
             # Commands, not prose: one per line, each under what its output shows.
             lines = "".join(f"\n- {item.text.get(lang)}\n  $ {command}" for item, command in proof)
-            parts.append(f"{_PROOF.get(lang)}:{lines}")
+            parts.append(f"{say('proof_heading', lang)}:{lines}")
         if finding.outcome.next_steps is not None:
             parts.append(finding.outcome.next_steps.get(lang))
-        parts.extend(f"{_NOTE.get(lang)}: {caveat.text.get(lang)}" for caveat in finding.caveats())
+        parts.extend(
+            f"{say('note', lang)}: {caveat.text.get(lang)}" for caveat in finding.caveats()
+        )
         return "\n\n".join(parts)
 
     def _fixes(
@@ -213,7 +167,7 @@ class Doctor:
                     "title": rendered.title(told, lang),
                     "recommended": fix.recommended,
                     "caveats": [
-                        *([_EXAMPLES.get(lang)] if target.placeholder else []),
+                        *([say("placeholder_examples", lang)] if target.placeholder else []),
                         *(caveat.text.get(lang) for caveat in finding.fix_caveats(fix)),
                     ],
                     "manifest": rendered.manifest,

@@ -9,7 +9,7 @@ import yaml
 
 from frontends import wording
 
-FOLDER = resources.files("frontends") / "messages"
+FOLDER = resources.files("knowledge") / "messages"
 
 
 def fields(text: str) -> set[str]:
