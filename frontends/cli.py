@@ -11,9 +11,7 @@ from typing import NoReturn, TextIO
 
 from frontends.text import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK, render_text
 from knowledge.app import App
-from knowledge.diagnosis import gather_facts
 from knowledge.errors import FactError, IntakeError, LBDoctorError, PlaybookError
-from knowledge.intake.keywords import fold
 from knowledge.playbook import Playbook, load_playbook
 from knowledge.settings import Settings
 from knowledge.store import Store, list_playbooks, publish_playbook
@@ -78,25 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _resolve_value(playbook: Playbook, name: str, value: str) -> str:
-    """Canonical value for what a user typed: the value itself, any case, or a synonym."""
-    if name not in playbook.fact_names:
-        return value  # the engine names the unknown fact and the valid ones
-    fact = playbook.fact(name)
-    wanted = fold(value)
-    for option in fact.options:
-        if wanted in {fold(option.value), *(fold(synonym) for synonym in option.synonyms)}:
-            return option.value
-    return value
-
-
 def _parse_pairs(playbook: Playbook, pairs: Sequence[str]) -> dict[str, str]:
     facts: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise FactError(pair, "expected FACT=VALUE", playbook.fact_names)
-        facts[name.strip()] = _resolve_value(playbook, name.strip(), value.strip())
+        facts[name.strip()] = value.strip()
     return facts
 
 
@@ -112,12 +98,13 @@ def _read(path: Path) -> str:
 
 
 def _diagnose(app: App, args: argparse.Namespace, lang: str, out: TextIO) -> int:
-    facts, service = gather_facts(
+    report = app.diagnose_input(
         _parse_pairs(app.doctor.playbook, args.facts),
+        lang,
         _read(args.service_file) if args.service_file else None,
         args.error,
+        skipped=args.skip,
     )
-    report = app.diagnose(facts, lang, service, skipped=args.skip)
     if args.json:
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
     elif report["verdict"] is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from knowledge.diagnosis import Doctor
+from knowledge.diagnosis import Doctor, canonical_facts, gather_facts
 from knowledge.intake.service import ServiceInfo
 from knowledge.playbook import Playbook, load_playbook
 from knowledge.settings import Settings
@@ -59,6 +59,22 @@ class App:
         if report["verdict"] is not None:
             self.record(report, lang, channel)
         return report
+
+    def diagnose_input(
+        self,
+        given: Mapping[str, str],
+        lang: str,
+        service_text: str | None = None,
+        error_text: str | None = None,
+        channel: str = "cli",
+        skipped: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """What `lbdoctor diagnose` and `POST /v1/diagnose` answer: the facts as given (values
+        or synonyms), merged over what the pasted Service and the error reveal, diagnosed."""
+        facts, service = gather_facts(
+            canonical_facts(self.doctor.playbook, given), service_text, error_text
+        )
+        return self.diagnose(facts, lang, service, channel, skipped)
 
     def record(self, report: dict[str, Any], lang: str, channel: str) -> CaseRecord:
         with self.store.session() as session:

@@ -15,12 +15,29 @@ from typing import Any
 from knowledge.engine import Engine, Finding
 from knowledge.intake.error_message import ErrorReport, classify_error
 from knowledge.intake.evidence import read_evidence
+from knowledge.intake.keywords import fold
 from knowledge.intake.service import ServiceInfo, ip_text, parse_service
 from knowledge.manifests import ManifestRenderer, placeholder_service
 from knowledge.playbook import Playbook, Proof
 from knowledge.words import catalog, say
 
-__all__ = ["Doctor", "gather_facts"]
+__all__ = ["Doctor", "canonical_facts", "gather_facts"]
+
+
+def canonical_facts(playbook: Playbook, given: Mapping[str, str]) -> dict[str, str]:
+    """Each value as the playbook spells it: the value itself in any case, or a synonym
+    ("IPVS", "ip-tables"). Unknown facts and values are left as they are, for the engine to
+    name with the valid ones."""
+    facts = {}
+    for name, value in given.items():
+        if name in playbook.fact_names:
+            wanted = fold(value)
+            for option in playbook.fact(name).options:
+                if wanted in {fold(option.value), *(fold(synonym) for synonym in option.synonyms)}:
+                    value = option.value
+                    break
+        facts[name] = value
+    return facts
 
 
 def gather_facts(

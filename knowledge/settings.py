@@ -31,6 +31,9 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     # Trained answer models, kept between runs (keyed by the playbook and the code); None: none.
     cache_dir: Path | None = None
+    # Publishing a playbook over the HTTP API needs this token (the one Rasa's API uses);
+    # None: publishing is off.
+    api_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,4 +48,5 @@ class Settings:
             cache_dir=Path(env["LBDOCTOR_CACHE_DIR"])
             if env.get("LBDOCTOR_CACHE_DIR")
             else _default_cache_dir(),
+            api_token=env.get("LBDOCTOR_API_TOKEN") or None,
         )

@@ -4,7 +4,8 @@ the Rasa server, wait until both answer, and say how to talk to the bot.
 `make run` runs this with .venv's Python; the end-to-end tests start it the same way.
 
 Environment (all optional):
-  LBDOCTOR_RASA_PORT (5005), LBDOCTOR_ACTION_PORT (5055), LBDOCTOR_HOST (127.0.0.1)
+  LBDOCTOR_RASA_PORT (5005), LBDOCTOR_ACTION_PORT (5055), LBDOCTOR_API_PORT (8000),
+  LBDOCTOR_HOST (127.0.0.1)
   LBDOCTOR_API_TOKEN     token for Rasa's HTTP API (--enable-api); generated when absent
   LBDOCTOR_TRACKER_URL   conversations in PostgreSQL (postgresql://user:pw@host:port/db);
                          default: a SQLite file in LBDOCTOR_STATE_DIR
@@ -211,6 +212,15 @@ def warm_up(action_url: str) -> None:
             response.read()
 
 
+def api_command(host: str, port: int) -> list[str]:
+    """The knowledge API and help page (.venv). No websockets: the pinned library is Sanic's,
+    too old for uvicorn's, and the API has no use for them."""
+    return [
+        str(PYTHON), "-m", "uvicorn", "--factory", "frontends.api:create_app",
+        "--host", host, "--port", str(port), "--ws", "none", "--no-access-log",
+    ]  # fmt: skip
+
+
 def answers(url: str) -> bool:
     try:
         with urlopen(url, timeout=2) as response:
@@ -224,6 +234,7 @@ class Servers:
         self.host = env.get("LBDOCTOR_HOST", "127.0.0.1")
         self.rasa_port = int(env.get("LBDOCTOR_RASA_PORT", "5005"))
         self.action_port = int(env.get("LBDOCTOR_ACTION_PORT", "5055"))
+        self.api_port = int(env.get("LBDOCTOR_API_PORT", "8000"))
         default_state = (
             Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lbdoctor"
         )
@@ -235,6 +246,8 @@ class Servers:
             | tracker_env(env, self.state)
             | {
                 "LBDOCTOR_ACTION_URL": f"http://{self.host}:{self.action_port}/webhook",
+                # The knowledge API publishes playbooks with the same token as Rasa's API.
+                "LBDOCTOR_API_TOKEN": self.token,
             }
         )
         # Written where the secrets already live (the state folder), not into the checkout.
@@ -283,6 +296,11 @@ class Servers:
             BOT,
             logs / "rasa.log",
         )
+        self._spawn(
+            api_command(self.host, self.api_port),
+            ROOT,
+            logs / "api.log",
+        )
 
     def _spawn(self, command: list[str], cwd: Path, log: Path) -> None:
         with log.open("ab") as out:
@@ -296,6 +314,7 @@ class Servers:
         checks = [
             f"http://{self.host}:{self.action_port}/health",
             f"http://{self.host}:{self.rasa_port}/status?token={self.token}",
+            f"http://{self.host}:{self.api_port}/readyz",
         ]
         deadline = time.monotonic() + timeout
         while not all(answers(url) for url in checks):
@@ -359,7 +378,9 @@ def main() -> int:
             f"  Talk to it in this terminal:  .venv/bin/lbdoctor chat --url {base}\n"
             f"  Or over REST:  curl -s {base}/webhooks/rest/webhook "
             '-d \'{"sender": "me", "message": "oi"}\'\n'
-            f"  API token (--enable-api): {servers.token}\n"
+            f"  Knowledge API: http://{servers.host}:{servers.api_port}/docs  ·  "
+            f"help page: http://{servers.host}:{servers.api_port}/help\n"
+            f"  API token (Rasa --enable-api, publishing playbooks): {servers.token}\n"
             f"  Logs: {servers.state / 'logs'}\n\n"
             "LBDOCTOR-READY\nPress Ctrl-C to stop.",
             flush=True,

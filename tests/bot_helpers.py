@@ -88,17 +88,20 @@ class BotServers:
         self.state = state
         self.rasa_port = free_port()
         self.action_port = free_port()
+        self.api_port = free_port()
         self.token = "test-token"
         self.env = {
             **os.environ,
             "LBDOCTOR_STATE_DIR": str(state),
             "LBDOCTOR_RASA_PORT": str(self.rasa_port),
             "LBDOCTOR_ACTION_PORT": str(self.action_port),
+            "LBDOCTOR_API_PORT": str(self.api_port),
             "LBDOCTOR_API_TOKEN": self.token,
             "LBDOCTOR_DATABASE_URL": f"sqlite:///{state / 'knowledge.db'}",
             **(extra_env or {}),
         }
         self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.api_url = f"http://127.0.0.1:{self.api_port}"
         self.process: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 

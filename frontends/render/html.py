@@ -14,14 +14,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from frontends.render.prose import blocks
 from frontends.wording import say
 
-__all__ = ["diagnosis_html"]
+__all__ = ["diagnosis_html", "template"]
 
 _WORDS = ("card_title", "fixes", "recommended", "caveat", "manifest", "copy", "copied")
 _MORE_WORDS = ("download", "check_with", "sources")
 
 
 @cache
-def _template() -> Template:
+def template(name: str) -> Template:
+    """An HTML template of frontends/templates: autoescaped, every value defined."""
     env = Environment(
         loader=PackageLoader("frontends", "templates"),
         autoescape=True,
@@ -29,7 +30,7 @@ def _template() -> Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("card.html.j2")
+    return env.get_template(name)
 
 
 def diagnosis_html(report: dict[str, Any], lang: str, prefix: str | None = None) -> str:
@@ -38,7 +39,7 @@ def diagnosis_html(report: dict[str, Any], lang: str, prefix: str | None = None)
     words["headline"] = say("headline_" + report["verdict"], lang)
     # Only web links become links: a playbook is data, and data may be wrong.
     sources = [s for s in report["sources"] if s["url"].startswith(("https://", "http://"))]
-    return _template().render(
+    return template("card.html.j2").render(
         report={**report, "sources": sources},
         lang=lang,
         words=words,
