@@ -56,6 +56,7 @@ bench: setup
 	$(VENV)/bin/python benchmarks/bench_answers.py
 	$(VENV)/bin/python benchmarks/bench_knowledge.py
 	$(VENV)/bin/python benchmarks/bench_bot.py
+	$(VENV)/bin/python benchmarks/bench_api.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) build *.egg-info
