@@ -25,6 +25,7 @@
     var selected = tabs.filter(function (tab) { return tab.getAttribute("aria-selected") === "true"; })[0];
     if (selected) select(selected, false);
     card.querySelectorAll(".lbd-copy").forEach(function (button) {
+      button.hidden = false;  // a Copy button needs a script: hidden until one is here
       var status = document.createElement("span");
       status.setAttribute("role", "status");
       status.className = "lbd-copy-status";
