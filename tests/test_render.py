@@ -50,6 +50,8 @@ HEADLINES = {
     ("depends", "en"): "It depends on what you skipped",
     ("depends", "pt"): "Depende do que você pulou",
 }
+COPY = {"en": "Copy", "pt": "Copiar"}
+DOWNLOAD = {"en": "Download", "pt": "Baixar"}
 HOSTILE_SERVICE = """
 apiVersion: v1
 kind: Service
@@ -241,6 +243,7 @@ def test_widget_card_holds_the_whole_diagnosis(
     assert [p["data-fix-id"] for p in panels] == [f["id"] for f in report["fixes"]]
     assert [t["aria-controls"] for t in tabs] == [p["id"] for p in panels]
     copies = [a["data-copy"] for tag, a in card.elements if "lbd-copy" in a.get("class", "")]
+    assert not report["fixes"] or (COPY[lang] in text and DOWNLOAD[lang] in text)
     downloads = [a for tag, a in card.elements if "lbd-download" in a.get("class", "")]
     for fix, copy, download in zip(report["fixes"], copies, downloads, strict=True):
         assert card.codes[copy] == fix["manifest"]
