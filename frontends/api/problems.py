@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 
-__all__ = ["PROBLEM_JSON", "Problem", "problem_response"]
+from knowledge.errors import StoreError
+
+__all__ = ["PROBLEM_JSON", "Problem", "install_problem_handlers", "problem_response"]
 
 PROBLEM_JSON = "application/problem+json"
 # Problem types are documented on the help page's API section; relative URIs are allowed.
@@ -51,3 +56,47 @@ def problem_response(problem: Problem, instance: str) -> JSONResponse:
         media_type=PROBLEM_JSON,
         headers=problem.headers,
     )
+
+
+def install_problem_handlers(api: FastAPI) -> None:
+    """Every error the API answers, as a problem: ours, FastAPI's validation, Starlette's HTTP
+    errors (unknown paths, methods) and an unreachable store."""
+
+    @api.exception_handler(Problem)
+    async def on_problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc, request.url.path)
+
+    @api.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            problem = Problem(400, "bad-json", "Body is not JSON", str(first.get("msg")))
+        else:
+            where = [str(part) for part in first["loc"] if part not in ("body", "query")]
+            expected = (first.get("ctx") or {}).get("expected")
+            problem = Problem(
+                422,
+                "invalid-request",
+                "Invalid request",
+                f"{'.'.join(where) or 'body'}: {first['msg']}",
+                field=".".join(where) or None,
+                valid=[v.strip(" '") for v in expected.split(" or ")] if expected else None,
+            )
+        return problem_response(problem, request.url.path)
+
+    @api.exception_handler(HTTPException)
+    async def on_http(request: Request, exc: HTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed"}
+        problem = Problem(
+            exc.status_code,
+            "not-found" if exc.status_code == 404 else "http",
+            titles.get(exc.status_code, "HTTP error"),
+            str(exc.detail),
+            headers=dict(exc.headers or {}),
+        )
+        return problem_response(problem, request.url.path)
+
+    @api.exception_handler(StoreError)
+    async def on_store(request: Request, exc: StoreError) -> JSONResponse:
+        problem = Problem(503, "store", "Store unavailable", str(exc), headers={"Retry-After": "5"})
+        return problem_response(problem, request.url.path)
