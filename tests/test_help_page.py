@@ -104,9 +104,7 @@ def test_a_pasted_error_with_a_private_address_answers_public_or_private(
 ) -> None:
     state = "service_type=loadbalancer-dedicated&external_traffic_policy=Local&lang=en"
     error = "curl: (7) Failed to connect to 192.168.10.36 port 80: Connection refused"
-    pasted = site.post(
-        "/help/paste", data={"paste": error, "state": state}, follow_redirects=True
-    )
+    pasted = site.post("/help/paste", data={"paste": error, "state": state}, follow_redirects=True)
     page = HelpPage(pasted.text)
     assert page.question is not None and page.question != "access_type"
     assert "private" in pasted.text.lower()
