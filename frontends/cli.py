@@ -7,14 +7,17 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from frontends.text import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK, render_text
-from knowledge.app import App
+from frontends.text import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_OK
 from knowledge.errors import FactError, IntakeError, LBDoctorError, PlaybookError
-from knowledge.playbook import Playbook, load_playbook
 from knowledge.settings import Settings
-from knowledge.store import Store, list_playbooks, publish_playbook
+
+# Each command imports what it needs when it runs: `--help` and a rejected fact return before
+# the store (SQLAlchemy), the manifests (Jinja2, the schemas) or the HTTP client are loaded.
+if TYPE_CHECKING:
+    from knowledge.app import App
+    from knowledge.playbook import Playbook
 
 __all__ = ["main"]
 
@@ -43,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     diagnose.add_argument(
         "--json", action="store_true", help="print the diagnosis as one JSON object"
+    )
+    diagnose.add_argument(
+        "--no-record",
+        action="store_true",
+        help="do not keep this case (by default it waits in a journal the store records later)",
     )
     diagnose.add_argument(
         "--skip",
@@ -104,6 +112,7 @@ def _diagnose(app: App, args: argparse.Namespace, lang: str, out: TextIO) -> int
         _read(args.service_file) if args.service_file else None,
         args.error,
         skipped=args.skip,
+        record=not args.no_record,
     )
     if args.json:
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
@@ -113,11 +122,16 @@ def _diagnose(app: App, args: argparse.Namespace, lang: str, out: TextIO) -> int
             f"{report['explanation']}\n  {report['next_question']}=" + "|".join(fact.values) + "\n"
         )
     else:
+        from frontends.text import render_text
+
         render_text(report, lang, out)
     return EXIT_OK
 
 
 def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from knowledge.playbook import load_playbook
+    from knowledge.store import Store, list_playbooks, publish_playbook
+
     if args.action == "validate":
         for file in args.files or [None]:
             playbook = load_playbook(file)
@@ -127,12 +141,14 @@ def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
             )
         return EXIT_OK
     store = Store.open(settings.database_url)
+    published = False
     try:
         with store.session() as session:
             if args.action == "publish":
                 version, new = publish_playbook(session, load_playbook(args.file))
                 state = "published" if new else "already published"
                 out.write(f"{state}: {version.playbook_id} v{version.number} {version.digest}\n")
+                published = True
             else:
                 for version in list_playbooks(session):
                     out.write(
@@ -141,6 +157,12 @@ def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
                     )
     finally:
         store.close()
+    if published:
+        from knowledge.app import App
+
+        # Opening the app remembers the latest version for `lbdoctor diagnose`, which answers
+        # without the store.
+        App.open(settings).close()
     return EXIT_OK
 
 
@@ -168,7 +190,10 @@ def main(
             return _knowledge(settings, args, out)
         if args.command == "chat":
             return _chat(settings, args, lang, stdin or sys.stdin, out)
-        app = App.open(settings)
+        from knowledge.app import App
+
+        # `diagnose` answers without the store; `ask` records feedback, so it opens it.
+        app = App.open_local(settings) if args.command == "diagnose" else App.open(settings)
         try:
             if args.command == "diagnose":
                 return _diagnose(app, args, lang, out)

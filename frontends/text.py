@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from frontends.wording import say
-
 __all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_OK", "render_text"]
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def render_text(report: dict[str, Any], lang: str, out: TextIO) -> None:
+    # Imported here: the exit codes above are all `lbdoctor --help` needs from this module.
+    from frontends.wording import say
+
     headline = say("headline_" + report["verdict"], lang)
     out.write(f"{say('verdict', lang)}: {headline.upper()}\n\n{report['explanation']}\n")
     if report["fixes"]:

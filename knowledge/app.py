@@ -1,29 +1,64 @@
-"""The application: settings, store and doctor wired once, shared by the CLI and the actions."""
+"""The application: settings, store and doctor wired once, shared by the CLI and the actions.
+
+Two ways to open it:
+- `App.open`: the store opened, the shipped playbook published if its text is new, the latest
+  published one loaded; cases recorded in the store (the action server, the API, `lbdoctor ask`).
+- `App.open_local`: no store, for `lbdoctor diagnose` (it answers before SQLAlchemy would have
+  loaded): the playbook the store last gave `App.open` for the same shipped text (remembered in
+  the cache folder), else the shipped one; cases go to the journal (knowledge.journal) that the
+  store records when it is next opened.
+Both load the playbook compiled, from the cache folder when this text was compiled before.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from knowledge.cache import compile_playbook, read_playbook_text
 from knowledge.diagnosis import Doctor, canonical_facts, gather_facts
 from knowledge.intake.service import ServiceInfo
-from knowledge.playbook import Playbook, load_playbook
+from knowledge.journal import Journal
 from knowledge.settings import Settings
-from knowledge.store import CaseRecord, Store, latest_playbook, publish_playbook, record_case
 
 if TYPE_CHECKING:
+    from knowledge.store import CaseRecord, Store
     from knowledge.understanding import AnswerReader
 
 __all__ = ["App"]
 
+log = logging.getLogger(__name__)
 
-@dataclass
+
+def _remembered(settings: Settings, shipped_text: str) -> Path | None:
+    """Where the store's latest playbook is remembered, for this store and this shipped text (a
+    new shipped text is published as the latest on the next `App.open`)."""
+    if settings.cache_dir is None:
+        return None
+    key = hashlib.sha256(f"{settings.database_url}\n{shipped_text}".encode()).hexdigest()[:24]
+    return settings.cache_dir / "published" / f"{key}.yaml"
+
+
 class App:
-    settings: Settings
-    store: Store
-    doctor: Doctor
+    def __init__(self, settings: Settings, doctor: Doctor, store: Store | None = None) -> None:
+        self.settings = settings
+        self.doctor = doctor
+        self._store = store
+        self.journal = Journal.for_database(settings.database_url)
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use (then the journal's waiting cases are recorded)."""
+        if self._store is None:
+            from knowledge.store import Store
+
+            self._store = Store.open(self.settings.database_url)
+            self._record_waiting()
+        return self._store
 
     @cached_property
     def reader(self) -> AnswerReader:
@@ -36,15 +71,44 @@ class App:
     @classmethod
     def open(cls, settings: Settings) -> App:
         """Open the store, publish the shipped playbook if this text is new, load the latest one."""
+        from knowledge.store import Store, latest_playbook, publish_playbook
+
         store = Store.open(settings.database_url)
-        shipped = load_playbook(settings.playbook_file)
+        text, name = read_playbook_text(settings.playbook_file)
+        shipped, compiled = compile_playbook(text, name, settings.cache_dir)
         with store.session() as session:
             publish_playbook(session, shipped)
             latest = latest_playbook(session, shipped.id)
-        playbook: Playbook = (
-            shipped if latest is None or latest.digest == shipped.digest else latest.load()
-        )
-        return cls(settings, store, Doctor.create(playbook, settings.kubernetes_version))
+        playbook = shipped
+        if latest is not None and latest.digest != shipped.digest:
+            playbook, compiled = compile_playbook(
+                latest.content, f"{latest.playbook_id} v{latest.number} (store)", settings.cache_dir
+            )
+        remembered = _remembered(settings, text)
+        if remembered is not None:
+            try:
+                if playbook is shipped:
+                    remembered.unlink(missing_ok=True)
+                else:
+                    remembered.parent.mkdir(parents=True, exist_ok=True)
+                    remembered.write_text(playbook.text, encoding="utf-8")
+            except OSError as exc:
+                log.warning("cannot remember the published playbook at %s: %s", remembered, exc)
+        doctor = Doctor.create(playbook, settings.kubernetes_version, compiled, settings.cache_dir)
+        app = cls(settings, doctor, store)
+        app._record_waiting()
+        return app
+
+    @classmethod
+    def open_local(cls, settings: Settings) -> App:
+        """The doctor without the store: cases wait in the journal."""
+        text, name = read_playbook_text(settings.playbook_file)
+        remembered = _remembered(settings, text)
+        if remembered is not None and remembered.is_file():
+            text, name = remembered.read_text(encoding="utf-8"), "published playbook"
+        playbook, compiled = compile_playbook(text, name, settings.cache_dir)
+        doctor = Doctor.create(playbook, settings.kubernetes_version, compiled, settings.cache_dir)
+        return cls(settings, doctor)
 
     def diagnose(
         self,
@@ -53,11 +117,16 @@ class App:
         service: ServiceInfo | None = None,
         channel: str = "cli",
         skipped: Iterable[str] = (),
+        record: bool = True,
     ) -> dict[str, Any]:
-        """The diagnosis report; a reached verdict is recorded as a case."""
+        """The diagnosis report; a reached verdict is recorded as a case (in the journal while
+        the store is not open)."""
         report = self.doctor.report(facts, lang, service, skipped)
-        if report["verdict"] is not None:
-            self.record(report, lang, channel)
+        if report["verdict"] is not None and record:
+            if self._store is None:
+                self.journal.append(_case(report, lang, channel))
+            else:
+                self.record(report, lang, channel)
         return report
 
     def diagnose_input(
@@ -68,26 +137,47 @@ class App:
         error_text: str | None = None,
         channel: str = "cli",
         skipped: Iterable[str] = (),
+        record: bool = True,
     ) -> dict[str, Any]:
         """What `lbdoctor diagnose` and `POST /v1/diagnose` answer: the facts as given (values
         or synonyms), merged over what the pasted Service and the error reveal, diagnosed."""
         facts, service = gather_facts(
             canonical_facts(self.doctor.playbook, given), service_text, error_text
         )
-        return self.diagnose(facts, lang, service, channel, skipped)
+        return self.diagnose(facts, lang, service, channel, skipped, record)
 
     def record(self, report: dict[str, Any], lang: str, channel: str) -> CaseRecord:
+        from knowledge.store import record_case
+
         with self.store.session() as session:
-            return record_case(
-                session,
-                playbook_id=report["playbook"],
-                playbook_version=report["playbook_version"],
-                facts=report["facts"],
-                verdict=report["verdict"],
-                fixes=[fix["id"] for fix in report["fixes"]],
-                language=lang,
-                channel=channel,
-            )
+            return record_case(session, **_case(report, lang, channel))
+
+    def _record_waiting(self) -> None:
+        from knowledge.store import record_waiting_cases
+
+        assert self._store is not None
+        try:
+            cases, files = self.journal.take()
+            if cases:
+                with self._store.session() as session:
+                    record_waiting_cases(session, cases)
+            for file in files:
+                file.unlink()
+        except Exception as exc:  # the journal waits for the next opening; serving goes on
+            log.warning("waiting cases in %s not recorded yet: %s", self.journal.path, exc)
 
     def close(self) -> None:
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
+
+
+def _case(report: dict[str, Any], lang: str, channel: str) -> dict[str, Any]:
+    return {
+        "playbook_id": report["playbook"],
+        "playbook_version": report["playbook_version"],
+        "facts": report["facts"],
+        "verdict": report["verdict"],
+        "fixes": [fix["id"] for fix in report["fixes"]],
+        "language": lang,
+        "channel": channel,
+    }

@@ -1,9 +1,10 @@
 """The engine: which question to ask next, and the diagnosis once the answer is determined.
 
-The playbook's rules are evaluated over every combination of the askable facts (the "cells"). A
-question is asked only while the cells consistent with what is known still disagree on the answer
-(outcome, fixes and cell notes); among the questions that split them, the one with the highest
-information gain is asked first.
+A question is asked only while the combinations of answers (the "cells") consistent with what is
+known still disagree on the answer (outcome, fixes and cell notes); among the questions that split
+them, one that can change the answer by itself comes first, then the highest information gain,
+then the earlier one in the playbook. The cells are never enumerated: the compiled playbook
+(knowledge.compiled) counts them box by box.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from knowledge.compiled import Boxes, CompiledPlaybook, Label
 from knowledge.errors import FactError
 from knowledge.playbook import Caveat, Fact, Fix, Outcome, Playbook, Proof, Rule
 
@@ -23,9 +25,9 @@ __all__ = ["MAX_TEXT_CHARS", "Branch", "Engine", "Finding"]
 # Free-text facts (the error message) are read for a few words; a longer one is not an error line.
 MAX_TEXT_CHARS = 4000
 
-Cell = tuple[str, ...]
-# What the user sees for a cell: the outcome, the rule (its notes) and the fixes offered.
-Label = tuple[str, int, tuple[str, ...]]
+# Two information gains closer than this may be equal but for rounding: they are computed again
+# term by term in the order of the cells, as the enumerating engine summed them.
+_TIE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -94,22 +96,17 @@ class Branch:
 
 
 class Engine:
-    def __init__(self, playbook: Playbook) -> None:
+    def __init__(self, playbook: Playbook, compiled: CompiledPlaybook | None = None) -> None:
         self.playbook = playbook
-        self.askable: tuple[Fact, ...] = tuple(f for f in playbook.facts if f.ask)
-        self._index = {fact.name: i for i, fact in enumerate(self.askable)}
-        self.cells: tuple[Cell, ...] = tuple(
-            cell
-            for cell in itertools.product(*(fact.values for fact in self.askable))
-            if self._respects_implications(cell)
+        self.compiled = compiled if compiled is not None else CompiledPlaybook(playbook)
+        self.askable: tuple[Fact, ...] = self.compiled.askable
+        self._index = self.compiled.index
+        self._starts = self.compiled.starts
+        # Rank of a cell in itertools.product order: the order the reference engine saw them in.
+        self._stride = tuple(
+            math.prod(len(f.values) for f in self.askable[i + 1 :])
+            for i in range(len(self.askable))
         )
-        # Facts never asked that rules still test (read from a pasted Service): a rule naming
-        # one applies only once it is known, so each set of their known values has its own
-        # cell-to-rule table.
-        self._context = sorted(
-            {name for rule in playbook.rules for name in rule.when.facts} - self._index.keys()
-        )
-        self._rule_tables: dict[tuple[tuple[str, str], ...], dict[Cell, int]] = {}
 
     # --- facts ------------------------------------------------------------------------------
 
@@ -176,23 +173,22 @@ class Engine:
         for name in unknown:
             if name not in self._index:
                 raise FactError(name, "cannot be skipped: it is not a question", tuple(self._index))
-        candidates = self._consistent(known)
-        rule_of = self.rule_of(known)
-        labels = [self.label(cell, known, rule_of) for cell in candidates]
-        if len(set(labels)) > 1:
-            if unknown and self._only_skipped_matter(candidates, labels, unknown):
-                return self._branched(known, unknown, candidates)
-            question = self._best_question(candidates, labels, known, unknown)
+        boxes, alive = self._alive(known)
+        label = boxes.single_label(alive)
+        if label is None:
+            if unknown and self._only_skipped_matter(boxes, alive, unknown):
+                return self._branched(known, unknown, boxes, alive)
+            question = self._best_question(boxes, alive, known, unknown)
             if question is not None:
                 return Finding(known, question)
-            return self._branched(known, unknown, candidates)
-        outcome_id, rule_index, fix_ids = labels[0]
-        rule = self.playbook.rules[rule_index]
+            return self._branched(known, unknown, boxes, alive)
+        outcome_id, rule_index, fix_ids = boxes.labels[label]
         return Finding(
             facts=known,
             next_question=None,
             outcome=self.playbook.outcomes[outcome_id],
-            rule=rule,
+            # The label's rule key: -1 (the last rule, as before) unless the rule has notes.
+            rule=self.playbook.rules[rule_index],
             fixes=tuple(self.playbook.fixes[fix_id] for fix_id in fix_ids),
             askable=frozenset(self._index),
         )
@@ -201,125 +197,224 @@ class Engine:
         """For each answer to `fact`, the verdicts still possible: why the question matters."""
         known = self.normalize(facts)
         position = self._index[fact]
-        rule_of = self.rule_of(known)
-        verdicts: dict[str, set[str]] = defaultdict(set)
-        for cell in self._consistent(known):
-            rule = self.playbook.rules[rule_of[cell]]
-            verdicts[cell[position]].add(self.playbook.outcomes[rule.outcome].verdict)
-        return dict(verdicts)
+        boxes, alive = self._alive(known)
+        verdicts: list[tuple[Any, str, set[str]]] = []
+        for j, value in enumerate(self.askable[position].values):
+            subset = alive & boxes.columns[self._starts[position] + j]
+            if not subset:
+                continue
+            labels = {boxes.label_of[b] for b in _bits(subset)}
+            outcomes = {boxes.labels[label][0] for label in labels}
+            found = {self.playbook.outcomes[outcome].verdict for outcome in outcomes}
+            verdicts.append((self._first_rank(boxes, subset, known, position, j), value, found))
+        # Answers in the order their first cell comes, as the enumerating engine listed them.
+        return {value: found for _, value, found in sorted(verdicts, key=lambda v: v[0])}
+
+    # --- cells, for small playbooks (tests and the FAQ-table benchmark) ---------------------
+
+    def iter_cells(self) -> Iterator[dict[str, str]]:
+        """Every combination of answers to the askable questions that implications allow, in
+        playbook order: exponential in the facts, for small playbooks only."""
+        for cell in itertools.product(*(fact.values for fact in self.askable)):
+            facts = {fact.name: value for fact, value in zip(self.askable, cell, strict=True)}
+            if all(
+                facts.get(implied, wanted) == wanted
+                for fact, value in zip(self.askable, cell, strict=True)
+                for implied, wanted in fact.option(value).implies.items()
+            ):
+                yield facts
+
+    def label(self, facts: Mapping[str, str]) -> Label:
+        """What the user would be told once every askable question is answered as in `facts`
+        (never-asked facts in it set the context): equal labels need no question between them."""
+        known = self.normalize(facts)
+        missing = [fact.name for fact in self.askable if fact.name not in known]
+        if missing:
+            raise FactError(missing[0], "is needed for a label", tuple(self._index))
+        boxes, alive = self._alive(known)
+        label = boxes.single_label(alive)
+        assert label is not None  # every question answered: one box holds the cell
+        return boxes.labels[label]
 
     # --- internals --------------------------------------------------------------------------
 
-    def _respects_implications(self, cell: Cell) -> bool:
-        for fact, value in zip(self.askable, cell, strict=True):
-            for implied, implied_value in fact.option(value).implies.items():
-                position = self._index.get(implied)
-                if position is not None and cell[position] != implied_value:
-                    return False
-        return True
-
-    def facts_of(self, cell: Cell) -> dict[str, str]:
-        """A cell (one value per askable fact, in playbook order) as facts."""
-        return {fact.name: value for fact, value in zip(self.askable, cell, strict=True)}
-
-    def rule_of(self, known: Mapping[str, str]) -> dict[Cell, int]:
-        """Each cell's first matching rule, given the known values of never-asked facts."""
-        context = tuple((name, known[name]) for name in self._context if name in known)
-        table = self._rule_tables.get(context)
-        if table is None:
-            table = {cell: self._first_rule(cell, dict(context)) for cell in self.cells}
-            self._rule_tables[context] = table
-        return table
-
-    def _first_rule(self, cell: Cell, context: Mapping[str, str]) -> int:
-        facts = {**context, **self.facts_of(cell)}
-        for index, rule in enumerate(self.playbook.rules):
-            if rule.when.holds(facts):
-                return index
-        raise FactError("rules", f"no rule matches {facts}; the playbook needs a catch-all rule")
-
-    def _consistent(self, known: Mapping[str, str]) -> list[Cell]:
-        fixed = [(self._index[name], value) for name, value in known.items() if name in self._index]
-        return [cell for cell in self.cells if all(cell[i] == v for i, v in fixed)]
-
-    def label(self, cell: Cell, known: Mapping[str, str], rule_of: Mapping[Cell, int]) -> Label:
-        """What the user would be told for this cell: cells with equal labels need no question."""
-        rule_index = rule_of[cell]
-        outcome = self.playbook.outcomes[self.playbook.rules[rule_index].outcome]
-        facts = {**known, **self.facts_of(cell)}
-        fixes = [
-            fix_id for fix_id in outcome.fixes if self._offers(self.playbook.fixes[fix_id], facts)
+    def _alive(self, known: Mapping[str, str]) -> tuple[Boxes, int]:
+        """The context's boxes, and those that hold what is known (as bits)."""
+        boxes = self.compiled.boxes(known)
+        columns = [
+            self._starts[self._index[name]] + self.askable[self._index[name]].values.index(value)
+            for name, value in known.items()
+            if name in self._index
         ]
-        fixes.sort(key=lambda fix_id: not self.playbook.fixes[fix_id].recommended)
-        # Cells of the same outcome differ only if one carries its own notes.
-        rule_key = rule_index if self.playbook.rules[rule_index].caveats else -1
-        return outcome.id, rule_key, tuple(fixes)
+        alive = boxes.alive(columns)
+        if not alive:
+            # Only chained implications can get here (normalize adds one step of them).
+            raise FactError(
+                "facts", f"no case has all of {dict(known)}: some answers contradict each other"
+            )
+        return boxes, alive
 
-    @staticmethod
-    def _offers(fix: Fix, facts: Mapping[str, str]) -> bool:
-        # Unknown facts that the engine never asks (the cluster version) do not exclude a fix.
-        if fix.when.holds(facts) is False:
-            return False
-        return not any(condition.holds(facts) for condition in fix.unless)
+    def _values(self, boxes: Boxes, alive: int, position: int) -> list[int]:
+        """The values of an askable fact that some consistent cell has."""
+        start = self._starts[position]
+        return [
+            j for j in range(len(self.askable[position].values)) if alive & boxes.columns[start + j]
+        ]
 
-    def _only_skipped_matter(
-        self, cells: list[Cell], labels: list[Label], skipped: frozenset[str]
-    ) -> bool:
+    def _only_skipped_matter(self, boxes: Boxes, alive: int, skipped: frozenset[str]) -> bool:
         """Whether, once the skipped questions' answers are fixed, nothing else changes what the
         user is told: then no other question is worth asking."""
-        positions = [self._index[name] for name in sorted(skipped)]
-        seen: dict[tuple[str, ...], Label] = {}
-        for cell, label in zip(cells, labels, strict=True):
-            key = tuple(cell[i] for i in positions)
-            if seen.setdefault(key, label) != label:
+
+        def uniform(alive: int, positions: tuple[int, ...]) -> bool:
+            if boxes.single_label(alive) is not None:
+                return True
+            if not positions:
                 return False
-        return True
+            first, rest = positions[0], positions[1:]
+            start = self._starts[first]
+            for j in range(len(self.askable[first].values)):
+                subset = alive & boxes.columns[start + j]
+                if subset and not uniform(subset, rest):
+                    return False
+            return True
+
+        return uniform(alive, tuple(sorted(self._index[name] for name in skipped)))
 
     def _branched(
-        self, known: dict[str, str], skipped: frozenset[str], cells: list[Cell]
+        self, known: dict[str, str], skipped: frozenset[str], boxes: Boxes, alive: int
     ) -> Finding:
         """Only skipped questions still change the answer: diagnose each answer to the first."""
-        fact = next(
-            f
-            for f in self.askable
-            if f.name in skipped and len({cell[self._index[f.name]] for cell in cells}) > 1
+        position, values = next(
+            (i, values)
+            for i, f in enumerate(self.askable)
+            if f.name in skipped and len(values := self._values(boxes, alive, i)) > 1
         )
-        possible = {cell[self._index[fact.name]] for cell in cells}
+        fact = self.askable[position]
         branches = tuple(
-            Branch(fact.name, value, self.diagnose({**known, fact.name: value}, skipped))
-            for value in fact.values
-            if value in possible
+            Branch(
+                fact.name,
+                fact.values[j],
+                self.diagnose({**known, fact.name: fact.values[j]}, skipped),
+            )
+            for j in values
         )
         return Finding(known, None, askable=frozenset(self._index), branches=branches)
 
     def _best_question(
-        self,
-        cells: list[Cell],
-        labels: list[Label],
-        known: Mapping[str, str],
-        skipped: frozenset[str] = frozenset(),
+        self, boxes: Boxes, alive: int, known: Mapping[str, str], skipped: frozenset[str]
     ) -> Fact | None:
-        def entropy(group: Iterable[Label]) -> float:
-            counts = Counter(group)
-            total = sum(counts.values())
-            return -sum(n / total * math.log2(n / total) for n in counts.values())
+        arrays = boxes.arrays(self.askable)
+        np = arrays.np
+        rows = arrays.rows(alive)
+        sizes = arrays.sizes[rows]
+        sizes[:, [self._index[name] for name in known if name in self._index]] = 1
+        cells = sizes.prod(axis=1)
+        # Cells per (label, value column): a box holds the product of the other facts' sizes
+        # for each value it has.
+        # (np.repeat keeps rows contiguous: a column-indexed copy made this product 5x slower.)
+        per_box = arrays.onehot.take(rows, axis=0) * np.repeat(
+            cells[:, None] / sizes, arrays.widths, axis=1
+        )
+        labels = arrays.label_of[rows]
+        segments = np.flatnonzero(np.concatenate(([True], labels[1:] != labels[:-1])))
+        counts = np.add.reduceat(per_box, segments, axis=0)
+        group = counts.sum(axis=0)
+        present = group > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(counts > 0, counts * np.log2(counts / group), 0.0)
+        starts = arrays.starts
+        remaining = -np.add.reduceat(terms.sum(axis=0), starts) / cells.sum()
+        answers = np.add.reduceat(present, starts)
+        # A question whose every answer leaves the same possible labels cannot change what the
+        # user is told by itself; it is asked only if no other question can.
+        first = np.minimum.reduceat(np.where(present, arrays.column, arrays.column.size), starts)
+        seen = counts > 0
+        reference = seen[:, np.minimum(first, arrays.column.size - 1)[arrays.fact_of]]
+        useless = ~np.logical_or.reduceat((seen != reference).any(axis=0) & present, starts)
+        scores = [
+            (bool(useless[i]), float(remaining[i]), i)
+            for i, fact in enumerate(self.askable)
+            if answers[i] >= 2 and fact.name not in known and fact.name not in skipped
+        ]
+        if not scores:
+            return None
+        best = min(scores)
+        tied = [s for s in scores if s[0] == best[0] and abs(s[1] - best[1]) <= _TIE]
+        if len(tied) > 1:
+            exact = [
+                (useless, self._exact_remaining(arrays, rows, segments, known, i), i)
+                for useless, _, i in tied
+            ]
+            best = min(exact)
+        return self.askable[best[2]]
 
-        best: tuple[bool, float, int] | None = None
-        choice: Fact | None = None
-        for position, fact in enumerate(self.askable):
-            if fact.name in known or fact.name in skipped:
-                continue
-            groups: dict[str, list[Label]] = defaultdict(list)
-            for cell, label in zip(cells, labels, strict=True):
-                groups[cell[position]].append(label)
-            if len(groups) < 2:
-                continue
-            # A question whose every answer leaves the same possible labels cannot change what
-            # the user is told by itself; it is asked only if no other question can.
-            useless = len({frozenset(group) for group in groups.values()}) < 2
-            remaining = sum(len(group) / len(cells) * entropy(group) for group in groups.values())
-            score = (useless, remaining, position)
-            if best is None or score < best:
-                best, choice = score, fact
-        # Labels differ, so the cells differ in some unknown fact; None only if all are skipped.
-        return choice
+    def _exact_remaining(
+        self,
+        arrays: Any,
+        rows: Any,
+        segments: Any,
+        known: Mapping[str, str],
+        position: int,
+    ) -> float:
+        """The remaining entropy after asking `position`, summed term by term in the order the
+        enumerating engine met the cells: groups by their first cell, labels within a group
+        by theirs. Only for near-ties, where rounding decides."""
+        np = arrays.np
+        ranks, counts = self._ranks_and_counts(arrays, rows, known, position)
+        first = np.minimum.reduceat(ranks, segments, axis=0)
+        number = np.add.reduceat(counts, segments, axis=0)
+        groups = []
+        for j in range(first.shape[1]):
+            present = [
+                (int(first[label, j]), int(number[label, j]))
+                for label in range(first.shape[0])
+                if number[label, j] > 0
+            ]
+            if present:
+                present.sort()
+                groups.append((present[0][0], [n for _, n in present]))
+        groups.sort()
+        total = sum(sum(group) for _, group in groups)
+
+        def entropy(group: list[int]) -> float:
+            size = sum(group)
+            return -sum(n / size * math.log2(n / size) for n in group)
+
+        return sum(sum(group) / total * entropy(group) for _, group in groups)
+
+    def _ranks_and_counts(
+        self, arrays: Any, rows: Any, known: Mapping[str, str], position: int
+    ) -> tuple[Any, Any]:
+        """Per box and value of `position`: the rank of the box's first cell with that value
+        (a large number where it has none), and its number of cells with that value."""
+        np = arrays.np
+        masks = arrays.masks[rows]
+        sizes = arrays.sizes[rows].copy()
+        low = arrays.low[rows].copy()
+        for name, value in known.items():
+            if name in self._index:
+                i = self._index[name]
+                sizes[:, i] = 1
+                low[:, i] = self.askable[i].values.index(value)
+        stride = np.array(self._stride, dtype=np.int64)
+        base = (low * stride).sum(axis=1)
+        values = np.arange(len(self.askable[position].values))
+        holds = ((masks[:, position : position + 1] >> values) & 1).astype(bool)
+        ranks = base[:, None] + (values - low[:, position : position + 1]) * stride[position]
+        ranks = np.where(holds, ranks, np.iinfo(np.int64).max)
+        cells = sizes.prod(axis=1) // sizes[:, position]
+        return ranks, holds * cells[:, None]
+
+    def _first_rank(
+        self, boxes: Boxes, subset: int, known: Mapping[str, str], position: int, value: int
+    ) -> int:
+        arrays = boxes.arrays(self.askable)
+        ranks, _ = self._ranks_and_counts(arrays, arrays.rows(subset), known, position)
+        return int(ranks[:, value].min())
+
+
+def _bits(number: int) -> Iterator[int]:
+    while number:
+        low = number & -number
+        yield low.bit_length() - 1
+        number ^= low

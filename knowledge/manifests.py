@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 import shlex
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
 
 import jinja2
-import jsonschema
-import kubernetes_validate
-import kubernetes_validate.utils
 import yaml
-from kubernetes_validate.utils import schema_contents
-from referencing import Registry, Resource
 
 from knowledge.errors import IntakeError, ManifestError
 from knowledge.intake.error_message import classify_error
@@ -131,7 +129,8 @@ _BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
 def _string(dumper: yaml.CSafeDumper, value: str) -> yaml.ScalarNode:
     # PyYAML folds NEL and the Unicode line separators of a single-quoted or plain scalar into
     # spaces when read back; double quotes escape them, so every value comes back unchanged.
-    style = '"' if _BREAKS.search(value) else None
+    # A backtick is double-quoted too, for _to_yaml to escape it.
+    style = '"' if _BREAKS.search(value) or "`" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -148,7 +147,10 @@ def _to_yaml(document: Any) -> str:
         allow_unicode=True,
         width=10_000,
     )
-    return text
+    # The manifest is shown in chat code blocks fenced with ```: a value holding backticks
+    # (an annotation "a```b") must not close the block. Every backtick is inside a
+    # double-quoted scalar (_string), where YAML reads the escape \x60 back as a backtick.
+    return text.replace("`", "\\x60")
 
 
 # The order kubectl users read a Service in; other spec fields follow in alphabetical order.
@@ -176,6 +178,13 @@ def _service_manifest(
 def _service_schema(version: str) -> Any:
     """kubernetes-validate's strict v1 Service schema as a validator, built once per version:
     its own `validate()` reads and parses the schema files again on every call."""
+    # Imported here: the schema validator is most of a command line's start-up, and a manifest
+    # validated before (see ManifestRenderer._schema_error) does not need it.
+    import jsonschema
+    import kubernetes_validate
+    from kubernetes_validate.utils import schema_contents
+    from referencing import Registry, Resource
+
     # Validating a minimal Service resolves the version as kubernetes-validate does (or raises).
     resolved = kubernetes_validate.validate(
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "probe"}}, version, strict=True
@@ -188,6 +197,8 @@ def _service_schema(version: str) -> Any:
 
 
 def _schema_folder(major_minor: str) -> str:
+    import kubernetes_validate.utils
+
     # The newest bundled patch release of that minor version, as kubernetes-validate picks it.
     versions = [
         v for v in kubernetes_validate.utils.all_versions() if v.startswith(major_minor + ".")
@@ -230,18 +241,70 @@ def create_problems(document: dict[str, Any]) -> list[str]:
     return problems
 
 
+@cache
+def _schemas_installed() -> str:
+    """Which kubernetes-validate is installed (its file and when it was written), without
+    importing it: part of the key of a manifest remembered as valid."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("kubernetes_validate")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    return f"{origin}:{os.stat(origin).st_mtime_ns if origin else 0}"
+
+
 class ManifestRenderer:
-    def __init__(self, kubernetes_version: str | None = None) -> None:
-        self.kubernetes_version = kubernetes_version or kubernetes_validate.latest_version()
-        self._schema = _service_schema(self.kubernetes_version)
+    def __init__(
+        self, kubernetes_version: str | None = None, cache_dir: Path | None = None
+    ) -> None:
+        self._requested = kubernetes_version
+        self._cache_dir = cache_dir
+        bytecode = None
+        if cache_dir is not None:
+            # Compiled templates kept between processes: compiling them was a third of a
+            # command line's diagnosis.
+            folder = cache_dir / "templates"
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            bytecode = jinja2.FileSystemBytecodeCache(str(folder))
         self._env = jinja2.Environment(
             loader=jinja2.PackageLoader("knowledge", "templates"),
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # YAML, not HTML: the document goes through |yaml, an emitter
             keep_trailing_newline=True,
+            bytecode_cache=bytecode,
         )
         self._env.filters["yaml"] = _to_yaml
         self._env.globals["service_manifest"] = _service_manifest
+
+    @cached_property
+    def kubernetes_version(self) -> str:
+        import kubernetes_validate
+
+        version: str = self._requested or kubernetes_validate.latest_version()
+        return version
+
+    @cached_property
+    def _schema(self) -> Any:
+        return _service_schema(self.kubernetes_version)
+
+    def _schema_error(self, document: dict[str, Any]) -> Any:
+        """The first schema error, or None. A document that passed before (the same Service
+        diagnosed again, in a script) is remembered in the cache folder and not checked again."""
+        marker = None
+        if self._cache_dir is not None:
+            key = json.dumps([self._requested, _schemas_installed(), document], sort_keys=True)
+            digest = hashlib.sha256(key.encode()).hexdigest()
+            marker = self._cache_dir / "valid-manifests" / digest
+            if marker.is_file():
+                return None
+        error = next(iter(self._schema.iter_errors(document)), None)
+        if error is None and marker is not None:
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                marker.touch()
+            except OSError:
+                pass  # checked again next time
+        return error
 
     def render(self, fix: Fix, service: ServiceInfo, lang: str = "en") -> RenderedFix:
         """Render one fix for one Service, or raise ManifestError: nothing unchecked is shown."""
@@ -316,7 +379,7 @@ class ManifestRenderer:
         problems = create_problems(document)
         if problems:
             raise ManifestError(f"{fix.id}: kubectl create would refuse it: {problems[0]}")
-        error = next(iter(self._schema.iter_errors(document)), None)
+        error = self._schema_error(document)
         if error is not None:
             where = ".".join(str(part) for part in error.absolute_path) or "(top)"
             raise ManifestError(f"{fix.id}: Kubernetes schema: at {where}: {error.message}")

@@ -7,12 +7,11 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import jsonschema
 import yaml
 
 from knowledge.errors import PlaybookError
@@ -164,7 +163,8 @@ class Fact:
     pattern: str | None = None
     how_to_check: Check | None = None
 
-    @property
+    # Cached: the engine reads it for every fact of every question.
+    @cached_property
     def values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
@@ -262,7 +262,7 @@ class Playbook:
                 return fact
         raise KeyError(name)
 
-    @property
+    @cached_property
     def fact_names(self) -> tuple[str, ...]:
         return tuple(fact.name for fact in self.facts)
 
@@ -272,6 +272,9 @@ class Playbook:
 
 @cache
 def _schema_validator() -> Any:
+    # Imported here: a compiled playbook from the cache needs no schema (and the CLI no wait).
+    import jsonschema
+
     schema = json.loads(
         (resources.files("knowledge") / "playbooks" / "playbook.schema.json").read_text()
     )
@@ -310,7 +313,9 @@ def parse_playbook(text: str, file: str = "<playbook>") -> Playbook:
     if errors:
         # The deepest error of the first failing branch says most about what to fix.
         error = errors[0]
-        best = jsonschema.exceptions.best_match([error]) or error
+        from jsonschema.exceptions import best_match
+
+        best = best_match([error]) or error
         raise PlaybookError(file, _json_path(best.absolute_path), best.message)
     return _Builder(file, data, text).build()
 

@@ -44,6 +44,7 @@ __all__ = [
     "list_playbooks",
     "publish_playbook",
     "record_case",
+    "record_waiting_cases",
 ]
 
 
@@ -208,9 +209,11 @@ def record_case(
     fixes: list[str],
     language: str,
     channel: str,
+    case_id: str | None = None,
+    created_at: datetime | None = None,
 ) -> CaseRecord:
     row = CaseRow(
-        id=str(uuid.uuid4()),
+        id=case_id or str(uuid.uuid4()),
         playbook_id=playbook_id,
         playbook_version=playbook_version,
         facts=facts,
@@ -218,11 +221,35 @@ def record_case(
         fixes=fixes,
         language=language,
         channel=channel,
-        created_at=_now(),
+        created_at=created_at or _now(),
     )
     session.add(row)
     session.flush()
     return _case(row)
+
+
+def record_waiting_cases(session: Session, cases: list[dict[str, Any]]) -> int:
+    """Record cases the command line left in its journal (knowledge.journal); one already
+    recorded (a taker that stopped before deleting the journal) is not recorded twice."""
+    ids = [case["id"] for case in cases]
+    known = set(session.scalars(select(CaseRow.id).where(CaseRow.id.in_(ids)))) if ids else set()
+    for case in cases:
+        if case["id"] in known:
+            continue
+        known.add(case["id"])
+        record_case(
+            session,
+            playbook_id=case["playbook_id"],
+            playbook_version=case["playbook_version"],
+            facts=case["facts"],
+            verdict=case["verdict"],
+            fixes=case["fixes"],
+            language=case["language"],
+            channel=case["channel"],
+            case_id=case["id"],
+            created_at=case["created_at"],
+        )
+    return len(cases)
 
 
 def list_cases(session: Session, limit: int = 50) -> list[CaseRecord]:

@@ -22,7 +22,11 @@ LANGS = ("en", "pt")
 def catalog() -> dict[str, Text]:
     folder = resources.files("knowledge") / "messages"
     by_lang = {
-        lang: yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+        # libyaml when present: every `lbdoctor diagnose` reads the catalog.
+        lang: yaml.load(
+            (folder / f"{lang}.yaml").read_text(encoding="utf-8"),
+            Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+        )
         for lang in LANGS
     }
     return {key: Text(**{lang: by_lang[lang][key] for lang in LANGS}) for key in by_lang["en"]}

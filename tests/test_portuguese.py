@@ -82,7 +82,7 @@ CONTEXTS = [
 
 
 def test_the_detector_finds_english(doctor: Doctor) -> None:
-    facts = doctor.engine.facts_of(doctor.engine.cells[0])
+    facts = next(doctor.engine.iter_cells())
     assert any(english_sentences(text) for text in told(doctor.report(facts, "en")))
     assert not english_sentences("O kube-proxy trata o endereço no nó; se for usada a passagem.")
 
@@ -90,8 +90,8 @@ def test_the_detector_finds_english(doctor: Doctor) -> None:
 @pytest.mark.parametrize("context", CONTEXTS, ids=["plain", "pass-through", "ip-mode", "notes"])
 def test_every_portuguese_diagnosis_is_portuguese(doctor: Doctor, context: dict[str, str]) -> None:
     english: set[str] = set()
-    for cell in doctor.engine.cells:
-        report = doctor.report({**doctor.engine.facts_of(cell), **context}, "pt")
+    for cell in doctor.engine.iter_cells():
+        report = doctor.report({**cell, **context}, "pt")
         for text in told(report):
             english.update(english_sentences(text))
     assert not english, sorted(english)[:10]
