@@ -32,6 +32,13 @@ class ActionDetectLanguage(ChatAction):
         return "action_detect_language"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if len(text) > MAX_PASTE_BYTES:
+            # Whatever the model made of it ("x x x…" reads as thanks), it was not read: say so.
+            lang = language(tracker, self.app)
+            dispatcher.utter_message(
+                text=say("too_long", lang, size=len(text), limit=MAX_PASTE_BYTES)
+            )
         return []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,6 +32,11 @@ from knowledge.playbook import Playbook
 from knowledge.understanding import Reading, read_message
 
 __all__ = ["CONFIRM_SLOT", "CONTROL_INTENTS", "ValidateDiagnosisForm", "question_message"]
+
+log = logging.getLogger(__name__)
+
+# Messages longer than this are logged when read (a Service is a few KB).
+_LONG_MESSAGE = 64 * 1024
 
 # Set while the bot asks the user to confirm what their words meant, instead of the question.
 CONFIRM_SLOT = "confirming"
@@ -178,6 +184,16 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             label = self.app.doctor.playbook.fact(asked).prompt.get(lang)
             dispatcher.utter_message(text=say("skipped", lang, question=label))
             return [SlotSet(SKIPPED_SLOT, skipped)]
+        text = (tracker.latest_message or {}).get("text")
+        if isinstance(text, str) and len(text) > _LONG_MESSAGE:
+            # For operators (and the test that another user is not held up meanwhile).
+            log.info("reading a long message: %d characters", len(text))
+        if isinstance(text, str) and len(text) > MAX_PASTE_BYTES and asked is None:
+            # The message that opens the form is not read: say why, with what to paste. (With
+            # a question open, the form rejects it and action_not_understood says it.)
+            dispatcher.utter_message(
+                text=say("too_long", lang, size=len(text), limit=MAX_PASTE_BYTES)
+            )
         reading = self._reading(tracker)
         events: list[EventType] = [SlotSet(name, value) for name, value in reading.facts.items()]
         if reading.service is not None:

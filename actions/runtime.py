@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from abc import ABC, abstractmethod
 from functools import cache
 from typing import Any
@@ -39,11 +41,20 @@ SERVICE_SLOT = "service_manifest"
 SKIPPED_SLOT = "skipped"
 
 
-@cache
+_OPENING = threading.Lock()
+
+
 def shared_app() -> App:
     """The action server's one App: settings read from the environment on the first action
     (the launcher's warm-up call), with every question's answer model ready (trained, or
-    loaded from the cache), so no user's turn waits for it."""
+    loaded from the cache), so no user's turn waits for it. Actions run in threads: the lock
+    makes two first calls open one App."""
+    with _OPENING:
+        return _open_app()
+
+
+@cache
+def _open_app() -> App:
     app = App.open(Settings.from_env())
     app.reader.warm()
     return app
@@ -63,11 +74,26 @@ class AppAction(Action, ABC):
     def app(self) -> App:
         return self._app if self._app is not None else shared_app()
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The action in a worker thread, with an event loop of its own: reading a long paste,
+        validating a manifest and writing to the store are CPU and blocking work, and on the
+        action server's event loop they would hold up every other user's turn."""
+        return await asyncio.to_thread(asyncio.run, self.answer(dispatcher, tracker, domain))
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """What the action does (in the worker thread): by default its next class's `run`."""
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        return events
+
 
 class ChatAction(AppAction):
     """An action answering the latest message: the language it shows is kept with the answer."""
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         return [*language_events(tracker, self.app), *await self.act(dispatcher, tracker)]

@@ -21,6 +21,16 @@ _YES = {"y", "yes", "s", "sim"}
 _NO = {"n", "no", "nao"}
 
 
+def menu_number(text: str, count: int) -> int | None:
+    """The option a typed number picks, 1 to `count`. Decimal digits only: "²".isdigit() is
+    true but int("²") fails; and a number a few digits long, not thousands (int() refuses
+    those too)."""
+    if not (text.isdecimal() and len(text) <= 3):
+        return None
+    number = int(text)
+    return number if 1 <= number <= count else None
+
+
 class Walk:
     def __init__(self, app: App, lang: str, stdin: TextIO, out: TextIO) -> None:
         self.app = app
@@ -128,8 +138,9 @@ class Walk:
                     + "\n"
                 )
                 continue
-            if text.isdigit() and 1 <= int(text) <= len(fact.options):
-                return {fact.name: fact.options[int(text) - 1].value}
+            picked = menu_number(text, len(fact.options))
+            if picked is not None:
+                return {fact.name: fact.options[picked - 1].value}
             if looks_like_service(text):
                 self.out.write("(paste a Service at the start of the walk)\n")
                 continue
@@ -161,9 +172,8 @@ class Walk:
                 f"  {number}. {fact_value_label(self.playbook, fact.name, value, self.lang)}\n"
             )
         typed = (self.line() or "").strip()
-        if typed.isdigit() and 1 <= int(typed) <= len(candidates):
-            return candidates[int(typed) - 1]
-        return None
+        picked = menu_number(typed, len(candidates))
+        return candidates[picked - 1] if picked is not None else None
 
     def feedback(self, case_id: str) -> None:
         self.out.write("\n")

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 import httpx
 
+from frontends.ask import menu_number
 from knowledge.errors import ChatError
 
 __all__ = ["ChatSession", "RestChat"]
@@ -73,8 +74,9 @@ class ChatSession:
             if message is None:
                 self.out.write("\n")
                 return 0
-            if message.strip().isdigit() and 1 <= int(message) <= len(self.buttons):
-                message = self.buttons[int(message) - 1]["payload"]
+            picked = menu_number(message.strip(), len(self.buttons))
+            if picked is not None:
+                message = self.buttons[picked - 1]["payload"]
             self.show(self.chat.send(message))
 
     def read(self) -> str | None:

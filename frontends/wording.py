@@ -7,6 +7,7 @@ The bot and the terminal walk share these words: the diagnosis is the same objec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,6 +58,14 @@ def source_lines(sources: Iterable[dict[str, str]]) -> str:
     return "\n".join(f"- {s['title']} ({s['section']}): {s['url']}" for s in sources)
 
 
+def _code_block(text: str, info: str) -> str:
+    """A fenced block whose fence is longer than any run of backticks in the text (CommonMark):
+    nothing inside can close it. Manifests carry none (knowledge.manifests escapes them)."""
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", text))])
+    body = text if text.endswith("\n") else text + "\n"
+    return f"{fence}{info}\n{body}{fence}"
+
+
 def _bullets(items: Iterable[str]) -> str:
     return "".join(f"\n- {item}" for item in items)
 
@@ -69,7 +78,8 @@ def diagnosis_messages(report: dict[str, Any], lang: str) -> list[str]:
         if fix["recommended"]:
             messages.append(
                 f"{say('fix_recommended', lang, title=fix['title'])}{caveats}\n\n"
-                f"```yaml\n{fix['manifest']}```\n{say('check_with', lang)}: `{fix['command']}`"
+                f"{_code_block(fix['manifest'], 'yaml')}\n{say('check_with', lang)}: "
+                f"`{fix['command']}`"
             )
         else:
             messages.append(

@@ -77,6 +77,15 @@ def test_numbers_without_buttons_and_words_are_sent_as_typed() -> None:
     assert [m["message"] for m in fake.received] == ["hi", "7", "from another node"]
 
 
+@pytest.mark.parametrize("typed", ["²", "0002", "99999999999999999999"])
+def test_digits_that_are_not_a_menu_number_are_sent_as_typed(typed: str) -> None:
+    # "²".isdigit() is true and int("²") fails: only a short decimal number picks a button.
+    fake = FakeRasa([[QUESTION], []])
+    chat, _ = session(fake, f"{typed}\n")
+    assert chat.run() == 0
+    assert [m["message"] for m in fake.received] == ["hi", typed]
+
+
 def test_a_pasted_manifest_is_one_message_until_the_empty_line() -> None:
     fake = FakeRasa([[]])
     chat, _ = session(fake, "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n\nvpc\n")

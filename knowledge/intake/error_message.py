@@ -116,10 +116,9 @@ def names_a_failure(line: str) -> bool:
 def error_line(text: str, longest: int) -> str | None:
     """The first line (at most `longest` characters; longer ones are prose or dumps) that
     names a failure, stripped."""
-    for match in _ANY_KIND.finditer(text.lower()):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        line = text[start : end if end != -1 else len(text)]
-        if len(line) <= longest:
+    # Line by line: finding each match's line in the whole text was quadratic on a long line
+    # full of failures.
+    for line in text.split("\n"):
+        if len(line) <= longest and names_a_failure(line):
             return line.strip()
     return None

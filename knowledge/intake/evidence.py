@@ -22,13 +22,16 @@ _PRIVATE = tuple(
     ipaddress.ip_network(net)
     for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 )
-_CURL_URL = re.compile(r"\bcurl\b[^\n]*?\bhttps?://(?P<ip>(?:\d{1,3}\.){3}\d{1,3})\b", re.I)
+_CURL = re.compile(r"\bcurl\b", re.I)
+_URL_IP = re.compile(r"\bhttps?://(?P<ip>(?:\d{1,3}\.){3}\d{1,3})\b", re.I)
 _PROXY_MODE = (
     # `curl localhost:10249/proxyMode` prints the bare mode on the next line (or the same one).
     re.compile(r"/proxyMode\b[^\n]*\n[ \t]*(?P<mode>ipvs|iptables)[ \t]*$", re.I | re.M),
     re.compile(r"--proxy-mode[= ]\"?(?P<mode>ipvs|iptables)\b", re.I),
     re.compile(r"\bUsing (?P<mode>ipvs|iptables) Proxier", re.I),
-    re.compile(r"^\s*mode:\s*[\"']?(?P<mode>ipvs|iptables)[\"']?\s*$", re.M | re.I),
+    # Blanks within the line only: `\s*` would run over every following blank line from each
+    # line start (a message of blank lines took minutes).
+    re.compile(r"^[ \t]*mode:[ \t]*[\"']?(?P<mode>ipvs|iptables)[\"']?[ \t]*$", re.M | re.I),
 )
 _KUBE_PROXY_CONFIG = re.compile(r"kind:\s*KubeProxyConfiguration|kube-proxy", re.I)
 # Evidence stands on lines of tool output; a longer line is prose or a dump, not read.
@@ -63,10 +66,18 @@ def _address(text: str) -> str | None:
             found = first_address(line)
             if found is not None:
                 return found[0]
-        match = _CURL_URL.search(line)
-        if match is not None:
-            return match.group("ip")
+        address = _curl_address(line)
+        if address is not None:
+            return address
     return None
+
+
+def _curl_address(line: str) -> str | None:
+    """The first URL's address after the line's first `curl`. (One regex `curl.*?https://…`
+    would scan the rest of the line again from every `curl` in it.)"""
+    curl = _CURL.search(line)
+    url = _URL_IP.search(line, curl.end()) if curl is not None else None
+    return url.group("ip") if url is not None else None
 
 
 def read_evidence(text: str, service: ServiceInfo | None = None) -> Evidence:

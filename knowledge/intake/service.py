@@ -105,24 +105,76 @@ class ServiceInfo:
         return selector
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """kubectl never writes anchors; refusing aliases stops 'billion laughs' pastes outright."""
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _not_kubectl(what_en: str, what_pt: str, line: int) -> IntakeError:
+    return IntakeError(
+        f"the paste uses {what_en} (line {line}); kubectl output has none, paste "
+        "`kubectl get svc NAME -o yaml` as it prints",
+        f"o texto colado usa {what_pt} (linha {line}); a saída do kubectl não tem "
+        "nenhum, cole `kubectl get svc NOME -o yaml` como ele imprime",
+    )
+
+
+class _KubectlLoader(yaml.SafeLoader):
+    """YAML as kubectl prints it, which is JSON data: what kubectl never writes is refused with
+    its line rather than read. Aliases ('billion laughs'), merge keys and repeated keys (YAML
+    that adds or overrides keys out of sight), keys that are not text and tags such as
+    `!!binary` or `!!set` (data that has no JSON form: the chat keeps a Service as JSON)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
-            line = event.start_mark.line + 1
-            raise IntakeError(
-                f"the paste uses a YAML alias (line {line}); kubectl output has none, paste "
-                "`kubectl get svc NAME -o yaml` as it prints",
-                f"o texto colado usa um alias de YAML (linha {line}); a saída do kubectl não tem "
-                "nenhum, cole `kubectl get svc NOME -o yaml` como ele imprime",
-            )
+            raise _not_kubectl("a YAML alias", "um alias de YAML", event.start_mark.line + 1)
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key, _ in node.value:
+            line = key.start_mark.line + 1
+            if key.tag == _MERGE:
+                raise _not_kubectl(
+                    "a YAML merge key (<<)", "uma chave de mesclagem de YAML (<<)", line
+                )
+            if not isinstance(key, yaml.ScalarNode) or key.tag != _STR:
+                shown = str(key.value)[:40] if isinstance(key, yaml.ScalarNode) else "[…]"
+                raise IntakeError(
+                    f"the paste has a key {shown} (line {line}) that is not a text: Kubernetes "
+                    f'names are texts; quote it ("{shown}") if it is one',
+                    f"o texto colado tem uma chave {shown} (linha {line}) que não é um texto: "
+                    f'nomes no Kubernetes são textos; coloque entre aspas ("{shown}") se for um',
+                )
+            if key.value in seen:
+                raise IntakeError(
+                    f"the key {key.value[:40]} appears twice in one map (line {line}); "
+                    "Kubernetes refuses that: keep one",
+                    f"a chave {key.value[:40]} aparece duas vezes no mesmo mapa (linha {line}); "
+                    "o Kubernetes recusa isso: deixe uma só",
+                )
+            seen.add(key.value)
+        return super().construct_mapping(node, deep)
+
+    def refuse_tag(self, node: yaml.Node) -> Any:
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")[:40]
+        raise _not_kubectl(f"the YAML tag {tag}", f"a tag de YAML {tag}", node.start_mark.line + 1)
+
+
+# A date stays the text it was typed as (kubectl quotes its timestamps): it has no JSON form.
+_KubectlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _KubectlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _KubectlLoader.refuse_tag)
+# Any other tag (`!foo`, `!!python/…`): the same answer, not "could not determine a constructor".
+_KubectlLoader.add_constructor(None, _KubectlLoader.refuse_tag)
 
 
 _YAML_START = re.compile(r"^(apiVersion|kind|metadata|items):", re.MULTILINE)
-_SHELL_LINE = re.compile(r"^\s*(\$|#|>|\[.*@.*\][$#]|PS [A-Z]:).*$")
+# `[user@host dir]$`: no `@` before the first one, so a long line of `[@@@…` is read once.
+_SHELL_LINE = re.compile(r"^\s*(\$|#|>|\[[^\]@\n]*@[^\]\n]*\][$#]|PS [A-Z]:)")
 
 
 def looks_like_service(text: str) -> bool:
@@ -152,12 +204,16 @@ def _extract_document(text: str) -> Any:
     yaml_start = _YAML_START.search(text)
     if brace != -1 and (yaml_start is None or brace < yaml_start.start()):
         try:
-            document, _ = json.JSONDecoder().raw_decode(text[brace:])
+            document, _ = _JSON.raw_decode(text[brace:])
             return document
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except json.JSONDecodeError as exc:
             raise IntakeError(
                 f"the pasted JSON is broken: {exc}", f"o JSON colado está quebrado: {exc}"
             ) from exc
+        except RecursionError as exc:
+            raise _too_deep() from exc
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise _too_long_number() from exc
     if yaml_start is None:
         raise IntakeError(
             "no Service found in the paste: expected the output of `kubectl get svc NAME -o yaml` "
@@ -173,7 +229,7 @@ def _extract_document(text: str) -> Any:
             break
         kept.append(line)
     try:
-        documents = [doc for doc in yaml.load_all("\n".join(kept), Loader=_NoAliasLoader) if doc]
+        documents = [doc for doc in yaml.load_all("\n".join(kept), Loader=_KubectlLoader) if doc]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -184,12 +240,38 @@ def _extract_document(text: str) -> Any:
         ) from exc
     except RecursionError as exc:
         raise _too_deep() from exc
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise _too_long_number() from exc
     if len(documents) != 1:
         raise IntakeError(
             f"the paste holds {len(documents)} documents; paste one Service",
             f"o texto colado tem {len(documents)} documentos; cole um único Serviço",
         )
     return documents[0]
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        repeated = next(key for key, _ in pairs if sum(k == key for k, _ in pairs) > 1)
+        raise IntakeError(
+            f"the key {repeated[:40]} appears twice in one object; Kubernetes refuses that: "
+            "keep one",
+            f"a chave {repeated[:40]} aparece duas vezes no mesmo objeto; o Kubernetes recusa "
+            "isso: deixe uma só",
+        )
+    return document
+
+
+# Repeated keys refused as in YAML: the last one would silently win.
+_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys)
+
+
+def _too_long_number() -> IntakeError:
+    return IntakeError(
+        "the paste has a number thousands of digits long: not a Kubernetes value",
+        "o texto colado tem um número com milhares de dígitos: não é um valor do Kubernetes",
+    )
 
 
 def _too_deep() -> IntakeError:
@@ -265,7 +347,9 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
     annotations = {
         k: v
         for k, v in raw_annotations.items()
-        if k not in _SERVER_ANNOTATIONS and (k, v) not in _CCE_ANNOTATIONS
+        # A value that is not text is kept, for check_service to name it (and a list cannot
+        # be looked up in a set).
+        if k not in _SERVER_ANNOTATIONS and not (isinstance(v, str) and (k, v) in _CCE_ANNOTATIONS)
     }
     if annotations:
         metadata["annotations"] = annotations
@@ -278,12 +362,15 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
     check_service(manifest)
 
     facts = _facts(metadata, spec, raw_annotations)
-    status = document.get("status") or {}
-    ingress = (
-        (status.get("loadBalancer") or {}).get("ingress") or [] if isinstance(status, dict) else []
-    )
-    listed = [item for item in ingress if isinstance(item, dict) and item.get("ip")]
-    ips = tuple(str(item["ip"]) for item in listed)
+    # The status is the server's, not applied: what is not shaped as Kubernetes writes it (a
+    # text, `ingress: 5`, an address that is none) is ignored rather than refused.
+    ingress = _field(document, "status", "loadBalancer", "ingress")
+    listed = [
+        item
+        for item in (ingress if isinstance(ingress, list) else [])
+        if isinstance(item, dict) and ip_text(item.get("ip")) is not None
+    ]
+    ips = tuple(str(ip_text(item["ip"])) for item in listed)
     if listed and spec.get("type") == "LoadBalancer":
         # kube-proxy skips only addresses marked Proxy; an unset ipMode counts as VIP.
         proxied = all(item.get("ipMode") == "Proxy" for item in listed)
@@ -296,6 +383,13 @@ def _service_info(document: dict[str, Any]) -> ServiceInfo:
         ingress_ips=ips,
         cluster_ip=ip_text(spec.get("clusterIP")),
     )
+
+
+def _field(document: Any, *path: str) -> Any:
+    """The value at `path` through maps, or None where the document is shaped otherwise."""
+    for key in path:
+        document = document.get(key) if isinstance(document, dict) else None
+    return document
 
 
 def ip_text(value: Any) -> str | None:
@@ -315,7 +409,7 @@ def _applicable_spec(spec: dict[str, Any], last_applied: Any) -> dict[str, Any]:
         return kept
     pinned = _pinned_node_ports(last_applied)
     kept["ports"] = [
-        {k: v for k, v in port.items() if k != "nodePort" or v in pinned}
+        {k: v for k, v in port.items() if k != "nodePort" or (isinstance(v, int) and v in pinned)}
         if isinstance(port, dict)
         else port
         for port in kept["ports"]
@@ -323,17 +417,30 @@ def _applicable_spec(spec: dict[str, Any], last_applied: Any) -> dict[str, Any]:
     return kept
 
 
-def _pinned_node_ports(last_applied: Any) -> set[Any]:
+def _pinned_node_ports(last_applied: Any) -> set[int]:
     try:
-        applied = json.loads(last_applied) if isinstance(last_applied, str) else {}
+        applied = _json_text(last_applied) if isinstance(last_applied, str) else {}
     except json.JSONDecodeError:
-        return set()
-    ports = (applied.get("spec") or {}).get("ports") if isinstance(applied, dict) else None
+        return set()  # kubectl's own record, not the user's: unreadable means nothing pinned
+    ports = _field(applied, "spec", "ports")
     return {
         port["nodePort"]
-        for port in ports or []
-        if isinstance(port, dict) and port.get("nodePort") is not None
+        for port in (ports if isinstance(ports, list) else [])
+        if isinstance(port, dict) and isinstance(port.get("nodePort"), int)
     }
+
+
+def _json_text(text: str) -> Any:
+    """json.loads where every failure is a JSONDecodeError: a value nested past the recursion
+    limit, or a number too long to convert, is broken JSON in an annotation, not a crash."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+    except ValueError:
+        raise json.JSONDecodeError("a number too long", text, 0) from None
 
 
 def _facts(
@@ -374,10 +481,10 @@ def _facts(
 
 def _autocreate(annotations: dict[str, str]) -> dict[str, Any]:
     raw = annotations.get("kubernetes.io/elb.autocreate")
-    if not raw:
+    if not raw or not isinstance(raw, str):
         return {}
     try:
-        value = json.loads(raw)
+        value = _json_text(raw)
     except json.JSONDecodeError as exc:
         raise IntakeError(
             f"the annotation kubernetes.io/elb.autocreate is not valid JSON: {exc.msg}",
