@@ -10,16 +10,21 @@ import shlex
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from knowledge.compiled import CompiledPlaybook
 from knowledge.engine import Engine, Finding
 from knowledge.intake.error_message import ErrorReport, classify_error
 from knowledge.intake.evidence import read_evidence
 from knowledge.intake.keywords import fold
 from knowledge.intake.service import ServiceInfo, ip_text, parse_service
-from knowledge.manifests import ManifestRenderer, placeholder_service
 from knowledge.playbook import Playbook, Proof
 from knowledge.words import catalog, say
+
+if TYPE_CHECKING:
+    from knowledge.manifests import ManifestRenderer
 
 __all__ = ["Doctor", "canonical_facts", "gather_facts"]
 
@@ -66,11 +71,28 @@ def gather_facts(
 class Doctor:
     playbook: Playbook
     engine: Engine
-    renderer: ManifestRenderer
+    # Kubernetes schema version the manifests are checked against; None: the newest bundled.
+    kubernetes_version: str | None = None
+    # Compiled templates and manifests already validated, kept between runs; None: none.
+    cache_dir: Path | None = None
 
     @classmethod
-    def create(cls, playbook: Playbook, kubernetes_version: str | None = None) -> Doctor:
-        return cls(playbook, Engine(playbook), ManifestRenderer(kubernetes_version))
+    def create(
+        cls,
+        playbook: Playbook,
+        kubernetes_version: str | None = None,
+        compiled: CompiledPlaybook | None = None,
+        cache_dir: Path | None = None,
+    ) -> Doctor:
+        return cls(playbook, Engine(playbook, compiled), kubernetes_version, cache_dir)
+
+    @cached_property
+    def renderer(self) -> ManifestRenderer:
+        """Built on the first fix shown: Jinja2 and the Kubernetes schemas cost a question, a
+        rejected fact or a verdict without fixes nothing."""
+        from knowledge.manifests import ManifestRenderer
+
+        return ManifestRenderer(self.kubernetes_version, self.cache_dir)
 
     def report(
         self,
@@ -173,6 +195,10 @@ class Doctor:
     def _fixes(
         self, finding: Finding, lang: str, service: ServiceInfo | None
     ) -> list[dict[str, Any]]:
+        if not finding.fixes:
+            return []
+        from knowledge.manifests import placeholder_service
+
         target = service or placeholder_service(finding.facts)
         fixes = []
         for fix in finding.fixes:
