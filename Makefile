@@ -33,7 +33,17 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) --no-deps -r requirements/rasa.lock
 	@touch $@
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed
+# The web widget: npm packages from the lock, then one bundled script (widget/dist/).
+WIDGET_JS := widget/dist/lbdoctor-widget.js
+
+widget/node_modules/.installed: widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WIDGET_JS): widget/node_modules/.installed widget/build.mjs $(wildcard widget/src/*)
+	cd widget && npm run --silent build
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(WIDGET_JS)
 
 # Trains the model only when bot/ inputs changed, starts both servers, says how to talk to them.
 run: setup
@@ -55,8 +65,10 @@ test: setup lint
 bench: setup
 	$(VENV)/bin/python benchmarks/bench_answers.py
 	$(VENV)/bin/python benchmarks/bench_knowledge.py
+	$(VENV)/bin/python benchmarks/bench_scale.py
 	$(VENV)/bin/python benchmarks/bench_bot.py
 	$(VENV)/bin/python benchmarks/bench_api.py
+	$(VENV)/bin/python benchmarks/bench_hostile.py
 
 clean:
-	rm -rf $(VENV) $(RASA_VENV) build *.egg-info
+	rm -rf $(VENV) $(RASA_VENV) build *.egg-info widget/node_modules widget/dist

@@ -6,6 +6,9 @@ the Rasa server, wait until both answer, and say how to talk to the bot.
 Environment (all optional):
   LBDOCTOR_RASA_PORT (5005), LBDOCTOR_ACTION_PORT (5055), LBDOCTOR_API_PORT (8000),
   LBDOCTOR_HOST (127.0.0.1)
+  LBDOCTOR_WIDGET_PORT (8080)  the demo support-portal page with the web widget
+  LBDOCTOR_CORS_ORIGINS  more origins (space or comma separated) whose pages may embed the
+                         widget; the widget page's own are always allowed, no other is
   LBDOCTOR_API_TOKEN     token for Rasa's HTTP API (--enable-api); generated when absent
   LBDOCTOR_TRACKER_URL   conversations in PostgreSQL (postgresql://user:pw@host:port/db);
                          default: a SQLite file in LBDOCTOR_STATE_DIR
@@ -24,18 +27,21 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.error import URLError
 from urllib.request import Request, urlopen
 
 import yaml
+from widget_server import start_widget_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
@@ -145,10 +151,30 @@ CHANNELS = {
 }
 
 
+SOCKETIO = "connectors.socketio.SocketIOInput"
+_ORIGIN = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?")
+
+
+def cors_origins(env: Mapping[str, str]) -> list[str]:
+    """The origins whose pages may talk to Rasa from a browser: the widget page's, and those of
+    LBDOCTOR_CORS_ORIGINS (a portal's). Rasa's --cors and the socket.io connector get the same."""
+    port = env.get("LBDOCTOR_WIDGET_PORT", "8080")
+    hosts = ("localhost", "127.0.0.1", env.get("LBDOCTOR_HOST", "127.0.0.1"))
+    own = [f"http://{host}:{port}" for host in hosts if host not in ("0.0.0.0", "::")]
+    extra = env.get("LBDOCTOR_CORS_ORIGINS", "").replace(",", " ").split()
+    bad = [origin for origin in extra if not _ORIGIN.fullmatch(origin)]
+    if bad:
+        raise SystemExit(
+            f"LBDOCTOR_CORS_ORIGINS: {', '.join(bad)} is not an origin like https://help.example.com"
+        )
+    return list(dict.fromkeys([*own, *extra]))
+
+
 def credentials(env: Mapping[str, str]) -> dict[str, Any]:
     """bot/credentials.yml (the channels that are always on) plus each channel whose required
     settings are all set. A channel with only some of them is a mistake worth stopping for."""
     config: dict[str, Any] = yaml.safe_load((BOT / "credentials.yml").read_text()) or {}
+    config[SOCKETIO] = {**(config.get(SOCKETIO) or {}), "cors_origins": cors_origins(env)}
     for channel, settings in CHANNELS.items():
         given = {key: env.get(var, "") for key, (var, _) in settings.items()}
         required = [var for key, (var, needed) in settings.items() if needed]
@@ -235,6 +261,8 @@ class Servers:
         self.rasa_port = int(env.get("LBDOCTOR_RASA_PORT", "5005"))
         self.action_port = int(env.get("LBDOCTOR_ACTION_PORT", "5055"))
         self.api_port = int(env.get("LBDOCTOR_API_PORT", "8000"))
+        self.widget_port = int(env.get("LBDOCTOR_WIDGET_PORT", "8080"))
+        self.origins = cors_origins(env)
         default_state = (
             Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lbdoctor"
         )
@@ -255,8 +283,11 @@ class Servers:
         self.credentials.write_text(yaml.safe_dump(credentials(env), sort_keys=False))
         self.credentials.chmod(0o600)
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.widget: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
+        # First: a busy port stops the launcher before any server process is left behind.
+        self.widget = start_widget_server(self.host, self.widget_port, self.rasa_port)
         logs = self.state / "logs"
         logs.mkdir(exist_ok=True)
         self._spawn(
@@ -291,7 +322,7 @@ class Servers:
                 "--credentials",
                 str(self.credentials),
                 "--cors",
-                "*",
+                *self.origins,
             ],
             BOT,
             logs / "rasa.log",
@@ -338,6 +369,9 @@ class Servers:
             ) from exc
 
     def stop(self) -> None:
+        if self.widget is not None:
+            self.widget.shutdown()
+            self.widget.server_close()
         for process in self.processes:
             if process.poll() is None:
                 process.terminate()
@@ -375,6 +409,7 @@ def main() -> int:
         print(
             f"\nLB Doctor is up: Rasa at {base} (REST and socket.io), actions at port "
             f"{servers.action_port}.\n\n"
+            f"  The web widget on a demo support portal:  http://localhost:{servers.widget_port}/\n"
             f"  Talk to it in this terminal:  .venv/bin/lbdoctor chat --url {base}\n"
             f"  Or over REST:  curl -s {base}/webhooks/rest/webhook "
             '-d \'{"sender": "me", "message": "oi"}\'\n'

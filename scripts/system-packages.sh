@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need when they are missing (PostgreSQL server).
+# Installs the Debian packages the tests need when they are missing (PostgreSQL server,
+# Chromium and its driver).
 # Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# The widget's browser tests: Debian's Chromium and its WebDriver (no browser downloads).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"
 sudo=""

@@ -89,6 +89,7 @@ class BotServers:
         self.rasa_port = free_port()
         self.action_port = free_port()
         self.api_port = free_port()
+        self.widget_port = free_port()
         self.token = "test-token"
         self.env = {
             **os.environ,
@@ -96,6 +97,7 @@ class BotServers:
             "LBDOCTOR_RASA_PORT": str(self.rasa_port),
             "LBDOCTOR_ACTION_PORT": str(self.action_port),
             "LBDOCTOR_API_PORT": str(self.api_port),
+            "LBDOCTOR_WIDGET_PORT": str(self.widget_port),
             "LBDOCTOR_API_TOKEN": self.token,
             "LBDOCTOR_DATABASE_URL": f"sqlite:///{state / 'knowledge.db'}",
             **(extra_env or {}),
