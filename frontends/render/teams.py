@@ -27,7 +27,12 @@ def _code(code: str, language: str = "PlainText") -> dict[str, Any]:
         "type": "CodeBlock",
         "codeSnippet": code,
         "language": language,
-        "fallback": _text(code, fontType="Monospace"),
+        # For hosts without CodeBlock: a TextRun, which no host reads as Markdown (a TextBlock
+        # would turn YAML comments into headings and list items into bullets).
+        "fallback": {
+            "type": "RichTextBlock",
+            "inlines": [{"type": "TextRun", "text": code, "fontType": "Monospace"}],
+        },
     }
 
 
