@@ -81,6 +81,22 @@ def _parser() -> argparse.ArgumentParser:
     publish = actions.add_parser("publish", help="publish a playbook file to the store")
     publish.add_argument("file", nargs="?", type=Path)
     actions.add_parser("list", help="list published playbook versions")
+
+    cases = commands.add_parser("cases", help="handoffs to support: list, show, resolve, deliver")
+    case_actions = cases.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    listing = case_actions.add_parser("list", help="list handoffs, newest first")
+    listing.add_argument("--status", choices=("pending", "delivered", "failed"))
+    listing.add_argument("--json", action="store_true", help="print one JSON array")
+    show = case_actions.add_parser("show", help="show a handoff's bundle (redacted)")
+    show.add_argument("case", metavar="CASE")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    resolve = case_actions.add_parser("resolve", help="mark a case resolved by a person")
+    resolve.add_argument("case", metavar="CASE")
+    resolve.add_argument("--note", default="", help="what solved it")
+    deliver = case_actions.add_parser(
+        "deliver", help="send pending handoffs now (and these CASEs, failed ones too)"
+    )
+    deliver.add_argument("cases", nargs="*", metavar="CASE")
     return parser
 
 
@@ -166,6 +182,12 @@ def _knowledge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
     return EXIT_OK
 
 
+def _cases(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from frontends.cases import run_cases
+
+    return run_cases(settings, args, out)
+
+
 def _chat(
     settings: Settings, args: argparse.Namespace, lang: str, stdin: TextIO, out: TextIO
 ) -> int:
@@ -183,9 +205,11 @@ def main(
 ) -> int:
     args = _parser().parse_args(argv)
     out = stdout or sys.stdout
-    settings = Settings.from_env()
-    lang = getattr(args, "lang", None) or settings.language
     try:
+        settings = Settings.from_env()
+        lang = getattr(args, "lang", None) or settings.language
+        if args.command == "cases":
+            return _cases(settings, args, out)
         if args.command == "knowledge":
             return _knowledge(settings, args, out)
         if args.command == "chat":

@@ -3,11 +3,56 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-__all__ = ["Settings"]
+from knowledge.errors import LBDoctorError
+
+__all__ = ["HANDOFF_FORMATS", "Settings", "SettingsError", "redacted_url"]
+
+
+_PASSWORD_PARAMETER = re.compile(r"(password=)[^&]*", re.IGNORECASE)
+
+
+def redacted_url(url: str) -> str:
+    """A database URL fit for a message or a log: its password shown as ***.
+
+    Done on the text, not with SQLAlchemy's parser, so that a URL it cannot parse (the one
+    most likely to be echoed in an error) or a password holding an unescaped `@` is hidden too:
+    what comes before the last `@` after the user name is the password."""
+    head, at, host = url.rpartition("@")
+    if at:
+        scheme = head[: head.index("//") + 2] if "//" in head else ""
+        user, colon, _ = head[len(scheme) :].partition(":")
+        url = f"{scheme}{user}{':***' if colon else ''}@{host}"
+    return _PASSWORD_PARAMETER.sub(r"\1***", url)
+
+
+HANDOFF_FORMATS = ("json", "slack", "teams")
+
+
+class SettingsError(LBDoctorError):
+    """A setting with a value LB Doctor cannot use; the message names the variable."""
+
+
+def _handoff(env: Mapping[str, str]) -> tuple[str | None, str]:
+    url = env.get("LBDOCTOR_HANDOFF_URL") or None
+    fmt = (env.get("LBDOCTOR_HANDOFF_FORMAT") or "json").strip().lower()
+    if fmt not in HANDOFF_FORMATS:
+        raise SettingsError(
+            f"LBDOCTOR_HANDOFF_FORMAT is {fmt!r}; valid values: {', '.join(HANDOFF_FORMATS)}"
+        )
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            # Not echoed: a webhook URL carries its secret in the path.
+            raise SettingsError(
+                "LBDOCTOR_HANDOFF_URL must be an http:// or https:// URL with a host"
+            )
+    return url, fmt
 
 
 def _default_cache_dir() -> Path:
@@ -34,11 +79,15 @@ class Settings:
     # Publishing a playbook over the HTTP API needs this token (the one Rasa's API uses);
     # None: publishing is off.
     api_token: str | None = None
+    # Where handoffs are POSTed, and in which form (HANDOFF_FORMATS); None: they are only stored.
+    handoff_url: str | None = None
+    handoff_format: str = "json"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         playbook = env.get("LBDOCTOR_PLAYBOOK")
+        handoff_url, handoff_format = _handoff(env)
         return cls(
             database_url=env.get("LBDOCTOR_DATABASE_URL") or _default_database_url(),
             playbook_file=Path(playbook) if playbook else None,
@@ -49,4 +98,6 @@ class Settings:
             if env.get("LBDOCTOR_CACHE_DIR")
             else _default_cache_dir(),
             api_token=env.get("LBDOCTOR_API_TOKEN") or None,
+            handoff_url=handoff_url,
+            handoff_format=handoff_format,
         )

@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from knowledge.errors import StoreError
 from knowledge.playbook import Playbook, parse_playbook
+from knowledge.settings import redacted_url
 
 __all__ = [
     "CaseRecord",
@@ -289,22 +290,34 @@ class Store:
     def open(cls, url: str) -> Store:
         try:
             parsed = make_url(url)
-        except ArgumentError as exc:
-            raise StoreError(f"LBDOCTOR_DATABASE_URL is not a database URL: {url!r}") from exc
+        except (ArgumentError, ValueError):  # a port that is not a number: ValueError
+            raise StoreError(
+                f"LBDOCTOR_DATABASE_URL is not a database URL: {redacted_url(url)}"
+            ) from None  # SQLAlchemy's message quotes the URL whole
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in (
-            "",
-            "psycopg2",
-        ):
-            parsed = parsed.set(drivername="postgresql+psycopg")
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot open the store at {redacted_url(url)}: {exc}") from exc
+        options: dict[str, Any] = {}
+        if parsed.get_backend_name() == "postgresql":
+            if parsed.get_driver_name() in ("", "psycopg2"):
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            # An unreachable host fails in seconds instead of the system's two minutes.
+            if "connect_timeout" not in parsed.query:
+                options["connect_args"] = {"connect_timeout": 10}
         try:
-            engine = create_engine(parsed, pool_pre_ping=True)
+            engine = create_engine(parsed, pool_pre_ping=True, **options)
+            import knowledge.outbox  # noqa: F401  (registers the handoff table on Base)
+
             Base.metadata.create_all(engine)
         except SQLAlchemyError as exc:
+            reason = str(exc).splitlines()[0]
+            if parsed.password:
+                reason = reason.replace(str(parsed.password), "***")
             raise StoreError(
-                f"cannot open the store at {parsed.render_as_string(hide_password=True)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
-            ) from exc
+                f"cannot open the store at {redacted_url(url)}: {exc.__class__.__name__}: {reason}"
+            ) from None  # the chained exception would carry the driver's own message
         return cls(engine)
 
     @contextmanager
