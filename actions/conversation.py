@@ -9,10 +9,9 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.runtime import ChatAction, language
+from actions.runtime import ChatAction, language, too_long
 from frontends.wording import say
 from knowledge.errors import StoreError
-from knowledge.intake.service import MAX_PASTE_BYTES
 from knowledge.store import add_feedback
 
 __all__ = [
@@ -32,12 +31,12 @@ class ActionDetectLanguage(ChatAction):
         return "action_detect_language"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        if len(text) > MAX_PASTE_BYTES:
+        oversize = too_long(tracker)
+        if oversize is not None:
             # Whatever the model made of it ("x x x…" reads as thanks), it was not read: say so.
-            lang = language(tracker, self.app)
+            size, limit = oversize
             dispatcher.utter_message(
-                text=say("too_long", lang, size=len(text), limit=MAX_PASTE_BYTES)
+                text=say("too_long", language(tracker, self.app), size=size, limit=limit)
             )
         return []
 
@@ -68,12 +67,12 @@ class ActionNotUnderstood(ChatAction):
         lang = language(tracker, self.app)
         text = (tracker.latest_message or {}).get("text") or ""
         asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop_name else None
-        if not text.strip():
+        oversize = too_long(tracker)
+        if oversize is not None:
+            size, limit = oversize
+            dispatcher.utter_message(text=say("too_long", lang, size=size, limit=limit))
+        elif not text.strip():
             dispatcher.utter_message(text=say("empty_message", lang))
-        elif len(text) > MAX_PASTE_BYTES:
-            dispatcher.utter_message(
-                text=say("too_long", lang, size=len(text), limit=MAX_PASTE_BYTES)
-            )
         elif asked:
             fact = self.app.doctor.playbook.fact(asked)
             example = fact.options[0].label.get(lang) if fact.options else "v1.25"

@@ -24,10 +24,10 @@ from actions.runtime import (
     language_events,
     pasted_service,
     skipped_questions,
+    too_long,
 )
 from frontends.wording import fact_value_label, say, understood_words
 from knowledge.errors import FactError
-from knowledge.intake.service import MAX_PASTE_BYTES
 from knowledge.playbook import Playbook
 from knowledge.understanding import Reading, read_message
 
@@ -36,7 +36,7 @@ __all__ = ["CONFIRM_SLOT", "CONTROL_INTENTS", "ValidateDiagnosisForm", "question
 log = logging.getLogger(__name__)
 
 # Messages longer than this are logged when read (a Service is a few KB).
-_LONG_MESSAGE = 64 * 1024
+_LONG_MESSAGE = 16 * 1024
 
 # Set while the bot asks the user to confirm what their words meant, instead of the question.
 CONFIRM_SLOT = "confirming"
@@ -146,7 +146,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         raw = message.get("text")
         text = raw if isinstance(raw, str) else ""
         intent = (message.get("intent") or {}).get("name")
-        if intent in CONTROL_INTENTS or len(text) > MAX_PASTE_BYTES:
+        if intent in CONTROL_INTENTS or too_long(tracker) is not None:
             return Reading()
         if text.startswith("/"):
             # A button's payload (`/inform{"fact":"value"}`) arrives as entities of the message.
@@ -188,12 +188,12 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
         if isinstance(text, str) and len(text) > _LONG_MESSAGE:
             # For operators (and the test that another user is not held up meanwhile).
             log.info("reading a long message: %d characters", len(text))
-        if isinstance(text, str) and len(text) > MAX_PASTE_BYTES and asked is None:
+        oversize = too_long(tracker)
+        if oversize is not None and asked is None:
             # The message that opens the form is not read: say why, with what to paste. (With
             # a question open, the form rejects it and action_not_understood says it.)
-            dispatcher.utter_message(
-                text=say("too_long", lang, size=len(text), limit=MAX_PASTE_BYTES)
-            )
+            size, limit = oversize
+            dispatcher.utter_message(text=say("too_long", lang, size=size, limit=limit))
         reading = self._reading(tracker)
         events: list[EventType] = [SlotSet(name, value) for name, value in reading.facts.items()]
         if reading.service is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from abc import ABC, abstractmethod
 from functools import cache
@@ -14,9 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from knowledge.app import App
-from knowledge.errors import FactError, IntakeError
+from knowledge.errors import FactError, IntakeError, StoreError
 from knowledge.intake.language import detect_language, named_language
-from knowledge.intake.service import ServiceInfo, parse_service
+from knowledge.intake.service import MAX_PASTE_BYTES, ServiceInfo, parse_service
 from knowledge.settings import Settings
 
 __all__ = [
@@ -28,10 +29,14 @@ __all__ = [
     "known_facts",
     "language",
     "language_events",
+    "open_app",
     "pasted_service",
     "shared_app",
     "skipped_questions",
+    "too_long",
 ]
+
+log = logging.getLogger(__name__)
 
 # Values users forge or paste are echoed back at most this long.
 FACT_VALUE_LIMIT = 60
@@ -55,9 +60,20 @@ def shared_app() -> App:
 
 @cache
 def _open_app() -> App:
-    app = App.open(Settings.from_env())
+    app = open_app(Settings.from_env())
     app.reader.warm()
     return app
+
+
+def open_app(settings: Settings) -> App:
+    """The App with its store; without it when the store cannot be reached. Only recording a
+    case needs the store: a greeting, a question or a diagnosis must not fail with it, and
+    `App.store` opens it on the first case recorded once it is back."""
+    try:
+        return App.open(settings)
+    except StoreError as exc:
+        log.error("the store is unreachable; answering without it: %s", exc)
+        return App.open_local(settings)
 
 
 class AppAction(Action, ABC):
@@ -164,3 +180,18 @@ def skipped_questions(tracker: Tracker, app: App) -> tuple[str, ...]:
     value = tracker.get_slot(SKIPPED_SLOT)
     questions = {fact.name for fact in app.doctor.engine.askable}
     return tuple(name for name in value or () if isinstance(name, str) and name in questions)
+
+
+def too_long(tracker: Tracker) -> tuple[int, int] | None:
+    """The latest message's size and the limit it passed, when it was too long to read: cut by
+    the Rasa server before NLU (bot/server.py says so in its parse data), or, sent another way,
+    over what the intake reads."""
+    message = tracker.latest_message or {}
+    cut = message.get("message_too_long")
+    if isinstance(cut, dict) and isinstance(cut.get("size"), int):
+        limit = cut.get("limit")
+        return cut["size"], limit if isinstance(limit, int) else MAX_PASTE_BYTES
+    text = message.get("text")
+    if isinstance(text, str) and len(text) > MAX_PASTE_BYTES:
+        return len(text), MAX_PASTE_BYTES
+    return None

@@ -6,6 +6,9 @@ In one run, on this machine:
   LB Doctor (Rasa + action server, started as `make run` starts them) against conversations with
   the `rasa init` assistant served the same way (`rasa run`, REST, --enable-api, SQL tracker
   store), measured turn by turn in alternation so both see the same machine;
+- the server time of those turns split into Rasa's NLU, the action server call, the SQL tracker
+  store and the rest of Rasa (policies, events), timed inside the Rasa server
+  (bot/turn_timings.py), so the next bottleneck is visible;
 - resident memory of each server after the load;
 - NLU: 3-fold cross-validation on the training data, and the held-out file's intent accuracy
   (served model) and fact F1 (the intake parsers that fill the slots).
@@ -138,6 +141,24 @@ def alternate(ours_url: str, theirs_url: str) -> tuple[list[float], list[float]]
             next(other)
 
 
+def server_time_split(timings: Path) -> dict[str, Any]:
+    """Mean and p50 per part of a turn, from the Rasa server's own timings, in ms."""
+    turns = [json.loads(line) for line in timings.read_text().splitlines()]
+    parts = ["total_ms", "nlu_ms", "action_server_ms", "tracker_store_ms", "rasa_other_ms"]
+    split: dict[str, Any] = {"turns": len(turns)}
+    for part in parts:
+        values = [turn[part] for turn in turns]
+        split[part] = {
+            "mean": round(statistics.fmean(values), 2),
+            "p50": round(statistics.median(values), 2),
+        }
+    total = sum(turn["total_ms"] for turn in turns)
+    split["share_of_total"] = {
+        part: round(sum(turn[part] for turn in turns) / total, 3) for part in parts[1:]
+    }
+    return split
+
+
 def train(project: Path, out: Path, *extra: str) -> float:
     started = time.perf_counter()
     subprocess.run(
@@ -231,10 +252,12 @@ def main() -> None:
         shutil.rmtree(work / "init" / "models")
         baseline_training_s = train(work / "init", work / "init" / "models")
 
-        servers = BotServers(work / "state").start()
+        timings = work / "turn-timings.jsonl"
+        servers = BotServers(work / "state", {"LBDOCTOR_TURN_TIMINGS": str(timings)}).start()
         baseline = Baseline(work / "init")
         try:
             lbdoctor, init = alternate(servers.url, baseline.url)
+            split = server_time_split(timings)
             assert servers.process is not None
             children = [
                 int(pid)
@@ -263,6 +286,7 @@ def main() -> None:
             "rasa_init_baseline_turns": theirs,
             "p95_at_most_half_the_baseline": ours["p95_ms"] <= theirs["p95_ms"] / 2,
         },
+        "lbdoctor_server_time_per_turn": split,
         "resident_memory": memory,
         "nlu_cross_validation_3_folds": cross_validation(),
         "nlu_heldout": heldout,

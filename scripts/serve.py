@@ -41,7 +41,11 @@ from urllib.error import URLError
 from urllib.request import Request, urlopen
 
 import yaml
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from widget_server import start_widget_server
+
+from knowledge.settings import redacted_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
@@ -119,6 +123,13 @@ def tracker_env(env: Mapping[str, str], state: Path) -> dict[str, str]:
     """The tracker store's settings for bot/endpoints.yml."""
     url = env.get("LBDOCTOR_TRACKER_URL", "")
     if url:
+        # Rasa would stop with SQLAlchemy's message, which quotes the URL password and all.
+        try:
+            make_url(url)
+        except (ArgumentError, ValueError):
+            raise SystemExit(
+                f"LBDOCTOR_TRACKER_URL is not a database URL: {redacted_url(url)}"
+            ) from None
         dialect = url.split("://", 1)[0].split("+", 1)[0]
         dialect = "postgresql" if dialect in ("postgres", "postgresql") else dialect
         return {
@@ -302,6 +313,9 @@ class Servers:
             ],
             ROOT,
             logs / "actions.log",
+            # rasa_sdk 3.6 has no option for the interface and binds 0.0.0.0 unless told here:
+            # the action server takes forged trackers from whoever reaches it.
+            {"SANIC_HOST": self.host},
         )
         self._spawn(
             [
@@ -310,9 +324,8 @@ class Servers:
                 "run",
                 "--model",
                 str(MODEL),
+                # The token goes in the environment (bot/server.py), not on this command line.
                 "--enable-api",
-                "--auth-token",
-                self.token,
                 "--port",
                 str(self.rasa_port),
                 "--interface",
@@ -333,11 +346,17 @@ class Servers:
             logs / "api.log",
         )
 
-    def _spawn(self, command: list[str], cwd: Path, log: Path) -> None:
+    def _spawn(
+        self, command: list[str], cwd: Path, log: Path, env: Mapping[str, str] | None = None
+    ) -> None:
         with log.open("ab") as out:
             self.processes.append(
                 subprocess.Popen(
-                    command, cwd=cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT
+                    command,
+                    cwd=cwd,
+                    env={**self.env, **(env or {})},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                 )
             )
 
@@ -406,6 +425,11 @@ def main() -> int:
     try:
         servers.wait_ready(args.timeout)
         base = f"http://{servers.host}:{servers.rasa_port}"
+        token_source = (
+            "from LBDOCTOR_API_TOKEN"
+            if os.environ.get("LBDOCTOR_API_TOKEN")
+            else f"in {servers.state / 'api-token'}"
+        )
         print(
             f"\nLB Doctor is up: Rasa at {base} (REST and socket.io), actions at port "
             f"{servers.action_port}.\n\n"
@@ -415,7 +439,8 @@ def main() -> int:
             '-d \'{"sender": "me", "message": "oi"}\'\n'
             f"  Knowledge API: http://{servers.host}:{servers.api_port}/docs  ·  "
             f"help page: http://{servers.host}:{servers.api_port}/help\n"
-            f"  API token (Rasa --enable-api, publishing playbooks): {servers.token}\n"
+            # Where the token is, not the token: this output may well end up in a log.
+            f"  API token (Rasa --enable-api, publishing playbooks): {token_source}\n"
             f"  Logs: {servers.state / 'logs'}\n\n"
             "LBDOCTOR-READY\nPress Ctrl-C to stop.",
             flush=True,

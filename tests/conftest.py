@@ -83,6 +83,9 @@ def store(database_url: str) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def bot_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServers]:
     """One pair of servers (actions + Rasa, SQLite tracker) for the whole session."""
-    servers = BotServers(tmp_path_factory.mktemp("bot")).start()
+    state = tmp_path_factory.mktemp("bot")
+    # Rasa times each turn's parts (bot/turn_timings.py), as `make bench` has it do.
+    servers = BotServers(state, {"LBDOCTOR_TURN_TIMINGS": str(state / "turn-timings.jsonl")})
+    servers.start()
     yield servers
     servers.stop()

@@ -331,6 +331,23 @@ def stored_events(
         return int(row[0])
 
 
+def test_each_turn_s_server_time_is_split_into_its_parts(
+    bot_servers: BotServers, talk: Conversation
+) -> None:
+    timings = Path(bot_servers.env["LBDOCTOR_TURN_TIMINGS"])
+    before = len(timings.read_text().splitlines()) if timings.exists() else 0
+    talk.say("my curl to the ELB IP fails from inside the cluster")
+    talk.click("service_type", "nodeport")
+    turns = [json.loads(line) for line in timings.read_text().splitlines()[before:]]
+    assert len(turns) == 2
+    for turn in turns:
+        parts = turn["nlu_ms"] + turn["action_server_ms"] + turn["tracker_store_ms"]
+        assert turn["nlu_ms"] > 0 and turn["tracker_store_ms"] > 0
+        assert turn["rasa_other_ms"] == pytest.approx(turn["total_ms"] - parts, abs=0.01)
+    # The form asks its questions through the action server.
+    assert all(turn["action_server_ms"] > 0 for turn in turns)
+
+
 def test_the_http_api_needs_the_token(bot_servers: BotServers) -> None:
     assert httpx.get(f"{bot_servers.url}/status").status_code == 401
     assert httpx.get(f"{bot_servers.url}/status", params={"token": "wrong"}).status_code == 401

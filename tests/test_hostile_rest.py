@@ -9,7 +9,9 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from knowledge.intake.service import MAX_PASTE_BYTES
@@ -18,7 +20,9 @@ from .bot_helpers import BotServers, Conversation
 from .conftest import DATA
 
 BASE = (DATA / "svc-dedicated-local.yaml").read_text()
-DEEP_JSON = "[" * 50_000 + "]" * 50_000
+# Longer messages are not given to NLU (bot/server.py): a clear answer instead, at once.
+MESSAGE_LIMIT = 64 * 1024
+DEEP_JSON = "[" * 30_000 + "]" * 30_000  # within MESSAGE_LIMIT, deep enough to refuse
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +136,10 @@ MESSAGES = {
     "jinja-expression": ("{{7*7}} {{ config.items() }}", None),
     "jinja-statement": ("{% for x in range(10**9) %}{% endfor %}", None),
     "malformed-yaml": ("apiVersion: v1\nkind: Service\nmetadata: {name: [\n", "broken"),
-    "100-kb": (("my elb fails, " * 8000)[: 100 * 1024], None),
-    "over-the-limit": ("x " * (MAX_PASTE_BYTES // 2 + 10), f"I read up to {MAX_PASTE_BYTES}"),
+    "at-the-limit": (("my elb fails, " * 5000)[:MESSAGE_LIMIT], None),
+    "100-kb": (("my elb fails, " * 8000)[: 100 * 1024], f"I read up to {MESSAGE_LIMIT}"),
+    "over-the-limit": ("x " * (MAX_PASTE_BYTES // 2 + 10), f"I read up to {MESSAGE_LIMIT}"),
+    "5-mb": ("x " * (5 * 1024 * 1024 // 2), f"I read up to {MESSAGE_LIMIT}"),
 }
 
 
@@ -147,11 +153,51 @@ def test_an_odd_message_gets_an_answer_and_the_conversation_goes_on(
     assert "49" not in said(chat)
     if answer is not None:
         assert answer in said(chat)
-    if text.startswith("x "):
+    if len(text) > MESSAGE_LIMIT:
         assert "kubectl get svc" in said(chat)  # what to paste instead
     # The question is still open, and its answer is taken.
     chat.say('/inform{"service_type":"nodeport"}')
     assert chat.asked() not in (None, "service_type")
+
+
+@pytest.mark.parametrize(
+    ("opening", "answer"),
+    [
+        ("my elb fails from a pod, ", "Your message is too long (5242880 characters"),
+        ("meu elb falha dentro do cluster, ", "Sua mensagem é longa demais (5242880 caracteres"),
+    ],
+    ids=["en", "pt"],
+)
+def test_a_5_mb_message_is_not_read_and_answered_in_the_users_language(
+    servers: BotServers, chat: Conversation, opening: str, answer: str
+) -> None:
+    chat.sender = f"hostile-5-mb-{opening[:2]}"  # a plain id for the tracker's URL
+    chat.say((opening * (5 * 1024 * 1024 // len(opening) + 1))[: 5 * 1024 * 1024])
+    assert answer in said(chat)
+    # NLU never saw it: Rasa logged an excerpt, not five megabytes.
+    tracker = httpx.get(
+        f"{servers.url}/conversations/{chat.sender}/tracker", params={"token": servers.token}
+    ).json()
+    latest = tracker["latest_message"]
+    assert latest["message_too_long"] == {"size": 5 * 1024 * 1024, "limit": MESSAGE_LIMIT}
+    assert len(latest["text"]) <= 1000
+    # And the conversation starts as any other.
+    chat.say(opening)
+    assert chat.asked() == "service_type"
+
+
+def test_a_body_larger_than_the_server_takes_breaks_nothing(
+    servers: BotServers, chat: Conversation
+) -> None:
+    # Sanic's REQUEST_MAX_SIZE (100 MB): refused before anything reads it.
+    body = b'{"sender": "huge", "message": "' + b"x" * 100_000_001 + b'"}'
+    try:
+        refused = httpx.post(f"{servers.url}/webhooks/rest/webhook", content=body, timeout=120)
+        assert refused.status_code == 413
+    except httpx.TransportError:
+        pass  # the server may close the connection before the client has sent it all
+    chat.say("hi")
+    assert "Hi! I'm LB Doctor" in said(chat)
 
 
 FORGED = {
@@ -184,20 +230,36 @@ def heavy_paste() -> str:
         "    kubernetes.io/elb.lb-algorithm: ROUND_ROBIN\n",
         "    kubernetes.io/elb.lb-algorithm: ROUND_ROBIN\n" + notes,
     )
-    assert len(paste) < MAX_PASTE_BYTES
+    assert MESSAGE_LIMIT < len(paste) < MAX_PASTE_BYTES
     return "here is the service:\n" + paste
 
 
+def heavy_call(text: str) -> dict[str, Any]:
+    """The form reading `text`, as Rasa calls the action server. Sent straight to it: Rasa cuts
+    a message this long before NLU, but the action server reads up to MAX_PASTE_BYTES (several
+    seconds of work) and another user's turn must not wait for that."""
+    message = {"text": text, "intent": {"name": "paste_manifest"}, "entities": []}
+    tracker = {
+        "sender_id": "hostile-heavy", "slots": {"requested_slot": None},
+        "latest_message": message, "events": [{"event": "user", "text": text, "parse_data": message}],
+        "active_loop": {"name": "diagnosis_form"}, "latest_action_name": "action_listen",
+    }  # fmt: skip
+    return {"next_action": "validate_diagnosis_form", "tracker": tracker, "domain": {}}
+
+
 def test_a_heavy_message_does_not_hold_up_another_users_turn(servers: BotServers) -> None:
-    heavy = Conversation(servers.url, "hostile-heavy")
     other = Conversation(servers.url, "hostile-other")
-    heavy.say("my elb address fails from inside the cluster")
     actions_log = servers.state / "logs" / "actions.log"
     started = actions_log.read_text().count("reading a long message")
     finished: list[str] = []
+    replies: list[str] = []
 
     def send_heavy() -> None:
-        heavy.say(heavy_paste())
+        response = httpx.post(
+            f"http://127.0.0.1:{servers.action_port}/webhook", json=heavy_call(heavy_paste()),
+            timeout=300,
+        )  # fmt: skip
+        replies.extend(r.get("text") or "" for r in response.json()["responses"])
         finished.append("heavy")
 
     sender = threading.Thread(target=send_heavy)
@@ -212,8 +274,7 @@ def test_a_heavy_message_does_not_hold_up_another_users_turn(servers: BotServers
     sender.join(timeout=300)
     assert finished == ["hi", "heavy"]
     assert "Hi! I'm LB Doctor" in "\n".join(other.texts())
-    assert "Understood: LoadBalancer" in "\n".join(heavy.texts())
-    heavy.close()
+    assert "Understood: LoadBalancer" in "\n".join(replies)
     other.close()
 
 
