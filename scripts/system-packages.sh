@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing (PostgreSQL server,
-# Chromium and its driver).
+# Chromium and its driver, docker-compose).
 # Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
 missing=()
@@ -8,6 +8,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # The widget's browser tests: Debian's Chromium and its WebDriver (no browser downloads).
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# The deployment tests check docker-compose.yml with Debian's docker-compose (no engine needed).
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"
 sudo=""
