@@ -9,6 +9,7 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
+from actions.handoff import HandOffAction
 from actions.runtime import ChatAction, language, too_long
 from frontends.wording import say
 from knowledge.errors import StoreError
@@ -87,8 +88,8 @@ class ActionNotUnderstood(ChatAction):
         return [FollowupAction(tracker.active_loop_name)] if tracker.active_loop_name else []
 
 
-class ActionFeedback(ChatAction):
-    """Yes/no after a diagnosis: recorded with the case."""
+class ActionFeedback(HandOffAction):
+    """Yes/no after a diagnosis: recorded with the case; a "no" hands the case to support."""
 
     def name(self) -> str:
         return "action_feedback"
@@ -105,6 +106,9 @@ class ActionFeedback(ChatAction):
                 add_feedback(session, case_id, helpful)
         except StoreError as exc:
             log.error("feedback for case %s not recorded: %s", case_id, exc)
-        dispatcher.utter_message(text=say("feedback_thanks" if helpful else "feedback_sorry", lang))
+        if not helpful:
+            dispatcher.utter_message(text=say("feedback_sorry", lang))
+            return self.hand_off(dispatcher, tracker, "not-solved", lang)
+        dispatcher.utter_message(text=say("feedback_thanks", lang))
         # One answer per case: a later "yes" is not counted twice.
         return [SlotSet("case_id", None)]

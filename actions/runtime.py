@@ -62,6 +62,13 @@ def shared_app() -> App:
 def _open_app() -> App:
     app = open_app(Settings.from_env())
     app.reader.warm()
+    # Handoffs a restart left undelivered go out now, not at the next handoff.
+    from actions.handoff import start_delivery  # it builds on this module
+
+    try:
+        start_delivery(app)
+    except StoreError as exc:
+        log.error("handoff delivery not started; the next handoff starts it: %s", exc)
     return app
 
 

@@ -55,7 +55,7 @@ def test_held_out_intent_accuracy(bot_servers: BotServers) -> None:
     ]
     accuracy = 1 - len(wrong) / len(cases)
     print(f"held-out intent accuracy {accuracy:.3f} over {len(cases)} examples")
-    assert accuracy >= MIN_INTENT_ACCURACY, wrong
+    assert accuracy >= MIN_INTENT_ACCURACY, "\n".join(map(repr, wrong))
 
 
 def fact_scores(reader: AnswerReader) -> dict[str, float]:
