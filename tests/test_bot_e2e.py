@@ -202,12 +202,14 @@ def test_why_during_the_questions_and_start_over(talk: Conversation) -> None:
 
 BAD_INPUTS = [
     ("", "Your message was empty."),
-    ("a" * 100_000, "I couldn't find an answer"),
+    ("a" * 100_000, "Your message is too long (100000 characters"),
     ("\x00\x01\x1b[31mhello\x07", None),
     ("🔥🔥🔥 💥", "I couldn't find an answer"),
     # Typed answers that do not answer: two values, another language, a long ramble.
     ("shared or dedicated, no idea which", "I'm not sure which you mean"),
-    ("ich weiß es leider nicht genau, vielleicht morgen", "I couldn't find an answer"),
+    # Another language: out of scope or not understood, depending on the model; what matters
+    # is that the question stays open.
+    ("ich weiß es leider nicht genau, vielleicht morgen", None),
     ("so basically what happens is that " * 7000, None),
     ('/inform{"service_type":"banana"}', '"banana" is not a valid answer for service_type.'),
     ('/inform{"service_type":', "I couldn't find an answer"),
