@@ -54,9 +54,8 @@ def answer_by_clicks(driver: webdriver.Chrome, answers: dict[str, str]) -> list[
     while (fact := question(driver)) is not None:
         assert fact not in asked, f"{fact} asked twice"
         asked.append(fact)
-        driver.find_element(
-            By.CSS_SELECTOR, f'button.option[name="{fact}"][value="{answers[fact]}"]'
-        ).click()
+        # Each answer loads the next page: wait until it replaced this one.
+        click_and_wait(driver, f'button.option[name="{fact}"][value="{answers[fact]}"]')
     return asked
 
 
