@@ -177,7 +177,10 @@ def rss_mb(pid: int) -> float:
 
 def server_name(pid: int) -> str:
     command = Path(f"/proc/{pid}/cmdline").read_text()
-    return "action_server" if "rasa_sdk" in command else "rasa"
+    # The launcher's children: the action server, Rasa and the knowledge API (each its own key).
+    if "rasa_sdk" in command:
+        return "action_server"
+    return "api" if "frontends.api" in command else "rasa"
 
 
 class Baseline:
