@@ -40,6 +40,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.http import DeliveryError, post_with_retries
+
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
@@ -50,8 +52,6 @@ log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://slack.com/api/"
 MAX_AGE = 300  # seconds a signed request stays valid, either way (Slack's own advice)
 REMEMBERED = 10_000  # event ids and messages remembered against duplicates
-ATTEMPTS = 5
-MAX_DELAY = 60.0
 # Block Kit limits (reference: "Section block", "Button element", "Actions block").
 SECTION_LIMIT = 3000
 BUTTON_TEXT_LIMIT = 75
@@ -60,10 +60,6 @@ ACTIONS_LIMIT = 25
 _USER_SUBTYPES = (None, "thread_broadcast")
 # Slack's markup in what users type: <@U123>, <#C123|general>, <https://x|label>, <!here>.
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-
-
-class DeliveryError(Exception):
-    """The Web API did not take a call, retries included, or answered `"ok": false`."""
 
 
 def signature_problem(
@@ -123,16 +119,6 @@ def _plain(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
-def _delay(attempt: int, retry_after: str | None) -> float:
-    """Seconds before attempt `attempt + 1`: Slack's `Retry-After` (in seconds) when given,
-    else exponential backoff."""
-    try:
-        seconds = float(retry_after) if retry_after else 0.5 * 2**attempt
-    except ValueError:
-        seconds = 0.5 * 2**attempt
-    return min(max(seconds, 0.0), MAX_DELAY)
-
-
 class WebAPI:
     """The Slack Web API methods this bot uses, with the bot token."""
 
@@ -145,7 +131,9 @@ class WebAPI:
     ) -> dict[str, Any]:
         """One method (`json=` or `data=` for a form); its answer, which must say `ok`."""
         headers = {"Authorization": f"Bearer {self.token}"}
-        status, text = await _post(session, self.api_url + method, headers=headers, **kwargs)
+        status, text = await post_with_retries(
+            session, self.api_url + method, "Slack", headers=headers, **kwargs
+        )
         try:
             answer = json.loads(text)
         except ValueError:
@@ -171,7 +159,7 @@ class WebAPI:
             data={"filename": snippet["filename"], "length": str(len(content))},
         )
         # The upload URL is signed for this file; the bot token does not go to it.
-        status, text = await _post(session, ticket["upload_url"], data=content)
+        status, text = await post_with_retries(session, ticket["upload_url"], "Slack", data=content)
         if status != 200:
             raise DeliveryError(f"upload of {snippet['filename']} refused ({status}): {text}")
         await self.call(
@@ -183,29 +171,6 @@ class WebAPI:
                 "thread_ts": thread_ts,
             },
         )
-
-
-async def _post(session: aiohttp.ClientSession, url: str, **kwargs: Any) -> tuple[int, str]:
-    """POST with retries on 429, 5xx and connection errors; the final status and body."""
-    failure = ""
-    for attempt in range(ATTEMPTS):
-        retry_after = None
-        try:
-            async with session.post(
-                url, timeout=aiohttp.ClientTimeout(total=30), **kwargs
-            ) as answer:
-                text = await answer.text()
-                if answer.status != 429 and answer.status < 500:
-                    return answer.status, text
-                retry_after = answer.headers.get("Retry-After")
-                failure = f"{answer.status} {text[:200]}"
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            failure = repr(exc)
-        if attempt + 1 < ATTEMPTS:
-            delay = _delay(attempt, retry_after)
-            log.warning("Slack: %s answered %s; again in %.1f s", url, failure, delay)
-            await asyncio.sleep(delay)
-    raise DeliveryError(f"{url} failed {ATTEMPTS} times, last: {failure}")
 
 
 def _sections(text: str) -> list[dict[str, Any]]:

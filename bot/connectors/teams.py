@@ -22,7 +22,6 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -32,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.http import DeliveryError, post_with_retries
 from connectors.teams_auth import DEFAULT_OPENID_METADATA_URL, AuthError, BotFrameworkAuth
 
 __all__ = ["TeamsInput", "TeamsOutput"]
@@ -42,28 +42,7 @@ DEFAULT_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/toke
 SCOPE = "https://api.botframework.com/.default"
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 TOKEN_MARGIN = 300  # seconds before its expiry that a token is renewed
-ATTEMPTS = 5
-MAX_DELAY = 60.0
 _MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
-
-
-class DeliveryError(Exception):
-    """The Bot Connector or the token endpoint did not take a request, retries included."""
-
-
-def _delay(attempt: int, retry_after: str | None) -> float:
-    """Seconds to wait before attempt `attempt + 1`: the server's `Retry-After` (seconds or an
-    HTTP date) when it gives one, else exponential backoff."""
-    if retry_after:
-        try:
-            seconds = float(retry_after)
-        except ValueError:
-            try:
-                seconds = parsedate_to_datetime(retry_after).timestamp() - time.time()
-            except (TypeError, ValueError):
-                seconds = 0.5 * 2**attempt
-        return min(max(seconds, 0.0), MAX_DELAY)
-    return min(0.5 * 2**attempt, MAX_DELAY)
 
 
 class BotConnector:
@@ -94,8 +73,8 @@ class BotConnector:
             **message,
         }
         token = await self._bearer(session)
-        status, text = await self._post(
-            session, url, json=body, headers={"Authorization": f"Bearer {token}"}
+        status, text = await post_with_retries(
+            session, url, "Teams", json=body, headers={"Authorization": f"Bearer {token}"}
         )
         if status >= 400:
             raise DeliveryError(f"reply refused ({status}): {text[:300]}")
@@ -103,9 +82,10 @@ class BotConnector:
     async def _bearer(self, session: aiohttp.ClientSession) -> str:
         async with self._token_lock:
             if self._token is None or time.monotonic() >= self._token[1]:
-                status, text = await self._post(
+                status, text = await post_with_retries(
                     session,
                     self.token_url,
+                    "Teams",
                     data={
                         "grant_type": "client_credentials",
                         "client_id": self.app_id,
@@ -125,29 +105,6 @@ class BotConnector:
                         f"no token from {self.token_url} ({status}): {exc}"
                     ) from exc
             return self._token[0]
-
-    async def _post(
-        self, session: aiohttp.ClientSession, url: str, **kwargs: Any
-    ) -> tuple[int, str]:
-        """POST with retries on 429, 5xx and connection errors; the final status and body."""
-        for attempt in range(ATTEMPTS):
-            retry_after = None
-            try:
-                async with session.post(
-                    url, timeout=aiohttp.ClientTimeout(total=30), **kwargs
-                ) as answer:
-                    text = await answer.text()
-                    if answer.status != 429 and answer.status < 500:
-                        return answer.status, text
-                    retry_after = answer.headers.get("Retry-After")
-                    failure = f"{answer.status} {text[:200]}"
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                failure = repr(exc)
-            if attempt + 1 < ATTEMPTS:
-                delay = _delay(attempt, retry_after)
-                log.warning("Teams: %s answered %s; again in %.1f s", url, failure, delay)
-                await asyncio.sleep(delay)
-        raise DeliveryError(f"{url} failed {ATTEMPTS} times, last: {failure}")
 
 
 def _button_card(text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
