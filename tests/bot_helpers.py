@@ -187,3 +187,39 @@ class Conversation:
 
     def close(self) -> None:
         self.client.close()
+
+
+def cli_report(lang: str, facts: dict[str, str], tmp: Path, *args: str) -> dict[str, Any]:
+    """What `lbdoctor diagnose --json` answers for these facts (and options): the yardstick
+    every channel's diagnosis is compared with."""
+    pairs = [f"{k}={v}" for k, v in facts.items()]
+    done = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "lbdoctor"),
+            "diagnose",
+            "--json",
+            "--lang",
+            lang,
+            *args,
+            *pairs,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LBDOCTOR_DATABASE_URL": f"sqlite:///{tmp / 'cli.db'}"},
+        check=True,
+    )
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def chat_cli_report(
+    lang: str, facts: dict[str, str], tmp: Path, service: str | None = None
+) -> dict[str, Any]:
+    """`cli_report` for what a chat user gave: the error as `--error`, a pasted Service as
+    `--service-file`, the other facts as FACT=VALUE."""
+    args = ["--error", facts["error_message"]] if facts.get("error_message") else []
+    if service is not None:
+        (tmp / "service.yaml").write_text(service)
+        args += ["--service-file", str(tmp / "service.yaml")]
+    pairs = {k: v for k, v in facts.items() if k != "error_message"}
+    return cli_report(lang, pairs, tmp, *args)

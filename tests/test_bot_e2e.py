@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psycopg
@@ -19,7 +17,7 @@ import yaml
 
 from knowledge.playbook import Playbook
 
-from .bot_helpers import ROOT, BotServers, Conversation
+from .bot_helpers import ROOT, BotServers, Conversation, cli_report
 from .conftest import DATA
 
 # A documented failure: NodePort with node-level affinity, from the pod's node to another node's IP.
@@ -55,27 +53,6 @@ PT_WORDS = {
     ("proxy_mode", "ipvs"): "modo ipvs",
     ("proxy_mode", "iptables"): "usamos iptables",
 }
-
-
-def cli_report(lang: str, facts: dict[str, str], tmp: Path, *args: str) -> dict[str, Any]:
-    pairs = [f"{k}={v}" for k, v in facts.items()]
-    done = subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "lbdoctor"),
-            "diagnose",
-            "--json",
-            "--lang",
-            lang,
-            *args,
-            *pairs,
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LBDOCTOR_DATABASE_URL": f"sqlite:///{tmp / 'cli.db'}"},
-        check=True,
-    )
-    report: dict[str, Any] = json.loads(done.stdout)
-    return report
 
 
 @pytest.fixture

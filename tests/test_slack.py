@@ -8,8 +8,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import os
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,7 +21,7 @@ import yaml
 
 from frontends.wording import say
 
-from .bot_helpers import ROOT, BotServers
+from .bot_helpers import BotServers, chat_cli_report
 from .fake_slack import APP_ID, BOT_ID, BOT_USER, Call, FakeSlack, Posted
 
 BOT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
@@ -320,31 +318,6 @@ def mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def cli_report(lang: str, facts: dict[str, str], tmp: Path, service: str | None) -> dict[str, Any]:
-    pairs = [f"{k}={v}" for k, v in facts.items() if k != "error_message"]
-    extra = ["--error", facts["error_message"]] if facts.get("error_message") else []
-    if service is not None:
-        (tmp / "service.yaml").write_text(service)
-        extra += ["--service-file", str(tmp / "service.yaml")]
-    done = subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "lbdoctor"),
-            "diagnose",
-            "--json",
-            "--lang",
-            lang,
-            *extra,
-            *pairs,
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LBDOCTOR_DATABASE_URL": f"sqlite:///{tmp / 'cli.db'}"},
-        check=True,
-    )
-    report: dict[str, Any] = json.loads(done.stdout)
-    return report
-
-
 @pytest.fixture
 def new_user(servers: BotServers, fake: FakeSlack) -> Iterator[Callable[..., SlackUser]]:
     """Someone new, in a channel of their own or a direct message with the bot."""
@@ -614,7 +587,7 @@ def test_a_conversation_by_clicks_and_words_reaches_the_clis_diagnosis(
     assert {k: facts[k] for k in clicked + typed} == {k: NODEPORT_FAILS[k] for k in clicked + typed}
     pasted = SERVICE if slots.get("service_manifest") else None
     assert (pasted is not None) == (lang == "pt")
-    report = cli_report(lang, facts, tmp_path, pasted)
+    report = chat_cli_report(lang, facts, tmp_path, pasted)
     assert report["verdict"] == "fails"
     headline = say("headline_" + report["verdict"], lang)
     [diagnosis] = [p.message for p in posted if headline in block_texts(p.message)]

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +20,7 @@ import pytest
 
 from frontends.wording import say
 
-from .bot_helpers import ROOT, BotServers
+from .bot_helpers import BotServers, chat_cli_report
 from .fake_botframework import FakeBotFramework, Reply, SigningKey, connector_claims
 
 APP_ID = "8d5f3c4e-2b1a-4f6e-9c7d-0a1b2c3d4e5f"
@@ -231,28 +229,6 @@ def texts(element: Any) -> list[str]:
     return found + texts(element.get("body", [])) + texts(element.get("items", []))
 
 
-def cli_report(lang: str, facts: dict[str, str], tmp: Path) -> dict[str, Any]:
-    pairs = [f"{k}={v}" for k, v in facts.items() if k != "error_message"]
-    error = ["--error", facts["error_message"]] if facts.get("error_message") else []
-    done = subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "lbdoctor"),
-            "diagnose",
-            "--json",
-            "--lang",
-            lang,
-            *error,
-            *pairs,
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LBDOCTOR_DATABASE_URL": f"sqlite:///{tmp / 'cli.db'}"},
-        check=True,
-    )
-    report: dict[str, Any] = json.loads(done.stdout)
-    return report
-
-
 @pytest.fixture
 def new_user(
     servers: BotServers, fake: FakeBotFramework, key: SigningKey
@@ -453,7 +429,7 @@ def test_a_conversation_by_clicks_and_words_reaches_the_clis_diagnosis(
     slots = user.tracker()["slots"]
     facts = {k: slots[k] for k in (*FACTS, "error_message") if slots.get(k)}
     assert {k: facts[k] for k in clicked + typed} == {k: NODEPORT_FAILS[k] for k in clicked + typed}
-    report = cli_report(lang, facts, tmp_path)
+    report = chat_cli_report(lang, facts, tmp_path)
     headline = say("headline_" + report["verdict"], lang)
     [diagnosis] = [c for r in replies for c in cards(r.activity) if headline in texts(c)]
     assert diagnosis["version"] == "1.5"

@@ -28,8 +28,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
-from .bot_helpers import ROOT, BotServers, payload
-from .test_bot_e2e import DEDICATED_FAILS, NODEPORT_FAILS, PT_WORDS, cli_report
+from .bot_helpers import ROOT, BotServers, cli_report, payload
+from .test_bot_e2e import DEDICATED_FAILS, NODEPORT_FAILS, PT_WORDS
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import serve
