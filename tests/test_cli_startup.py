@@ -19,16 +19,9 @@ from knowledge.playbook import Playbook
 from knowledge.settings import Settings
 
 from .conftest import DATA
+from .test_cli import FULL
 
 HEAVY = ["sqlalchemy", "jinja2", "jsonschema", "kubernetes_validate", "httpx", "sklearn", "numpy"]
-FULL = [
-    "service_type=loadbalancer-dedicated",
-    "access_type=private",
-    "client_location=same-node",
-    "external_traffic_policy=Local",
-    "network_model=vpc",
-    "proxy_mode=ipvs",
-]
 # Runs the CLI in a fresh interpreter and reports its exit code and the heavy modules it loaded.
 PROBE = """
 import json, sys
