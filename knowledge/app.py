@@ -13,7 +13,6 @@ Both load the playbook compiled, from the cache folder when this text was compil
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +22,7 @@ from knowledge.cache import compile_playbook, read_playbook_text
 from knowledge.diagnosis import Doctor, canonical_facts, gather_facts
 from knowledge.intake.service import ServiceInfo
 from knowledge.journal import Journal
+from knowledge.lazylog import LazyLogger
 from knowledge.settings import Settings
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["App"]
 
-log = logging.getLogger(__name__)
+log = LazyLogger(__name__)
 
 
 def _remembered(settings: Settings, shipped_text: str) -> Path | None:

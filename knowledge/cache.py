@@ -10,23 +10,28 @@ and written again.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import pickle
 import sys
-import tempfile
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import knowledge
 from knowledge.compiled import CompiledPlaybook
 from knowledge.errors import PlaybookError
+from knowledge.lazylog import LazyLogger
 from knowledge.playbook import BUNDLED_PLAYBOOK, Playbook, parse_playbook
 
-__all__ = ["code_version", "compile_playbook", "load_compiled", "read_playbook_text"]
+__all__ = [
+    "code_version",
+    "compile_playbook",
+    "load_compiled",
+    "read_playbook_text",
+    "read_private",
+    "write_private",
+]
 
-log = logging.getLogger(__name__)
+log = LazyLogger(__name__)
 
 _MAGIC = b"lbdoctor-compiled-playbook 1\n"
 # The code whose changes make a cached playbook stale.
@@ -36,16 +41,15 @@ _CODE = ("playbook.py", "compiled.py", "cache.py", "playbooks/playbook.schema.js
 @cache
 def code_version() -> str:
     digest = hashlib.sha256(f"{knowledge.__version__} {sys.version}".encode())
-    root = resources.files("knowledge")
     for name in _CODE:
-        digest.update((root / name).read_bytes())
+        digest.update((knowledge.HOME / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
 def read_playbook_text(path: str | Path | None) -> tuple[str, str]:
     """A playbook file's text and name for messages (None: the shipped playbook)."""
     if path is None:
-        resource = resources.files("knowledge") / "playbooks" / BUNDLED_PLAYBOOK
+        resource = knowledge.HOME / "playbooks" / BUNDLED_PLAYBOOK
         return resource.read_text(encoding="utf-8"), BUNDLED_PLAYBOOK
     file = Path(path)
     try:
@@ -80,18 +84,45 @@ def compile_playbook(
     return playbook, compiled
 
 
-def _read(file: Path, key: str) -> tuple[Playbook, CompiledPlaybook] | None:
+def read_private(file: Path) -> bytes | None:
+    """A file of our cache folder, or None when it is missing, unreadable or not private to
+    this user (in a folder others may write): what it holds is trusted, so only we may have
+    written it."""
     try:
         with open(file, "rb") as handle:
             status = os.fstat(handle.fileno())
             data = handle.read()
     except OSError:
         return None
-    # Unpickling runs code: only a file we wrote, in a folder only we can write.
     if hasattr(os, "getuid") and (
         status.st_uid != os.getuid() or status.st_mode & 0o022 or file.parent.stat().st_mode & 0o022
     ):
         log.warning("ignoring %s: not private to this user", file)
+        return None
+    return data
+
+
+def write_private(file: Path, data: bytes) -> bool:
+    """Write a cache file in a folder only this user may write; False (logged) when it cannot."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        file.parent.chmod(0o700)
+        import tempfile  # only when writing: most starts only read
+
+        # Written aside and renamed: a reader never sees half a file.
+        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, file)
+    except OSError as exc:
+        log.warning("not cached at %s: %s", file, exc)
+        return False
+    return True
+
+
+def _read(file: Path, key: str) -> tuple[Playbook, CompiledPlaybook] | None:
+    data = read_private(file)  # unpickling runs code: only a file we wrote
+    if data is None:
         return None
     header = _MAGIC + key.encode() + b"\n"
     if not data.startswith(header):
@@ -117,13 +148,4 @@ def _read(file: Path, key: str) -> tuple[Playbook, CompiledPlaybook] | None:
 def _write(file: Path, key: str, value: tuple[Playbook, CompiledPlaybook]) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     data = _MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n"
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        file.parent.chmod(0o700)
-        # Written aside and renamed: a reader never sees half a file.
-        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data + payload)
-        os.replace(temporary, file)
-    except OSError as exc:
-        log.warning("compiled playbook not cached at %s: %s", file, exc)
+    write_private(file, data + payload)

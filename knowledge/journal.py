@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from knowledge.lazylog import LazyLogger
+
 __all__ = ["Journal"]
 
-log = logging.getLogger(__name__)
+log = LazyLogger(__name__)
 
 
 def _data_home() -> Path:

@@ -11,16 +11,19 @@ import string
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import yaml
 
+from knowledge.cache import read_private, write_private
 from knowledge.errors import IntakeError, ManifestError
 from knowledge.intake.error_message import classify_error
 from knowledge.intake.names import check_service
 from knowledge.intake.service import ServiceInfo
-from knowledge.playbook import Fix
+from knowledge.playbook import TEMPLATES, Fix
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["ManifestRenderer", "RenderedFix", "create_problems", "placeholder_service"]
 
@@ -253,28 +256,61 @@ def _schemas_installed() -> str:
     return f"{origin}:{os.stat(origin).st_mtime_ns if origin else 0}"
 
 
+@cache
+def _renderer_version() -> str:
+    """This module and the templates: a remembered manifest from other code is not used."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for template in sorted(TEMPLATES.iterdir(), key=lambda item: item.name):
+        digest.update(template.name.encode() + b"\0" + template.read_bytes())
+    return digest.hexdigest()
+
+
+def _with_digest(text: str) -> bytes:
+    body = text.encode("utf-8")
+    return hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+def _read_text(file: Path) -> str | None:
+    """A remembered manifest, or None when absent, not ours or damaged."""
+    data = read_private(file)
+    if data is None:
+        return None
+    digest, _, body = data.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != digest:
+        return None
+    return body.decode("utf-8")
+
+
 class ManifestRenderer:
     def __init__(
         self, kubernetes_version: str | None = None, cache_dir: Path | None = None
     ) -> None:
         self._requested = kubernetes_version
         self._cache_dir = cache_dir
+
+    @cached_property
+    def _env(self) -> jinja2.Environment:
+        # Imported here: a manifest remembered from an earlier run (see render) needs no Jinja2,
+        # a third of a command line's start.
+        import jinja2
+
         bytecode = None
-        if cache_dir is not None:
+        if self._cache_dir is not None:
             # Compiled templates kept between processes: compiling them was a third of a
             # command line's diagnosis.
-            folder = cache_dir / "templates"
+            folder = self._cache_dir / "templates"
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             bytecode = jinja2.FileSystemBytecodeCache(str(folder))
-        self._env = jinja2.Environment(
+        env = jinja2.Environment(
             loader=jinja2.PackageLoader("knowledge", "templates"),
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # YAML, not HTML: the document goes through |yaml, an emitter
             keep_trailing_newline=True,
             bytecode_cache=bytecode,
         )
-        self._env.filters["yaml"] = _to_yaml
-        self._env.globals["service_manifest"] = _service_manifest
+        env.filters["yaml"] = _to_yaml
+        env.globals["service_manifest"] = _service_manifest
+        return env
 
     @cached_property
     def kubernetes_version(self) -> str:
@@ -318,12 +354,59 @@ class ManifestRenderer:
             f"kubectl -n {shlex.quote(service.namespace)} get svc {shlex.quote(service.name)}"
             " -o jsonpath='{.spec.clusterIP}'"
         )
+        remembered = self._remembered(fix, service, lang)
+        text = _read_text(remembered) if remembered is not None else None
+        if text is None:
+            text = self._render(fix, service, lang, dns_name, port, lookup)
+            self._validate(fix, text, service)
+            if remembered is not None:
+                write_private(remembered, _with_digest(text))
+        # $-placeholders, since commands carry JSON braces; values are shell-quoted.
+        command = string.Template(fix.command).substitute(
+            name=shlex.quote(service.name),
+            namespace=shlex.quote(service.namespace),
+            dns_name=shlex.quote(dns_name),
+            port=port,
+            cluster_ip=shlex.quote(service.cluster_ip) if service.cluster_ip else f'"$({lookup})"',
+        )
+        return RenderedFix(text, command, dns_name, port, service.cluster_ip or f"({lookup})")
+
+    def _remembered(self, fix: Fix, service: ServiceInfo, lang: str) -> Path | None:
+        """Where this fix for this Service is remembered once rendered and checked: a script or
+        a CI job diagnosing the same Service again gets it without Jinja2 and the checks. Keyed
+        by everything the text depends on: the templates and this code, the fix, the Service,
+        the language and the schemas."""
+        if self._cache_dir is None:
+            return None
+        key = json.dumps(
+            [
+                _renderer_version(),
+                # What of the fix shapes and checks its manifest (its conditions hold sets,
+                # whose order changes between processes).
+                [fix.id, fix.template, fix.changes, fix.expect],
+                service.manifest,
+                service.placeholder,
+                service.cluster_ip,
+                lang,
+                self._requested,
+                _schemas_installed(),
+            ],
+            sort_keys=True,
+            default=repr,
+        )
+        return self._cache_dir / "manifests" / hashlib.sha256(key.encode()).hexdigest()
+
+    def _render(
+        self, fix: Fix, service: ServiceInfo, lang: str, dns_name: str, port: int, lookup: str
+    ) -> str:
+        import jinja2
+
         cluster_ports = [
             {key: value for key, value in item.items() if key != "nodePort"}
             for item in service.ports
         ]
         try:
-            text = self._env.get_template(fix.template).render(
+            return self._env.get_template(fix.template).render(
                 service={
                     "name": service.name,
                     "namespace": service.namespace,
@@ -340,16 +423,6 @@ class ManifestRenderer:
             )
         except jinja2.TemplateError as exc:
             raise ManifestError(f"{fix.id}: template {fix.template} failed: {exc}") from exc
-        self._validate(fix, text, service)
-        # $-placeholders, since commands carry JSON braces; values are shell-quoted.
-        command = string.Template(fix.command).substitute(
-            name=shlex.quote(service.name),
-            namespace=shlex.quote(service.namespace),
-            dns_name=shlex.quote(dns_name),
-            port=port,
-            cluster_ip=shlex.quote(service.cluster_ip) if service.cluster_ip else f'"$({lookup})"',
-        )
-        return RenderedFix(text, command, dns_name, port, service.cluster_ip or f"({lookup})")
 
     def _validate(self, fix: Fix, text: str, service: ServiceInfo) -> None:
         try:

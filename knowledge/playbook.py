@@ -8,16 +8,17 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
+from knowledge import HOME
 from knowledge.errors import PlaybookError
 
 __all__ = [
     "BUNDLED_PLAYBOOK",
+    "TEMPLATES",
     "Caveat",
     "Check",
     "Condition",
@@ -40,7 +41,7 @@ Lang = Literal["en", "pt"]
 LANGS: tuple[Lang, ...] = ("en", "pt")
 
 BUNDLED_PLAYBOOK = "elb-in-cluster-access.yaml"
-TEMPLATES = resources.files("knowledge") / "templates"
+TEMPLATES = HOME / "templates"
 
 
 @dataclass(frozen=True)
@@ -275,9 +276,7 @@ def _schema_validator() -> Any:
     # Imported here: a compiled playbook from the cache needs no schema (and the CLI no wait).
     import jsonschema
 
-    schema = json.loads(
-        (resources.files("knowledge") / "playbooks" / "playbook.schema.json").read_text()
-    )
+    schema = json.loads((HOME / "playbooks" / "playbook.schema.json").read_text())
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -291,7 +290,7 @@ def _json_path(parts: Iterable[Any]) -> str:
 def load_playbook(path: str | Path | None = None) -> Playbook:
     """Load and validate a playbook file; None loads the one shipped with LB Doctor."""
     if path is None:
-        resource = resources.files("knowledge") / "playbooks" / BUNDLED_PLAYBOOK
+        resource = HOME / "playbooks" / BUNDLED_PLAYBOOK
         return parse_playbook(resource.read_text(encoding="utf-8"), BUNDLED_PLAYBOOK)
     file = Path(path)
     try:

@@ -6,11 +6,11 @@ never read as a template."""
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
 
+from knowledge import HOME
 from knowledge.playbook import Text
 
 __all__ = ["LANGS", "catalog", "say"]
@@ -20,7 +20,7 @@ LANGS = ("en", "pt")
 
 @cache
 def catalog() -> dict[str, Text]:
-    folder = resources.files("knowledge") / "messages"
+    folder = HOME / "messages"
     by_lang = {
         # libyaml when present: every `lbdoctor diagnose` reads the catalog.
         lang: yaml.load(

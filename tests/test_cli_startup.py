@@ -195,3 +195,40 @@ def test_the_service_file_and_manifest_still_come_out(env: dict[str, str]) -> No
         fix["manifest"].startswith("#") or "apiVersion" in fix["manifest"]
         for fix in report["fixes"]
     )
+
+
+def test_the_same_service_again_needs_no_template_engine(env: dict[str, str]) -> None:
+    args = ["diagnose", "--json", "--service-file", str(DATA / "svc-dedicated-local.yaml"), *FULL]
+    code, heavy, first = probe(args, env)
+    assert code == 0 and "jinja2" in heavy
+    code, heavy, again = probe(args, env)
+    # The fixes rendered and checked the first time come back from the cache folder, unchanged.
+    assert code == 0 and "jinja2" not in heavy and "jsonschema" not in heavy
+    assert json.loads(again) == json.loads(first)
+    # Another language is another manifest (its comments are in that language).
+    code, heavy, portuguese = probe([*args, "--lang", "pt"], env)
+    assert "jinja2" in heavy and json.loads(portuguese)["fixes"][0]["manifest"].startswith(
+        "# Correção"
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(path.read_bytes()[:-5]),  # truncated
+        lambda path: path.write_bytes(path.read_bytes().replace(b"nginx", b"evil!")),  # edited
+        lambda path: path.chmod(0o666),  # others may write it
+    ],
+    ids=["truncated", "edited", "not-private"],
+)
+def test_a_remembered_manifest_not_to_be_trusted_is_rendered_again(
+    env: dict[str, str], damage: object
+) -> None:
+    args = ["diagnose", "--json", "--service-file", str(DATA / "svc-dedicated-local.yaml"), *FULL]
+    _, _, first = probe(args, env)
+    remembered = sorted((Path(env["LBDOCTOR_CACHE_DIR"]) / "manifests").iterdir())
+    assert remembered
+    for path in remembered:
+        damage(path)  # type: ignore[operator]
+    code, heavy, again = probe(args, env)
+    assert code == 0 and "jinja2" in heavy and json.loads(again) == json.loads(first)

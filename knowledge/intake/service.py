@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml._yaml import CParser
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from knowledge.errors import IntakeError
 from knowledge.intake.names import check_service
@@ -118,16 +122,25 @@ def _not_kubectl(what_en: str, what_pt: str, line: int) -> IntakeError:
     )
 
 
-class _KubectlLoader(yaml.SafeLoader):
+class _KubectlLoader(Composer, CParser, SafeConstructor, Resolver):
     """YAML as kubectl prints it, which is JSON data: what kubectl never writes is refused with
     its line rather than read. Aliases ('billion laughs'), merge keys and repeated keys (YAML
     that adds or overrides keys out of sight), keys that are not text and tags such as
-    `!!binary` or `!!set` (data that has no JSON form: the chat keeps a Service as JSON)."""
+    `!!binary` or `!!set` (data that has no JSON form: the chat keeps a Service as JSON).
+
+    libyaml scans and parses (the pure-Python scanner was most of reading a Service); the nodes
+    are composed in Python, where aliases are refused before anything is built."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise _not_kubectl("a YAML alias", "um alias de YAML", event.start_mark.line + 1)
+            mark = self.peek_event().start_mark  # type: ignore[union-attr]
+            raise _not_kubectl("a YAML alias", "um alias de YAML", mark.line + 1)  # type: ignore[union-attr]
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -167,9 +180,9 @@ _KubectlLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
-    _KubectlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _KubectlLoader.refuse_tag)
+    _KubectlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _KubectlLoader.refuse_tag)  # type: ignore[type-var]
 # Any other tag (`!foo`, `!!python/…`): the same answer, not "could not determine a constructor".
-_KubectlLoader.add_constructor(None, _KubectlLoader.refuse_tag)
+_KubectlLoader.add_constructor(None, _KubectlLoader.refuse_tag)  # type: ignore[type-var]
 
 
 _YAML_START = re.compile(r"^(apiVersion|kind|metadata|items):", re.MULTILINE)
@@ -229,8 +242,18 @@ def _extract_document(text: str) -> Any:
             break
         kept.append(line)
     try:
-        documents = [doc for doc in yaml.load_all("\n".join(kept), Loader=_KubectlLoader) if doc]
+        loader = _KubectlLoader("\n".join(kept))
+        try:
+            documents = []
+            while loader.check_data():  # type: ignore[no-untyped-call]
+                document = loader.get_data()
+                if document:
+                    documents.append(document)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own limit
+            raise _too_deep() from exc
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         why = getattr(exc, "problem", exc)
