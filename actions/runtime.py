@@ -18,6 +18,7 @@ from knowledge.app import App
 from knowledge.errors import FactError, IntakeError, StoreError
 from knowledge.intake.language import detect_language, named_language
 from knowledge.intake.service import MAX_PASTE_BYTES, ServiceInfo, parse_service
+from knowledge.retention import purge_on_start
 from knowledge.settings import Settings
 
 __all__ = [
@@ -77,10 +78,12 @@ def open_app(settings: Settings) -> App:
     case needs the store: a greeting, a question or a diagnosis must not fail with it, and
     `App.store` opens it on the first case recorded once it is back."""
     try:
-        return App.open(settings)
+        app = App.open(settings)
     except StoreError as exc:
         log.error("the store is unreachable; answering without it: %s", exc)
         return App.open_local(settings)
+    purge_on_start(app)  # LBDOCTOR_RETENTION_DAYS
+    return app
 
 
 class AppAction(Action, ABC):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -25,25 +25,18 @@ __all__ = ["main"]
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line naming the problem, as the contract asks for bad input.
-        self.exit(
-            EXIT_BAD_INPUT, f"lbdoctor: {message} (see lbdoctor {self.prog.split()[-1]} --help)\n"
-        )
+        self.exit(EXIT_BAD_INPUT, f"lbdoctor: {message} (see {self.prog} --help)\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="lbdoctor", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    def intake_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--lang", choices=("en", "pt"), default=None, help="answer language")
-        command.add_argument(
-            "--service-file", type=Path, help="kubectl get svc NAME -o yaml|json output"
-        )
-        command.add_argument("--error", help="the error message the client gets")
-
-    diagnose = commands.add_parser(
-        "diagnose", help="diagnose from facts, a Service file and an error"
+def _intake_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lang", choices=("en", "pt"), default=None, help="answer language")
+    command.add_argument(
+        "--service-file", type=Path, help="kubectl get svc NAME -o yaml|json output"
     )
+    command.add_argument("--error", help="the error message the client gets")
+
+
+def _diagnose_arguments(diagnose: argparse.ArgumentParser) -> None:
     diagnose.add_argument(
         "--json", action="store_true", help="print the diagnosis as one JSON object"
     )
@@ -59,20 +52,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FACT",
         help="a question you cannot answer: the verdict is given for each of its answers",
     )
-    intake_options(diagnose)
+    _intake_options(diagnose)
     diagnose.add_argument("facts", nargs="*", metavar="FACT=VALUE")
 
-    ask = commands.add_parser("ask", help="interactive terminal walk through the questions")
-    intake_options(ask)
 
-    chat = commands.add_parser("chat", help="talk to the running assistant over its REST channel")
+def _chat_arguments(chat: argparse.ArgumentParser) -> None:
     chat.add_argument("--lang", choices=("en", "pt"), default=None, help="language to start in")
     chat.add_argument(
         "--url", default=None, help="Rasa server (default: http://127.0.0.1:$LBDOCTOR_RASA_PORT)"
     )
     chat.add_argument("--sender", default=None, help="conversation id, to resume one")
 
-    knowledge = commands.add_parser("knowledge", help="validate, publish and list playbooks")
+
+def _knowledge_arguments(knowledge: argparse.ArgumentParser) -> None:
     actions = knowledge.add_subparsers(dest="action", required=True, parser_class=_Parser)
     validate = actions.add_parser(
         "validate", help="validate playbook files (default: the shipped one)"
@@ -82,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("file", nargs="?", type=Path)
     actions.add_parser("list", help="list published playbook versions")
 
-    cases = commands.add_parser("cases", help="handoffs to support: list, show, resolve, deliver")
+
+def _cases_arguments(cases: argparse.ArgumentParser) -> None:
     case_actions = cases.add_subparsers(dest="action", required=True, parser_class=_Parser)
     listing = case_actions.add_parser("list", help="list handoffs, newest first")
     listing.add_argument("--status", choices=("pending", "delivered", "failed"))
@@ -97,6 +90,51 @@ def _parser() -> argparse.ArgumentParser:
         "deliver", help="send pending handoffs now (and these CASEs, failed ones too)"
     )
     deliver.add_argument("cases", nargs="*", metavar="CASE")
+
+
+def _report_arguments(report: argparse.ArgumentParser) -> None:
+    report.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD, UTC)")
+    report.add_argument("--until", metavar="DATE", help="up to this day, excluded (YYYY-MM-DD)")
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument(
+        "--chart", type=Path, metavar="FILE", help="also draw the figures to FILE.png or FILE.svg"
+    )
+
+
+def _purge_arguments(purge: argparse.ArgumentParser) -> None:
+    purge.add_argument(
+        "--older-than", required=True, metavar="AGE", help="an age such as 30d, 12h or 90m"
+    )
+
+
+# Each command's help line and the function adding its arguments.
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "diagnose": ("diagnose from facts, a Service file and an error", _diagnose_arguments),
+    "ask": ("interactive terminal walk through the questions", _intake_options),
+    "chat": ("talk to the running assistant over its REST channel", _chat_arguments),
+    "knowledge": ("validate, publish and list playbooks", _knowledge_arguments),
+    "cases": ("handoffs to support: list, show, resolve, deliver", _cases_arguments),
+    "report": (
+        "weekly figures: deflection, handoffs, verdicts, drop-off per question",
+        _report_arguments,
+    ),
+    "purge": (
+        "delete transcripts, pastes and bundles older than an age (counts stay)",
+        _purge_arguments,
+    ),
+}
+
+
+def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for this command line. A command given first gets only its own subparser:
+    building all of them (and argparse's message lookups for each) cost every `lbdoctor
+    diagnose` about 10 ms; `lbdoctor --help` and a wrong command still see them all."""
+    parser = _Parser(prog="lbdoctor", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    chosen = [argv[0]] if argv and argv[0] in _COMMANDS else list(_COMMANDS)
+    for name in chosen:
+        help_line, add_arguments = _COMMANDS[name]
+        add_arguments(commands.add_parser(name, help=help_line))
     return parser
 
 
@@ -188,6 +226,18 @@ def _cases(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     return run_cases(settings, args, out)
 
 
+def _report(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from frontends.report import run_report
+
+    return run_report(settings, args, out)
+
+
+def _purge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from frontends.purge import run_purge
+
+    return run_purge(settings, args, out)
+
+
 def _chat(
     settings: Settings, args: argparse.Namespace, lang: str, stdin: TextIO, out: TextIO
 ) -> int:
@@ -203,7 +253,8 @@ def _chat(
 def main(
     argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(argv).parse_args(argv)
     out = stdout or sys.stdout
     try:
         settings = Settings.from_env()
@@ -212,6 +263,10 @@ def main(
             return _cases(settings, args, out)
         if args.command == "knowledge":
             return _knowledge(settings, args, out)
+        if args.command == "report":
+            return _report(settings, args, out)
+        if args.command == "purge":
+            return _purge(settings, args, out)
         if args.command == "chat":
             return _chat(settings, args, lang, stdin or sys.stdin, out)
         from knowledge.app import App

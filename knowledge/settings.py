@@ -55,13 +55,35 @@ def _handoff(env: Mapping[str, str]) -> tuple[str | None, str]:
     return url, fmt
 
 
+def _retention_days(env: Mapping[str, str]) -> int | None:
+    value = (env.get("LBDOCTOR_RETENTION_DAYS") or "").strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9]+", value) or int(value) == 0:
+        raise SettingsError(
+            f"LBDOCTOR_RETENTION_DAYS is {value!r}; expected a positive whole number of days"
+        )
+    return int(value)
+
+
+def _tracker_url(env: Mapping[str, str]) -> str:
+    # Where scripts/serve.py has Rasa keep them: LBDOCTOR_TRACKER_URL, else the state folder.
+    if env.get("LBDOCTOR_TRACKER_URL"):
+        return env["LBDOCTOR_TRACKER_URL"]
+    state = Path(env.get("LBDOCTOR_STATE_DIR") or _data_home() / "lbdoctor")
+    return f"sqlite:///{state / 'conversations.db'}"
+
+
 def _default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lbdoctor"
 
 
+def _data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
 def _default_database_url() -> str:
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return f"sqlite:///{data_home / 'lbdoctor' / 'lbdoctor.db'}"
+    return f"sqlite:///{_data_home() / 'lbdoctor' / 'lbdoctor.db'}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,10 @@ class Settings:
     # Where handoffs are POSTed, and in which form (HANDOFF_FORMATS); None: they are only stored.
     handoff_url: str | None = None
     handoff_format: str = "json"
+    # Rasa's conversations (its SQL tracker store), which `lbdoctor purge` also thins out.
+    tracker_url: str | None = None
+    # Purge what is older than this many days on every start (`lbdoctor purge`); None: never.
+    retention_days: int | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -100,4 +126,6 @@ class Settings:
             api_token=env.get("LBDOCTOR_API_TOKEN") or None,
             handoff_url=handoff_url,
             handoff_format=handoff_format,
+            tracker_url=_tracker_url(env),
+            retention_days=_retention_days(env),
         )

@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -39,10 +40,13 @@ __all__ = [
     "PublishedPlaybook",
     "Store",
     "add_feedback",
+    "database_errors",
     "feedback_for",
     "latest_playbook",
     "list_cases",
     "list_playbooks",
+    "metadata",
+    "open_engine",
     "publish_playbook",
     "record_case",
     "record_waiting_cases",
@@ -279,8 +283,58 @@ def feedback_for(session: Session, case_id: str) -> list[FeedbackRecord]:
 # --- connection ------------------------------------------------------------------------------
 
 
+def metadata() -> MetaData:
+    """Every table of the store; their models live in three modules."""
+    import knowledge.outbox
+    import knowledge.progress  # noqa: F401
+
+    return Base.metadata
+
+
+def open_engine(
+    url: str, setting: str = "LBDOCTOR_DATABASE_URL", name: str = "the store"
+) -> Engine:
+    """An engine for the database at `url` (the value of `setting`; messages call it `name`):
+    PostgreSQL through psycopg 3, a SQLite file's folder made. Connects to nothing yet."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # a port that is not a number: ValueError
+        raise StoreError(
+            f"{setting} is not a database URL: {redacted_url(url)}"
+        ) from None  # SQLAlchemy's message quotes the URL whole
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        try:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot open {name} at {redacted_url(url)}: {exc}") from exc
+    options: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.get_driver_name() in ("", "psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        # An unreachable host fails in seconds instead of the system's two minutes.
+        if "connect_timeout" not in parsed.query:
+            options["connect_args"] = {"connect_timeout": 10}
+    with database_errors(url, name):
+        return create_engine(parsed, pool_pre_ping=True, **options)
+
+
+@contextmanager
+def database_errors(url: str, name: str) -> Iterator[None]:
+    """SQLAlchemy's errors while opening a database as a StoreError without the password."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        reason = str(exc).splitlines()[0]
+        password = make_url(url).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        raise StoreError(
+            f"cannot open {name} at {redacted_url(url)}: {exc.__class__.__name__}: {reason}"
+        ) from None  # the chained exception would carry the driver's own message
+
+
 class Store:
-    """An engine and a session factory for one database URL; the schema is created on open."""
+    """An engine and a session factory for one database URL; the schema is migrated on open."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -288,36 +342,16 @@ class Store:
 
     @classmethod
     def open(cls, url: str) -> Store:
-        try:
-            parsed = make_url(url)
-        except (ArgumentError, ValueError):  # a port that is not a number: ValueError
-            raise StoreError(
-                f"LBDOCTOR_DATABASE_URL is not a database URL: {redacted_url(url)}"
-            ) from None  # SQLAlchemy's message quotes the URL whole
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            try:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot open the store at {redacted_url(url)}: {exc}") from exc
-        options: dict[str, Any] = {}
-        if parsed.get_backend_name() == "postgresql":
-            if parsed.get_driver_name() in ("", "psycopg2"):
-                parsed = parsed.set(drivername="postgresql+psycopg")
-            # An unreachable host fails in seconds instead of the system's two minutes.
-            if "connect_timeout" not in parsed.query:
-                options["connect_args"] = {"connect_timeout": 10}
-        try:
-            engine = create_engine(parsed, pool_pre_ping=True, **options)
-            import knowledge.outbox  # noqa: F401  (registers the handoff table on Base)
+        """The store at `url`, its schema migrated to the newest revision."""
+        engine = open_engine(url)
+        from knowledge.migrations import migrate
 
-            Base.metadata.create_all(engine)
-        except SQLAlchemyError as exc:
-            reason = str(exc).splitlines()[0]
-            if parsed.password:
-                reason = reason.replace(str(parsed.password), "***")
-            raise StoreError(
-                f"cannot open the store at {redacted_url(url)}: {exc.__class__.__name__}: {reason}"
-            ) from None  # the chained exception would carry the driver's own message
+        try:
+            with database_errors(url, "the store"):
+                migrate(engine)
+        except StoreError:
+            engine.dispose()
+            raise
         return cls(engine)
 
     @contextmanager

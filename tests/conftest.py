@@ -65,11 +65,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'lbdoctor.db'}"
         return
     url = request.getfixturevalue("postgres_url")
-    store = Store.open(url)
-    from knowledge.store import Base
+    from sqlalchemy import MetaData
 
-    Base.metadata.drop_all(store.engine)
-    store.close()
+    from knowledge.store import open_engine
+
+    # Every table, the migrations' version table and any a test made too, not only the models'.
+    engine = open_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    engine.dispose()
     yield url
 
 

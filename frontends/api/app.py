@@ -19,6 +19,7 @@ from frontends.api.metrics import Metrics, MetricsMiddleware
 from frontends.api.problems import Problem, install_problem_handlers
 from frontends.api.v1 import knowledge, v1_router
 from knowledge.app import App
+from knowledge.retention import purge_on_start
 from knowledge.settings import Settings
 
 __all__ = ["create_app"]
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, opened: App | None = None) -> F
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         api.state.knowledge = opened or App.open(settings)
+        purge_on_start(api.state.knowledge)  # LBDOCTOR_RETENTION_DAYS
         try:
             yield
         finally:

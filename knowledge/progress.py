@@ -1,0 +1,151 @@
+"""Where each chat conversation got to: the question last asked and the verdict, if any.
+
+Anonymous by design (it is what `lbdoctor report` counts and what a purge keeps): the row is
+keyed by a digest of the conversation's key (the caller's sender id plus an attempt counter),
+never the sender id itself, and holds no user text.
+
+Query functions take a Session and return plain dataclasses; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from knowledge.store import Base
+
+__all__ = [
+    "ConversationProgress",
+    "ConversationRow",
+    "conversation_id",
+    "conversations",
+    "note_question",
+    "note_verdict",
+]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for what was written in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversation_progress"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # The fact last asked (a playbook fact name); None before the first question.
+    last_question: Mapped[str | None] = mapped_column(String(100))
+    questions_asked: Mapped[int] = mapped_column(Integer, default=0)
+    # None until a diagnosis; then its verdict ("fails", "works", "depends", ...).
+    verdict: Mapped[str | None] = mapped_column(String(20), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36))
+
+
+@dataclass(frozen=True)
+class ConversationProgress:
+    id: str
+    channel: str
+    language: str
+    started_at: datetime
+    updated_at: datetime
+    last_question: str | None
+    questions_asked: int
+    verdict: str | None
+    case_id: str | None
+
+
+def conversation_id(key: str) -> str:
+    """The stored id for a conversation key: a digest, so no sender id is kept."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _row(session: Session, key: str, channel: str, language: str, now: datetime) -> ConversationRow:
+    ident = conversation_id(key)
+    row = session.get(ConversationRow, ident)
+    if row is None:
+        row = ConversationRow(
+            id=ident,
+            channel=channel,
+            language=language,
+            started_at=now,
+            updated_at=now,
+            last_question=None,
+            questions_asked=0,
+            verdict=None,
+            case_id=None,
+        )
+        session.add(row)
+    row.language = language  # the user may switch language mid-conversation
+    row.updated_at = now
+    return row
+
+
+def note_question(
+    session: Session,
+    key: str,
+    *,
+    channel: str,
+    language: str,
+    question: str,
+    now: datetime | None = None,
+) -> None:
+    """The bot asked `question` (a fact name); asking the same one again is not counted twice."""
+    row = _row(session, key, channel, language, now or _now())
+    if row.last_question != question:
+        row.questions_asked += 1
+        row.last_question = question
+    session.flush()
+
+
+def note_verdict(
+    session: Session,
+    key: str,
+    *,
+    channel: str,
+    language: str,
+    verdict: str,
+    case_id: str | None,
+    now: datetime | None = None,
+) -> None:
+    """The conversation reached a diagnosis."""
+    row = _row(session, key, channel, language, now or _now())
+    row.verdict = verdict
+    row.case_id = case_id
+    session.flush()
+
+
+def conversations(
+    session: Session, since: datetime | None = None, until: datetime | None = None
+) -> list[ConversationProgress]:
+    """Conversations started in [since, until), oldest first."""
+    query = select(ConversationRow).order_by(ConversationRow.started_at)
+    if since is not None:
+        query = query.where(ConversationRow.started_at >= since)
+    if until is not None:
+        query = query.where(ConversationRow.started_at < until)
+    return [
+        ConversationProgress(
+            row.id,
+            row.channel,
+            row.language,
+            _utc(row.started_at),
+            _utc(row.updated_at),
+            row.last_question,
+            row.questions_asked,
+            row.verdict,
+            row.case_id,
+        )
+        for row in session.scalars(query)
+    ]
