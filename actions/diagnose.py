@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
+from actions.progress import verdict_given
 from actions.runtime import (
     SERVICE_SLOT,
     ChatAction,
@@ -26,13 +28,22 @@ from frontends.wording import (
     verdict_words,
 )
 from knowledge.app import App
+from knowledge.dead_end import verdict_dead_end
 from knowledge.errors import ManifestError, StoreError
 
-__all__ = ["ActionExplain", "ActionHowToCheck", "deliver_diagnosis"]
+__all__ = ["ActionExplain", "ActionHowToCheck", "deliver_diagnosis", "feedback_buttons"]
 
 log = logging.getLogger(__name__)
 
 DIAGNOSED_SLOT = "diagnosed"
+
+
+def feedback_buttons(lang: str) -> list[dict[str, str]]:
+    """Yes and no to "did it work?" (action_feedback answers both)."""
+    return [
+        {"title": say("yes", lang), "payload": "/affirm"},
+        {"title": say("no", lang), "payload": "/deny"},
+    ]
 
 
 def deliver_diagnosis(
@@ -41,14 +52,16 @@ def deliver_diagnosis(
     tracker: Tracker,
     facts: dict[str, str],
     lang: str,
-    skipped: tuple[str, ...] = (),
+    skipped: tuple[str, ...],
+    hand_off: Callable[[str], list[EventType]],
 ) -> list[EventType]:
     """The verdict as chat: explanation, the recommended fix with its manifest, the other fixes
     with their caveats, the sources, the diagnosis payload (the CLI's JSON plus its type) and a
     yes/no for feedback. The case is recorded; its id goes into the `case_id` slot.
 
-    The same facts and Service as the last diagnosis get a short reminder instead: a message
-    that changes nothing is not a new case."""
+    A verdict that is a dead end (knowledge/dead_end.py) gets, instead of the yes/no, why and
+    a handoff, through `hand_off(reason)`. The same facts and Service as the last diagnosis get
+    a short reminder instead: a message that changes nothing is not a new case."""
     case = json.dumps([facts, tracker.get_slot(SERVICE_SLOT), sorted(skipped)], sort_keys=True)
     if case == tracker.get_slot(DIAGNOSED_SLOT):
         verdict = app.doctor.engine.diagnose(facts, skipped).verdict or ""
@@ -65,20 +78,21 @@ def deliver_diagnosis(
     channel = tracker.get_latest_input_channel() or "rasa"
     for message in diagnosis_messages(channel, report, lang):
         dispatcher.utter_message(**message)
-    dispatcher.utter_message(
-        text=say("ask_feedback", lang),
-        buttons=[
-            {"title": say("yes", lang), "payload": "/affirm"},
-            {"title": say("no", lang), "payload": "/deny"},
-        ],
-    )
+    dead_end = verdict_dead_end(report["verdict"])
+    if dead_end is None:
+        dispatcher.utter_message(text=say("ask_feedback", lang), buttons=feedback_buttons(lang))
     try:
-        record = app.record(report, lang, channel)
+        case_id: str | None = app.record(report, lang, channel).id
     except StoreError as exc:
         # The user has the diagnosis; losing its record must not lose the answer.
         log.error("diagnosis case not recorded: %s", exc)
-        return [SlotSet("case_id", None), SlotSet(DIAGNOSED_SLOT, case)]
-    return [SlotSet("case_id", record.id), SlotSet(DIAGNOSED_SLOT, case)]
+        case_id = None
+    verdict_given(app, tracker, lang, report["verdict"], case_id)
+    events: list[EventType] = [SlotSet("case_id", case_id), SlotSet(DIAGNOSED_SLOT, case)]
+    if dead_end is not None:
+        dispatcher.utter_message(text=say(f"dead_end_{dead_end}", lang))
+        events += hand_off("dead-end")
+    return events
 
 
 class ActionExplain(ChatAction):

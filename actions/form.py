@@ -14,11 +14,12 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.diagnose import deliver_diagnosis
+from actions.handoff import HandOffAction
+from actions.progress import question_asked
 from actions.runtime import (
     FACT_VALUE_LIMIT,
     SERVICE_SLOT,
     SKIPPED_SLOT,
-    AppAction,
     known_facts,
     language,
     language_events,
@@ -31,7 +32,13 @@ from knowledge.errors import FactError
 from knowledge.playbook import Playbook
 from knowledge.understanding import Reading, read_message
 
-__all__ = ["CONFIRM_SLOT", "CONTROL_INTENTS", "ValidateDiagnosisForm", "question_message"]
+__all__ = [
+    "CONFIRM_SLOT",
+    "CONTROL_INTENTS",
+    "MISUNDERSTOOD_SLOT",
+    "ValidateDiagnosisForm",
+    "question_message",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,9 @@ _LONG_MESSAGE = 16 * 1024
 
 # Set while the bot asks the user to confirm what their words meant, instead of the question.
 CONFIRM_SLOT = "confirming"
+
+# How often in a row the open question's answer was not understood (knowledge/dead_end.py).
+MISUNDERSTOOD_SLOT = "misunderstood"
 
 # Intents about the conversation itself: their words are not answers ("why is IPVS asked?").
 CONTROL_INTENTS = frozenset(
@@ -124,7 +134,7 @@ def _before_message(tracker: Tracker, slot: str) -> Any:
     return value
 
 
-class ValidateDiagnosisForm(AppAction, FormValidationAction):
+class ValidateDiagnosisForm(HandOffAction, FormValidationAction):
     def name(self) -> str:
         return "validate_diagnosis_form"
 
@@ -235,6 +245,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             if name in playbook.fact_names and value is not None
         }
         known = {k: v for k, v in known_facts(tracker, self.app).items() if k not in new}
+        before = dict(known)
         events: list[EventType] = []
         for name, raw in new.items():
             value = str(raw).strip()
@@ -260,6 +271,9 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
                 continue
             known[name] = value
             events.append(SlotSet(name, value))
+        if set(known) - set(before) and tracker.get_slot(MISUNDERSTOOD_SLOT) is not None:
+            # An answer understood: the count of answers not understood starts again.
+            events.append(SlotSet(MISUNDERSTOOD_SLOT, None))
         # Only validated events reach the tracker: the pasted Service must be passed on too.
         if SERVICE_SLOT in candidates:
             events.append(SlotSet(SERVICE_SLOT, candidates[SERVICE_SLOT]))
@@ -277,7 +291,15 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             # turn costs no more than any other (the form then ends: no question is left).
             facts = known_facts(tracker, self.app)
             skipped = skipped_questions(tracker, self.app)
-            events += deliver_diagnosis(self.app, dispatcher, tracker, facts, lang, skipped)
+            events += deliver_diagnosis(
+                self.app,
+                dispatcher,
+                tracker,
+                facts,
+                lang,
+                skipped,
+                lambda reason: self.hand_off(dispatcher, tracker, reason, lang),
+            )
         asked = SlotSet(REQUESTED_SLOT, required[0] if required else None)
         # Once a question is open, a message without an answer must let Rasa reject the form
         # (rules then handle the message): the language alone is not reported as validated.
@@ -302,6 +324,7 @@ class ValidateDiagnosisForm(AppAction, FormValidationAction):
             dispatcher.utter_message(**confirm_message(playbook, asked, candidates, lang))
         else:
             dispatcher.utter_message(**question_message(playbook, asked, lang))
+        question_asked(self.app, tracker, lang, asked)
         # The confirmation is asked once: the next message is read afresh. (The question's
         # own SlotSet is already among the validation events.)
         return SlotSet(CONFIRM_SLOT, None) if tracker.get_slot(CONFIRM_SLOT) else None

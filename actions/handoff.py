@@ -19,6 +19,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.runtime import (
     SERVICE_SLOT,
+    AppAction,
     ChatAction,
     known_facts,
     language,
@@ -129,11 +130,13 @@ def hand_off(
         dispatcher.utter_message(text=say("handoff_failed", lang))
         return []
     dispatcher.utter_message(text=say("handoff_started", lang, case=record.case))
-    return [SlotSet("case_id", None), SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
+    # Its diagnosis, if any, is support's now: no later "did it work?" about it.
+    return [SlotSet("case_id", None)]
 
 
-class HandOffAction(ChatAction):
-    """An action that may hand the case over; tests pass their own Deliverer."""
+class HandOffAction(AppAction):
+    """An action that may hand the case over (a mixin beside ChatAction or a form's
+    validation); tests pass their own Deliverer."""
 
     def __init__(self, app: App | None = None, deliverer: Deliverer | None = None) -> None:
         super().__init__(app)
@@ -148,11 +151,13 @@ class HandOffAction(ChatAction):
         return hand_off(self.app, self.deliverer, dispatcher, tracker, reason, lang)
 
 
-class ActionHandOff(HandOffAction):
-    """ "Talk to a human", at any moment."""
+class ActionHandOff(HandOffAction, ChatAction):
+    """ "Talk to a human", at any moment: the questions stop."""
 
     def name(self) -> str:
         return "action_hand_off"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        return self.hand_off(dispatcher, tracker, "asked-for-human", language(tracker, self.app))
+        lang = language(tracker, self.app)
+        events = self.hand_off(dispatcher, tracker, "asked-for-human", lang)
+        return [*events, SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]

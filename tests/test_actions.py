@@ -9,22 +9,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rasa_sdk import Action
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
     ActionDetectLanguage,
     ActionFeedback,
     ActionNotUnderstood,
+    ActionSessionStart,
     ActionStartOver,
 )
 from actions.diagnose import ActionExplain, ActionHowToCheck
 from actions.form import ValidateDiagnosisForm
-from actions.runtime import AppAction
+from actions.runtime import open_app
 from knowledge.app import App
+from knowledge.delivery import Deliverer
+from knowledge.outbox import HandoffRecord, list_handoffs
+from knowledge.progress import ConversationProgress, conversation_id, conversations
 from knowledge.settings import Settings
 from knowledge.store import feedback_for, list_cases
 
-from .bot_helpers import bot_domain, payload, tracker
+from .bot_helpers import bot_domain, free_port, payload, tracker
 from .conftest import DATA
 
 DOMAIN = bot_domain()
@@ -52,7 +57,17 @@ def app(tmp_path: Path) -> Iterator[App]:
     opened.close()
 
 
-def run(action: AppAction, tracker_: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def outbox(app: App) -> Deliverer:
+    """Handoffs stored, not sent (no URL): what the actions hand over is read back from it."""
+    return Deliverer(app.store, None)
+
+
+def handoffs(app: App) -> list[HandoffRecord]:
+    with app.store.session() as session:
+        return list_handoffs(session)
+
+
+def run(action: Action, tracker_: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
     return events, dispatcher.messages
@@ -226,7 +241,7 @@ def last_answer(
     known = {k: v for k, v in facts.items() if k != "proxy_mode"}
     answer = {"proxy_mode": facts["proxy_mode"]}
     return run(
-        ValidateDiagnosisForm(app),
+        ValidateDiagnosisForm(app, outbox(app)),
         tracker(
             payload("proxy_mode", answer["proxy_mode"]),
             slots={**known, "language": lang, **slots},
@@ -248,7 +263,7 @@ def test_the_answer_that_completes_the_facts_ends_the_form_with_the_diagnosis(ap
 
 
 @pytest.mark.parametrize("lang", ["en", "pt"])
-@pytest.mark.parametrize("verdict", sorted(VERDICTS))
+@pytest.mark.parametrize("verdict", ["fails", "works", "unsupported"])
 def test_diagnosis_messages_payload_and_recorded_case(app: App, verdict: str, lang: str) -> None:
     facts = VERDICTS[verdict]
     events, messages = last_answer(app, facts, lang)
@@ -271,6 +286,8 @@ def test_diagnosis_messages_payload_and_recorded_case(app: App, verdict: str, la
         (case,) = list_cases(session)
     assert slot_events(events)["case_id"] == case.id
     assert (case.verdict, case.language, case.channel) == (verdict, lang, "rest")
+    # An answer from the FAQ, even "unsupported": no dead end, nothing handed over.
+    assert handoffs(app) == []
 
 
 def test_diagnosis_uses_the_pasted_service_names(app: App) -> None:
@@ -389,7 +406,8 @@ def test_start_over_forgets_the_facts_but_not_the_language(app: App) -> None:
         tracker("recomeçar", "start_over", {**FAILS, "language": "pt"}, form=True),
     )
     assert [e["event"] for e in events][:2] == ["active_loop", "reset_slots"]
-    assert slot_events(events) == {"language": "pt", "language_chosen": False}
+    # A new attempt: the weekly report counts it as a conversation of its own.
+    assert slot_events(events) == {"language": "pt", "language_chosen": False, "attempt": 1}
     assert texts(messages)[0].startswith("Pronto, esqueci tudo")
 
 
@@ -413,7 +431,7 @@ def test_not_understood_says_what_was_expected(app: App, text: str, form: bool, 
     )
     assert texts(messages)[0].startswith(said)
     # An open question is asked again right after.
-    assert events == (
+    assert [e for e in events if e["event"] != "slot"] == (
         [{"event": "followup", "name": "diagnosis_form", "timestamp": None}] if form else []
     )
 
@@ -509,7 +527,7 @@ def test_a_skipped_question_is_not_asked_again(app: App) -> None:
 def test_skipping_what_decides_gives_a_verdict_per_answer(app: App) -> None:
     known = {k: v for k, v in FAILS.items() if k != "network_model"}
     events, messages = run(
-        ValidateDiagnosisForm(app),
+        ValidateDiagnosisForm(app, outbox(app)),
         tracker("/skip", "skip", known, form=True, requested="network_model"),
     )
     card = next(m["custom"] for m in messages if m.get("custom"))
@@ -522,6 +540,12 @@ def test_skipping_what_decides_gives_a_verdict_per_answer(app: App) -> None:
     # Only fixes that hold whatever the answer.
     assert all(fix["id"] in b["fixes"] for fix in card["fixes"] for b in card["branches"])
     assert slot_events(events)["requested_slot"] is None
+    # The skipped question decides it: a dead end, handed to a person, said why.
+    (handoff,) = handoffs(app)
+    assert handoff.reason == "dead-end"
+    why, started = texts(messages)[-2:]
+    assert why.startswith("The answer depends on the questions you skipped")
+    assert handoff.case in started
 
 
 def test_a_forged_skip_slot_is_ignored(app: App) -> None:
@@ -567,3 +591,194 @@ def test_an_unsure_answer_is_confirmed_even_beside_evidence(app: App) -> None:
         payload("proxy_mode", "ipvs"),
         payload("proxy_mode", "iptables"),
     ]
+
+
+# --- dead ends: the bot hands the case over on its own -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "why"),
+    [("en", "The FAQ I follow has no answer"), ("pt", "O FAQ que eu sigo não tem resposta")],
+)
+def test_a_case_the_faq_gives_no_verdict_for_is_handed_to_a_person(
+    app: App, lang: str, why: str
+) -> None:
+    events, messages = last_answer(app, VERDICTS["out-of-scope"], lang)
+    # The diagnosis is still shown (its next steps help), then why, then the case number.
+    assert [m["custom"]["verdict"] for m in messages if m.get("custom")] == ["out-of-scope"]
+    said, started = texts(messages)[-2:]
+    assert said.startswith(why)
+    (handoff,) = handoffs(app)
+    assert (handoff.reason, handoff.language, handoff.bundle["verdict"]) == (
+        "dead-end",
+        lang,
+        "out-of-scope",
+    )
+    assert handoff.case in started
+    # No "did it work?": the case is support's now, and is not asked about later either.
+    assert not any(m.get("buttons") for m in messages)
+    assert slot_events(events)["case_id"] is None
+
+
+def not_understood(app: App, slots: dict[str, Any], asked: str = "network_model") -> Any:
+    state = tracker("blah blah", "nlu_fallback", slots, form=True, requested=asked)
+    return run(ActionNotUnderstood(app, outbox(app)), state)
+
+
+@pytest.mark.parametrize(
+    ("lang", "why"),
+    [
+        ("en", "I couldn't understand your answer to \"Which container network model"),
+        ("pt", 'Não consegui entender a sua resposta a "Qual modelo de rede de contêiner'),
+    ],
+)
+def test_the_same_question_not_understood_three_times_is_handed_over(
+    app: App, lang: str, why: str
+) -> None:
+    slots: dict[str, Any] = {"language": lang}
+    for _ in range(2):
+        events, _ = not_understood(app, slots)
+        slots["misunderstood"] = slot_events(events)["misunderstood"]
+        assert handoffs(app) == []
+    events, messages = not_understood(app, slots)
+    (handoff,) = handoffs(app)
+    # What was expected, as every time; then why the case goes to a person, with its number.
+    expected, said, started = texts(messages)
+    assert expected.startswith(("I couldn't find an answer", "Não encontrei uma resposta"))
+    assert said.startswith(why) and handoff.case in started
+    assert (handoff.reason, handoff.language) == ("dead-end", lang)
+    # The conversation goes on: the form asks the question again, the user may still answer.
+    assert {"event": "followup", "name": "diagnosis_form", "timestamp": None} in events
+    assert "active_loop" not in {e["event"] for e in events}
+    # A fourth failure opens no second case.
+    slots["misunderstood"] = slot_events(events)["misunderstood"]
+    not_understood(app, slots)
+    assert len(handoffs(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("before", "times"),
+    [
+        (None, 1),
+        ({"question": "network_model", "times": 2}, 3),
+        # Another question in between starts the count again.
+        ({"question": "proxy_mode", "times": 2}, 1),
+        # A forged count is no count.
+        ({"question": "network_model", "times": "2"}, 1),
+        ("2", 1),
+    ],
+)
+def test_answers_not_understood_are_counted_per_question_in_a_row(
+    app: App, before: Any, times: int
+) -> None:
+    events, _ = not_understood(app, {"misunderstood": before})
+    assert slot_events(events)["misunderstood"] == {"question": "network_model", "times": times}
+
+
+def test_an_understood_answer_starts_the_count_again(app: App) -> None:
+    known = {k: v for k, v in FAILS.items() if k not in ("network_model", "proxy_mode")}
+    state = tracker(
+        payload("network_model", "tunnel"),
+        slots={**known, "misunderstood": {"question": "network_model", "times": 2}},
+        new={"network_model": "tunnel"},
+        form=True,
+        requested="network_model",
+    )
+    events, _ = run(ValidateDiagnosisForm(app, outbox(app)), state)
+    assert slot_events(events)["misunderstood"] is None
+
+
+# --- coming back later ---------------------------------------------------------------------------
+
+
+def session_start(app: App, slots: dict[str, Any]) -> Any:
+    return run(ActionSessionStart(app), tracker("/session_start", "session_start", slots))
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [("en", "Welcome back! Last time I suggested a fix"), ("pt", "Que bom ver você de novo!")],
+)
+def test_coming_back_to_a_diagnosis_left_unanswered_asks_whether_it_worked(
+    app: App, lang: str, asked: str
+) -> None:
+    slots = {**FAILS, "language": lang, "case_id": "c1", "requested_slot": "proxy_mode"}
+    events, messages = session_start(app, slots)
+    assert events[0]["event"] == "session_started"
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+    # The facts are carried over; no question is open in the new session.
+    assert slot_events(events) == {
+        **FAILS,
+        "language": lang,
+        "case_id": "c1",
+        "feedback_asked": "c1",
+    }
+    (message,) = messages
+    assert message["text"].startswith(asked)
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+    # Asked once per diagnosis.
+    _, messages = session_start(app, {**slots, "feedback_asked": "c1"})
+    assert messages == []
+
+
+@pytest.mark.parametrize(
+    "slots",
+    [{}, {"language": "en"}, {"case_id": None, "feedback_asked": "c1", "language": "pt"}],
+)
+def test_coming_back_without_a_diagnosis_to_ask_about_says_nothing(
+    app: App, slots: dict[str, Any]
+) -> None:
+    events, messages = session_start(app, slots)
+    assert messages == [] and events[0]["event"] == "session_started"
+
+
+# --- progress for the weekly report --------------------------------------------------------------
+
+
+def progress(app: App) -> list[ConversationProgress]:
+    with app.store.session() as session:
+        return conversations(session)
+
+
+def test_each_question_asked_and_the_verdict_are_recorded(app: App) -> None:
+    state = tracker("my elb fails", "describe_problem", form=True)
+    run(ValidateDiagnosisForm(app, outbox(app)), state)
+    (row,) = progress(app)
+    assert row.id == conversation_id("test-user#0")
+    assert (row.channel, row.language, row.last_question, row.questions_asked) == (
+        "rest",
+        "en",
+        "service_type",
+        1,
+    )
+    assert row.verdict is None
+    events, _ = last_answer(app, FAILS, "pt")
+    (row,) = progress(app)
+    assert (row.verdict, row.case_id, row.language) == (
+        "fails",
+        slot_events(events)["case_id"],
+        "pt",
+    )
+
+
+def test_each_attempt_after_starting_over_is_a_conversation_of_its_own(app: App) -> None:
+    for attempt in (None, 1):
+        state = tracker("my elb fails", "describe_problem", {"attempt": attempt}, form=True)
+        run(ValidateDiagnosisForm(app, outbox(app)), state)
+    assert {row.id for row in progress(app)} == {
+        conversation_id("test-user#0"),
+        conversation_id("test-user#1"),
+    }
+
+
+def test_progress_not_recorded_when_the_store_is_down_leaves_the_chat_going(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # PostgreSQL on a port nobody listens on.
+    down = open_app(Settings(database_url=f"postgresql://bot@127.0.0.1:{free_port()}/lbdoctor"))
+    _, messages = run(
+        ValidateDiagnosisForm(down),
+        tracker("my elb fails", "describe_problem", form=True),
+    )
+    assert messages[-1]["text"].startswith("What kind of Service")
+    assert "progress (question service_type) not recorded" in caplog.text
