@@ -9,14 +9,15 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: help setup run test lint bench clean
+.PHONY: help setup run cluster test lint bench clean
 
 help:
-	@echo "make run    set everything up and start the assistant (Rasa :5005, actions :5055)"
-	@echo "make test   set everything up and run every test"
-	@echo "make setup  create/update both virtualenvs ($(VENV), $(RASA_VENV))"
-	@echo "make lint   ruff, mypy (strict), import-linter"
-	@echo "make bench  benchmarks; results in benchmarks/results/"
+	@echo "make run      set everything up and start the assistant (Rasa :5005, actions :5055)"
+	@echo "make cluster  the production topology here: PostgreSQL, Redis, 2 Rasa, nginx (:5080)"
+	@echo "make test     set everything up and run every test"
+	@echo "make setup    create/update both virtualenvs ($(VENV), $(RASA_VENV))"
+	@echo "make lint     ruff, mypy (strict), import-linter"
+	@echo "make bench    benchmarks; results in benchmarks/results/"
 
 $(VENV)/.installed: requirements/dev.lock pyproject.toml
 	@test -n "$(PY310)" || { echo "Python 3.10 is needed (pyenv install 3.10)"; exit 1; }
@@ -50,6 +51,11 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed $(WIDGET_JS)
 run: setup
 	$(VENV)/bin/python scripts/serve.py
 
+# PostgreSQL, Redis, one action server, two Rasa servers and nginx in front (scripts/topology.py).
+cluster: setup
+	@scripts/system-packages.sh
+	$(VENV)/bin/python scripts/topology.py
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -64,12 +70,14 @@ test: setup lint
 	LBDOCTOR_TEST_POSTGRES_URL="$$url" $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
+	@scripts/system-packages.sh
 	$(VENV)/bin/python benchmarks/bench_answers.py
 	$(VENV)/bin/python benchmarks/bench_knowledge.py
 	$(VENV)/bin/python benchmarks/bench_scale.py
 	$(VENV)/bin/python benchmarks/bench_bot.py
 	$(VENV)/bin/python benchmarks/bench_api.py
 	$(VENV)/bin/python benchmarks/bench_hostile.py
+	$(VENV)/bin/python benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) build *.egg-info widget/node_modules widget/dist

@@ -8,6 +8,12 @@
   `nlu_fallback` with a short excerpt of its text, and `message_too_long` in its parse data for
   the actions to say why, in the user's language, in the channel's normal flow.
 - The action server's responses are validated by a schema validator built once.
+- A turn the bot cannot finish because the action server, the tracker store or the lock store
+  does not answer gets a plain answer in the user's language ("I can't diagnose right now")
+  instead of silence, and is not saved: the conversation stays at the same question, and the
+  next message is served normally once the part is back (Rasa's own fallback, an empty
+  conversation in memory, is turned off). Pooled database connections are checked before use,
+  so the first turn after a PostgreSQL restart does not fail too.
 
 Rasa 3.6 checks every action-server response with `jsonschema.validate(result, spec)`, which
 checks the (constant) spec against the metaschema again on every call: about a quarter of a
@@ -18,19 +24,31 @@ the same error; only the spec's own check is done once. Run with .venv-rasa's Py
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import rasa
+import rasa.core.tracker_store
+import yaml
 from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import LockError
 from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 # Characters. A pasted Service (`kubectl get svc -o yaml`) is 2-10 KB and an error a few lines:
 # 64 KB leaves room for both several times over, and bounds a message's NLU to about a second.
@@ -81,6 +99,89 @@ async def _log_cut_message(
     return await _log_message(self, message, should_save_tracker)
 
 
+log = logging.getLogger("lbdoctor.server")
+# The catalogs the actions speak from (knowledge/messages), read as plain YAML: the knowledge
+# package itself lives in the other virtualenv.
+MESSAGES = Path(__file__).resolve().parent.parent / "knowledge" / "messages"
+# The stores' errors that mean "not reachable now", as opposed to a bug.
+STORE_DOWN = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, LockError)
+
+
+class ActionServerDown(BaseException):
+    """The action server did not answer. A BaseException on purpose: Rasa's processor catches
+    every Exception from an action, drops its events and goes on predicting, so the turn would
+    end in silence (or in one failed call after another); this one reaches `_handle_message`."""
+
+    def __init__(self, language: str | None) -> None:
+        super().__init__(language)
+        self.language = language
+
+
+@cache
+def _catalog(lang: str) -> dict[str, str]:
+    messages: dict[str, str] = yaml.safe_load((MESSAGES / f"{lang}.yaml").read_text("utf-8"))
+    return messages
+
+
+def _say(key: str, language: str | None) -> str:
+    default = "pt" if os.environ.get("LBDOCTOR_LANG", "").lower().startswith("pt") else "en"
+    return _catalog(language if language in ("en", "pt") else default)[key]
+
+
+_run_remote_action = RemoteAction.run
+
+
+async def _run_or_report_down(
+    self: RemoteAction, output_channel: Any, nlg: Any, tracker: DialogueStateTracker, domain: Any
+) -> Any:
+    try:
+        return await _run_remote_action(self, output_channel, nlg, tracker, domain)
+    except RasaException as exc:
+        # Unreachable, gone mid-call, or failing with a 5xx: Rasa raises with the cause chained.
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, (aiohttp.ClientError, asyncio.TimeoutError)):
+            log.warning("action %s: the action server did not answer: %s", self.name(), cause)
+            raise ActionServerDown(tracker.get_slot("language")) from None
+        raise
+
+
+_agent_handle_message = Agent.handle_message
+
+
+async def _handle_message(self: Agent, message: UserMessage) -> Any:
+    """Agent.handle_message (lock, then the turn); a part that does not answer gets the user a
+    plain answer, and the unfinished turn is not saved."""
+    try:
+        return await _agent_handle_message(self, message)
+    except ActionServerDown as down:
+        key, language = "unavailable_actions", down.language
+    except STORE_DOWN as exc:
+        # One line, no traceback: it says which part, and the part's own log says why.
+        log.warning("a store did not answer; turn not saved: %s", type(exc).__name__)
+        key, language = "unavailable_storage", None
+    try:
+        await message.output_channel.send_text_message(message.sender_id, _say(key, language))
+    except Exception as exc:  # the channel itself is down: nothing more to tell the user
+        log.warning("could not tell the user: %s", exc)
+    return None
+
+
+def _raise(self: FailSafeTrackerStore, error: Exception) -> None:
+    """Rasa's tracker store wrapper would carry on with an empty conversation in memory: the
+    user asked everything again, and what they say meanwhile lost once the database is back.
+    Raised instead, the turn gets `_handle_message`'s answer and nothing is kept apart."""
+    raise error
+
+
+_engine_kwargs = rasa.core.tracker_store.create_engine_kwargs
+
+
+def _engine_kwargs_pre_ping(url: Any) -> dict[str, Any]:
+    # A connection from before a database restart is dead; without this the first turn after
+    # the restart fails on it.
+    return {**_engine_kwargs(url), "pool_pre_ping": True}
+
+
 def rasa_arguments(argv: list[str], env: dict[str, str]) -> list[str]:
     """`rasa run`'s arguments, with the API token from the environment."""
     if "--auth-token" in argv:
@@ -99,6 +200,11 @@ def main() -> None:
         raise SystemExit(f"bot/server.py is written for Rasa 3.6, not {rasa.__version__}")
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     MessageProcessor.log_message = _log_cut_message  # type: ignore[method-assign]
+    RemoteAction.run = _run_or_report_down  # type: ignore[method-assign]
+    Agent.handle_message = _handle_message  # type: ignore[method-assign]
+    rasa.core.tracker_store.create_engine_kwargs = _engine_kwargs_pre_ping
+    FailSafeTrackerStore.on_tracker_store_error = _raise  # type: ignore[method-assign]
+    FailSafeTrackerStore.on_tracker_store_retrieve_error = _raise  # type: ignore[method-assign]
     if timings := os.environ.get("LBDOCTOR_TURN_TIMINGS"):
         import turn_timings  # bot/ is the working directory
 

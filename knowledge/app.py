@@ -81,9 +81,21 @@ class App:
             latest = latest_playbook(session, shipped.id)
         playbook = shipped
         if latest is not None and latest.digest != shipped.digest:
-            playbook, compiled = compile_playbook(
+            published, published_compiled = compile_playbook(
                 latest.content, f"{latest.playbook_id} v{latest.number} (store)", settings.cache_dir
             )
+            # The bot has a slot for each shipped fact and no other (bot/domain/facts.yml is
+            # generated from the shipped playbook): a fact renamed or added since could be asked
+            # but never answered. Such a playbook waits for a bot built from it.
+            unknown = sorted({f.name for f in published.facts} - {f.name for f in shipped.facts})
+            if unknown:
+                log.error(
+                    "playbook %s v%s not used: the bot has no slot for its facts %s; serving "
+                    "the shipped playbook until the bot is rebuilt from it",
+                    latest.playbook_id, latest.number, ", ".join(unknown),
+                )  # fmt: skip
+            else:
+                playbook, compiled = published, published_compiled
         remembered = _remembered(settings, text)
         if remembered is not None:
             try:

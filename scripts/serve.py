@@ -12,6 +12,9 @@ Environment (all optional):
   LBDOCTOR_API_TOKEN     token for Rasa's HTTP API (--enable-api); generated when absent
   LBDOCTOR_TRACKER_URL   conversations in PostgreSQL (postgresql://user:pw@host:port/db);
                          default: a SQLite file in LBDOCTOR_STATE_DIR
+  LBDOCTOR_REDIS_URL     Rasa's lock store in Redis (redis://[:password@]host:port/db, rediss://
+                         for TLS), needed when several Rasa servers share the conversations;
+                         default: in memory (one Rasa server)
   LBDOCTOR_STATE_DIR     tracker database, logs and token (default ~/.local/share/lbdoctor)
   LBDOCTOR_DATABASE_URL  the knowledge store (diagnosis cases), as for the lbdoctor CLI
   LBDOCTOR_SLACK_BOT_TOKEN, LBDOCTOR_SLACK_SIGNING_SECRET (LBDOCTOR_SLACK_API_URL)
@@ -38,6 +41,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.error import URLError
+from urllib.parse import unquote, urlsplit
 from urllib.request import Request, urlopen
 
 import yaml
@@ -142,6 +146,54 @@ def tracker_env(env: Mapping[str, str], state: Path) -> dict[str, str]:
         "LBDOCTOR_TRACKER_URL": "",
         "LBDOCTOR_TRACKER_DB": str(state / "conversations.db"),
     }
+
+
+def lock_store(env: Mapping[str, str]) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """Rasa's lock store for LBDOCTOR_REDIS_URL (None: Rasa's in-memory one), and the environment
+    it reads: the password stays in the environment, out of files and command lines."""
+    url = env.get("LBDOCTOR_REDIS_URL", "")
+    if not url:
+        return None, {}
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 6379
+        db = int(parts.path.strip("/") or 0)
+    except ValueError:
+        parts, port, db = None, 0, -1
+    if parts is None or parts.scheme not in ("redis", "rediss") or not parts.hostname or db < 0:
+        raise SystemExit(
+            "LBDOCTOR_REDIS_URL is not a Redis URL like redis://:password@host:6379/0: "
+            + redacted_url(url)
+        )
+    if parts.username not in (None, "", "default"):
+        # Rasa 3.6's Redis lock store has no user name setting, only a password.
+        raise SystemExit("LBDOCTOR_REDIS_URL: Rasa's lock store takes a password, not a user name")
+    config: dict[str, Any] = {
+        "type": "redis",
+        "url": parts.hostname,
+        "port": port,
+        "db": db,
+        # Our keys apart from anything else in that Redis database (letters and digits only).
+        "key_prefix": "lbdoctor",
+    }
+    if parts.scheme == "rediss":
+        config["use_ssl"] = True
+    if parts.password is None:
+        return config, {}
+    config["password"] = "${LBDOCTOR_REDIS_PASSWORD}"
+    return config, {"LBDOCTOR_REDIS_PASSWORD": unquote(parts.password)}
+
+
+def endpoints_file(env: Mapping[str, str], state: Path) -> tuple[Path, dict[str, str]]:
+    """bot/endpoints.yml, plus the lock store when LBDOCTOR_REDIS_URL is set, written to the
+    state folder; and the environment it reads besides tracker_env's."""
+    text = (BOT / "endpoints.yml").read_text()
+    config, lock_env = lock_store(env)
+    if config is not None:
+        text += "\n" + yaml.safe_dump({"lock_store": config}, sort_keys=False)
+    path = state / "endpoints.yml"
+    path.write_text(text)
+    return path, lock_env
 
 
 # A channel is on when its required settings are set; the optional ones have defaults in the
@@ -266,104 +318,123 @@ def answers(url: str) -> bool:
         return False
 
 
-class Servers:
-    def __init__(self, env: Mapping[str, str]) -> None:
+def action_command(port: int) -> list[str]:
+    """The action server (.venv). rasa_sdk 3.6 has no option for the interface and binds 0.0.0.0
+    unless SANIC_HOST says otherwise (see spawn's callers): it takes forged trackers from
+    whoever reaches it."""
+    return [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_command(
+    host: str, port: int, endpoints: Path, credentials_file: Path, origins: list[str]
+) -> list[str]:
+    """Rasa (.venv-rasa), run in bot/. The token goes in the environment (bot/server.py), not on
+    this command line."""
+    return [
+        str(RASA_PYTHON), "server.py", "run", "--model", str(MODEL), "--enable-api",
+        "--port", str(port), "--interface", host, "--endpoints", str(endpoints),
+        "--credentials", str(credentials_file), "--cors", *origins,
+    ]  # fmt: skip
+
+
+def spawn(
+    command: list[str], cwd: Path, log: Path, env: Mapping[str, str]
+) -> subprocess.Popen[bytes]:
+    """A server process, its output appended to its log."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, cwd=cwd, env=dict(env), stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM to each, then wait; a process that does not stop in 20 s is killed."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Launch:
+    """What every server of one deployment shares: the state folder, the API token, the
+    environment (tracker and lock stores, action server URL) and the channels' credentials."""
+
+    def __init__(self, env: Mapping[str, str], action_url: str) -> None:
         self.host = env.get("LBDOCTOR_HOST", "127.0.0.1")
-        self.rasa_port = int(env.get("LBDOCTOR_RASA_PORT", "5005"))
-        self.action_port = int(env.get("LBDOCTOR_ACTION_PORT", "5055"))
-        self.api_port = int(env.get("LBDOCTOR_API_PORT", "8000"))
-        self.widget_port = int(env.get("LBDOCTOR_WIDGET_PORT", "8080"))
         self.origins = cors_origins(env)
         default_state = (
             Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lbdoctor"
         )
         self.state = Path(env.get("LBDOCTOR_STATE_DIR") or default_state)
         self.state.mkdir(parents=True, exist_ok=True)
+        self.logs = self.state / "logs"
         self.token = api_token(env, self.state)
+        self.endpoints, lock_env = endpoints_file(env, self.state)
         self.env = (
             quiet_env(env)
             | tracker_env(env, self.state)
+            | lock_env
             | {
-                "LBDOCTOR_ACTION_URL": f"http://{self.host}:{self.action_port}/webhook",
+                "LBDOCTOR_ACTION_URL": action_url,
                 # The knowledge API publishes playbooks with the same token as Rasa's API.
                 "LBDOCTOR_API_TOKEN": self.token,
             }
         )
+        self.env.pop("LBDOCTOR_REDIS_URL", None)  # Rasa reads the lock store's parts only
         # Written where the secrets already live (the state folder), not into the checkout.
         self.credentials = self.state / "credentials.yml"
         self.credentials.write_text(yaml.safe_dump(credentials(env), sort_keys=False))
         self.credentials.chmod(0o600)
+
+    def actions(self, port: int, log: str = "actions.log") -> subprocess.Popen[bytes]:
+        env = {**self.env, "SANIC_HOST": self.host}
+        return spawn(action_command(port), ROOT, self.logs / log, env)
+
+    def rasa(self, port: int, log: str = "rasa.log") -> subprocess.Popen[bytes]:
+        command = rasa_command(self.host, port, self.endpoints, self.credentials, self.origins)
+        return spawn(command, BOT, self.logs / log, self.env)
+
+    def rasa_ready_url(self, port: int) -> str:
+        return f"http://{self.host}:{port}/status?token={self.token}"
+
+
+class Servers:
+    """`make run`: one action server, one Rasa server, the knowledge API and the widget page."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.host = env.get("LBDOCTOR_HOST", "127.0.0.1")
+        self.rasa_port = int(env.get("LBDOCTOR_RASA_PORT", "5005"))
+        self.action_port = int(env.get("LBDOCTOR_ACTION_PORT", "5055"))
+        self.api_port = int(env.get("LBDOCTOR_API_PORT", "8000"))
+        self.widget_port = int(env.get("LBDOCTOR_WIDGET_PORT", "8080"))
+        self.launch = Launch(env, f"http://{self.host}:{self.action_port}/webhook")
+        self.state = self.launch.state
+        self.token = self.launch.token
+        self.env = self.launch.env
         self.processes: list[subprocess.Popen[bytes]] = []
         self.widget: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
         # First: a busy port stops the launcher before any server process is left behind.
         self.widget = start_widget_server(self.host, self.widget_port, self.rasa_port)
-        logs = self.state / "logs"
-        logs.mkdir(exist_ok=True)
-        self._spawn(
-            [
-                str(PYTHON),
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                str(self.action_port),
-            ],
-            ROOT,
-            logs / "actions.log",
-            # rasa_sdk 3.6 has no option for the interface and binds 0.0.0.0 unless told here:
-            # the action server takes forged trackers from whoever reaches it.
-            {"SANIC_HOST": self.host},
-        )
-        self._spawn(
-            [
-                str(RASA_PYTHON),
-                "server.py",
-                "run",
-                "--model",
-                str(MODEL),
-                # The token goes in the environment (bot/server.py), not on this command line.
-                "--enable-api",
-                "--port",
-                str(self.rasa_port),
-                "--interface",
-                self.host,
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                str(self.credentials),
-                "--cors",
-                *self.origins,
-            ],
-            BOT,
-            logs / "rasa.log",
-        )
-        self._spawn(
-            api_command(self.host, self.api_port),
-            ROOT,
-            logs / "api.log",
-        )
-
-    def _spawn(
-        self, command: list[str], cwd: Path, log: Path, env: Mapping[str, str] | None = None
-    ) -> None:
-        with log.open("ab") as out:
-            self.processes.append(
-                subprocess.Popen(
-                    command,
-                    cwd=cwd,
-                    env={**self.env, **(env or {})},
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+        self.processes += [
+            self.launch.actions(self.action_port),
+            self.launch.rasa(self.rasa_port),
+            spawn(
+                api_command(self.host, self.api_port), ROOT, self.launch.logs / "api.log", self.env
+            ),
+        ]
 
     def wait_ready(self, timeout: float) -> None:
         checks = [
             f"http://{self.host}:{self.action_port}/health",
-            f"http://{self.host}:{self.rasa_port}/status?token={self.token}",
+            self.launch.rasa_ready_url(self.rasa_port),
             f"http://{self.host}:{self.api_port}/readyz",
         ]
         deadline = time.monotonic() + timeout
@@ -391,14 +462,7 @@ class Servers:
         if self.widget is not None:
             self.widget.shutdown()
             self.widget.server_close()
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes)
 
 
 def main() -> int:

@@ -155,6 +155,12 @@ class Conversation:
         self.client = httpx.Client(base_url=url, timeout=120)
         self.last: list[dict[str, Any]] = []
 
+    def switch(self, url: str) -> None:
+        """Send the next turns to another server: same sender, same open question."""
+        self.client.close()
+        self.url = url
+        self.client = httpx.Client(base_url=url, timeout=120)
+
     def say(self, text: str) -> list[dict[str, Any]]:
         response = self.client.post(
             "/webhooks/rest/webhook", json={"sender": self.sender, "message": text}
