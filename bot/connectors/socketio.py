@@ -37,7 +37,10 @@ log = logging.getLogger(__name__)
 
 # A session id becomes the conversation's sender id: keep it to what the widget generates.
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-MAX_MESSAGE = 20_000  # characters: a pasted Service manifest fits many times over
+# engine.io's own limit on one packet, stated: a longer one closes the connection. Below it a
+# long message reaches the bot, which answers it in the user's language (bot/server.py's
+# MESSAGE_LIMIT) as on every other channel.
+MAX_PACKET = 1024 * 1024
 
 
 class WidgetOutput(SocketIOOutput):
@@ -71,8 +74,6 @@ def _problem(data: Any, persistent: bool) -> str | None:
         return "expected an object {message, session_id}"
     if not isinstance(data.get("message"), str):
         return "message must be a string"
-    if len(data["message"]) > MAX_MESSAGE:
-        return f"message longer than {MAX_MESSAGE} characters"
     if persistent and not _SESSION_ID.fullmatch(str(data.get("session_id") or "")):
         return "session_id missing or invalid: send session_request first"
     return None
@@ -104,7 +105,9 @@ class SocketIOInput(RasaSocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # CORS headers come from Rasa's --cors (sanic-cors); engine.io must not add its own.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        sio = AsyncServer(
+            async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_PACKET
+        )
         self.sio = sio
         bp = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         namespace = self.namespace
