@@ -35,6 +35,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.workload import SCENARIOS  # noqa: E402
 from knowledge.playbook import load_playbook  # noqa: E402
 from knowledge.understanding import AnswerReader  # noqa: E402
 from tests.bot_helpers import BOT, BotServers, Conversation, free_port  # noqa: E402
@@ -44,26 +45,6 @@ RESULTS = ROOT / "benchmarks" / "results" / "bot.json"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin"}
 CONVERSATIONS = 60
-SERVICE = (ROOT / "tests" / "data" / "svc-dedicated-local.yaml").read_text()
-# Complete diagnoses as users have them: an opening (words, an error line, a pasted Service),
-# then every question the bot asks answered in words; one in four answered by buttons.
-SCENARIOS = [
-    ("my curl to the ELB IP fails from inside the cluster, here is the service:\n" + SERVICE, {
-        "client_location": "from a pod on the same node as nginx",
-        "network_model": "it's a VPC network cluster", "proxy_mode": "kube-proxy runs ipvs"}),
-    ("o nodeport não responde de outro nó, dá curl: (7) Failed to connect to 10.0.0.8 port "
-     "31900: Connection refused", {
-        "service_type": "é um serviço nodeport", "external_traffic_policy": "afinidade local",
-        "client_location": "do próprio nó onde o pod roda", "nodeport_target": "o IP de outro nó",
-        "network_model": "rede de túnel", "proxy_mode": "modo ipvs", "access_type": "privado"}),
-    ("meu pod não alcança o ELB dedicado do serviço, segue:\n" + SERVICE, {
-        "client_location": "um pod em outro nó", "network_model": "rede da vpc",
-        "proxy_mode": "usamos iptables"}),
-    ("the shared elb of our service refuses connections from the nodes", {
-        "service_type": "a LoadBalancer on a shared ELB", "external_traffic_policy": "Local",
-        "access_type": "it has an EIP", "client_location": "from another node",
-        "network_model": "tunnel network", "proxy_mode": "iptables mode"}),
-]  # fmt: skip
 # The value each scenario's words mean, for the button-answered turns.
 BUTTONS = {
     "service_type": "nodeport", "external_traffic_policy": "Local", "access_type": "private",
@@ -96,7 +77,7 @@ def timed(talk: Conversation, text: str, samples: list[float]) -> None:
 
 def lbdoctor_conversation(url: str, samples: list[float], number: int) -> Iterator[None]:
     """One complete diagnosis, a turn per step: typed, except every fourth conversation."""
-    problem, words = SCENARIOS[number % len(SCENARIOS)]
+    _, problem, words, _ = SCENARIOS[number % len(SCENARIOS)]
     by_buttons = number % 4 == 3
     talk = Conversation(url, f"bench-{uuid.uuid4().hex[:8]}")
     timed(talk, problem, samples)
