@@ -18,11 +18,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.diagnose import feedback_buttons
+from actions.diagnose import DIAGNOSED_SLOT, feedback_buttons
 from actions.form import CONFIRM_SLOT, MISUNDERSTOOD_SLOT
 from actions.handoff import HandOffAction
 from actions.progress import ATTEMPT_SLOT, attempt
-from actions.runtime import AppAction, ChatAction, language, too_long
+from actions.runtime import SERVICE_SLOT, AppAction, ChatAction, language, too_long
 from frontends.wording import say
 from knowledge.dead_end import Misunderstood
 from knowledge.errors import StoreError
@@ -77,6 +77,22 @@ class ActionStartOver(ChatAction):
         ]
 
 
+# Not carried into a new session: no question is open in it (Rasa ends the form with the old
+# one), past misunderstandings are forgiven, and what the user pasted (the Service, the error
+# text, the last diagnosis's inputs) stays in the session it was pasted in, so that purging old
+# sessions (knowledge/retention.py) removes it; the facts read from it are carried.
+_NOT_CARRIED = frozenset(
+    {
+        REQUESTED_SLOT,
+        CONFIRM_SLOT,
+        MISUNDERSTOOD_SLOT,
+        SERVICE_SLOT,
+        "error_message",
+        DIAGNOSED_SLOT,
+    }
+)
+
+
 class ActionSessionStart(AppAction):
     """A new Rasa session in the same conversation: the user came back after
     `session_expiration_time` (bot/domain/conversation.yml), or their client started one
@@ -91,11 +107,10 @@ class ActionSessionStart(AppAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
-        # No question is open in the new session (Rasa ends the form with the old one).
         events += [
             SlotSet(name, value)
             for name, value in tracker.slots.items()
-            if value is not None and name not in (REQUESTED_SLOT, CONFIRM_SLOT)
+            if value is not None and name not in _NOT_CARRIED
         ]
         case_id = tracker.get_slot("case_id")
         if case_id and tracker.get_slot(FEEDBACK_ASKED_SLOT) != case_id:

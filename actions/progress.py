@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 # How many times the user started over in this conversation: each attempt is its own row.
 ATTEMPT_SLOT = "attempt"
+# scripts/serve.py's warm-up calls at start: not a conversation.
+WARM_UP_SENDER = "lbdoctor-warm-up"
 
 
 def attempt(tracker: Tracker) -> int:
@@ -28,8 +30,12 @@ def attempt(tracker: Tracker) -> int:
 
 
 def conversation_key(tracker: Tracker) -> str:
-    """The sender and the attempt; knowledge/progress.py stores only a digest of it."""
-    return f"{tracker.sender_id}#{attempt(tracker)}"
+    """The sender, when this session started and the attempt; knowledge/progress.py stores only
+    a digest of it. The session's start time (down to the microsecond, kept only in the tracker
+    store) is what stops a digest being matched against guessed sender ids once the
+    conversation is purged (knowledge/retention.py)."""
+    started = tracker.events[0].get("timestamp", "") if tracker.events else ""
+    return f"{tracker.sender_id}#{started}#{attempt(tracker)}"
 
 
 def _channel(tracker: Tracker) -> str:
@@ -38,8 +44,10 @@ def _channel(tracker: Tracker) -> str:
 
 def question_asked(app: App, tracker: Tracker, lang: str, question: str) -> None:
     key, channel = conversation_key(tracker), _channel(tracker)
+    if app.opened_store is None or tracker.sender_id == WARM_UP_SENDER:
+        return  # not worth a connection time-out per question; nor a conversation
     try:
-        with app.store.session() as session:
+        with app.opened_store.session() as session:
             note_question(session, key, channel=channel, language=lang, question=question)
     except StoreError as exc:
         log.error("progress (question %s) not recorded: %s", question, exc)
@@ -47,8 +55,10 @@ def question_asked(app: App, tracker: Tracker, lang: str, question: str) -> None
 
 def verdict_given(app: App, tracker: Tracker, lang: str, verdict: str, case_id: str | None) -> None:
     key, channel = conversation_key(tracker), _channel(tracker)
+    if app.opened_store is None or tracker.sender_id == WARM_UP_SENDER:
+        return
     try:
-        with app.store.session() as session:
+        with app.opened_store.session() as session:
             note_verdict(
                 session, key, channel=channel, language=lang, verdict=verdict, case_id=case_id
             )

@@ -78,10 +78,10 @@ def open_app(settings: Settings) -> App:
     case needs the store: a greeting, a question or a diagnosis must not fail with it, and
     `App.store` opens it on the first case recorded once it is back."""
     try:
-        app = App.open(settings)
+        app = App.open(settings, shipped_facts_only=True)
     except StoreError as exc:
         log.error("the store is unreachable; answering without it: %s", exc)
-        return App.open_local(settings)
+        return App.open_local(settings, local=False)
     purge_on_start(app)  # LBDOCTOR_RETENTION_DAYS
     return app
 

@@ -179,10 +179,12 @@ def _memory(topology: Topology) -> dict[str, float]:
 
 def _children(pid: int) -> list[int]:
     found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children = (task / "children").read_text().split()
-        for child in map(int, children):
-            found += [child, *_children(child)]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in map(int, (task / "children").read_text().split()):
+                found += [child, *_children(child)]
+    except FileNotFoundError:  # it ended meanwhile
+        pass
     return found
 
 

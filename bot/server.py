@@ -25,6 +25,7 @@ the same error; only the spec's own check is done once. Run with .venv-rasa's Py
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import sys
@@ -104,7 +105,10 @@ log = logging.getLogger("lbdoctor.server")
 # package itself lives in the other virtualenv.
 MESSAGES = Path(__file__).resolve().parent.parent / "knowledge" / "messages"
 # The stores' errors that mean "not reachable now", as opposed to a bug.
-STORE_DOWN = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, LockError)
+STORE_DOWN = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+# Whether this task is answering a user's message (Agent.handle_message): only there is an
+# ActionServerDown caught. Rasa's HTTP API and reminders run actions too, and would let it out.
+_IN_TURN: contextvars.ContextVar[bool] = contextvars.ContextVar("lbdoctor_in_turn", default=False)
 
 
 class ActionServerDown(BaseException):
@@ -139,7 +143,7 @@ async def _run_or_report_down(
     except RasaException as exc:
         # Unreachable, gone mid-call, or failing with a 5xx: Rasa raises with the cause chained.
         cause = exc.__cause__ or exc.__context__
-        if isinstance(cause, (aiohttp.ClientError, asyncio.TimeoutError)):
+        if isinstance(cause, (aiohttp.ClientError, asyncio.TimeoutError)) and _IN_TURN.get():
             log.warning("action %s: the action server did not answer: %s", self.name(), cause)
             raise ActionServerDown(tracker.get_slot("language")) from None
         raise
@@ -151,14 +155,24 @@ _agent_handle_message = Agent.handle_message
 async def _handle_message(self: Agent, message: UserMessage) -> Any:
     """Agent.handle_message (lock, then the turn); a part that does not answer gets the user a
     plain answer, and the unfinished turn is not saved."""
+    turn = _IN_TURN.set(True)
     try:
         return await _agent_handle_message(self, message)
     except ActionServerDown as down:
         key, language = "unavailable_actions", down.language
+    except LockError as exc:
+        if isinstance(exc.__context__, STORE_DOWN):  # Rasa wraps Redis's own errors in it
+            log.warning("the lock store did not answer; turn not saved")
+            key, language = "unavailable_storage", None
+        else:  # the wait for the user's previous message, still being answered, ran out
+            log.warning("conversation busy; message not taken")
+            key, language = "busy", None
     except STORE_DOWN as exc:
         # One line, no traceback: it says which part, and the part's own log says why.
         log.warning("a store did not answer; turn not saved: %s", type(exc).__name__)
         key, language = "unavailable_storage", None
+    finally:
+        _IN_TURN.reset(turn)
     try:
         await message.output_channel.send_text_message(message.sender_id, _say(key, language))
     except Exception as exc:  # the channel itself is down: nothing more to tell the user

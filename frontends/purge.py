@@ -39,5 +39,6 @@ def run_purge(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
         f"  pasted errors removed from cases    {purged.case_texts}\n"
         f"  conversations deleted (tracker)     {purged.conversations}"
         f" ({purged.events} events)\n"
+        f"  earlier sessions' events deleted    {purged.session_events}\n"
     )
     return EXIT_OK

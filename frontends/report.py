@@ -77,12 +77,21 @@ def _day(value: str, option: str) -> date:
         raise _BadInput(f"{option} {value!r}: {exc}") from None
 
 
+_LONGEST_DAYS = 3660  # ten years
+
+
 def _period(since: str | None, until: str | None) -> tuple[datetime, datetime]:
     """[since, until) at UTC midnights; by default the last 7 days, today included."""
     last = _day(until, "--until") if until else datetime.now(timezone.utc).date() + timedelta(1)
-    first = _day(since, "--since") if since else last - timedelta(_DEFAULT_DAYS)
+    try:
+        first = _day(since, "--since") if since else last - timedelta(_DEFAULT_DAYS)
+    except OverflowError:  # --until in the first week of year 1
+        raise _BadInput(f"--until {last}: give --since too") from None
     if first >= last:
         raise _BadInput(f"--since {first} is not before --until {last}: the period is empty")
+    if (last - first).days > _LONGEST_DAYS:
+        # One row per day: a period of centuries is a typo, not a review.
+        raise _BadInput(f"the period is {(last - first).days} days; at most {_LONGEST_DAYS}")
     return (
         datetime.combine(first, time(), timezone.utc),
         datetime.combine(last, time(), timezone.utc),

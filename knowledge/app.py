@@ -13,6 +13,7 @@ Both load the playbook compiled, from the cache folder when this text was compil
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -48,16 +49,23 @@ class App:
         self.settings = settings
         self.doctor = doctor
         self._store = store
+        self._opening = threading.Lock()
         self.journal = Journal.for_database(settings.database_url)
 
     @property
     def store(self) -> Store:
         """The store, opened on first use (then the journal's waiting cases are recorded)."""
-        if self._store is None:
-            from knowledge.store import Store
+        with self._opening:  # the action server's worker threads share the app
+            if self._store is None:
+                from knowledge.store import Store
 
-            self._store = Store.open(self.settings.database_url)
-            self._record_waiting()
+                self._store = Store.open(self.settings.database_url)
+                self._record_waiting()
+        return self._store
+
+    @property
+    def opened_store(self) -> Store | None:
+        """The store if it is open, without trying to open it (what may wait for it)."""
         return self._store
 
     @cached_property
@@ -69,33 +77,27 @@ class App:
         return AnswerReader(self.doctor.playbook, self.settings.cache_dir)
 
     @classmethod
-    def open(cls, settings: Settings) -> App:
-        """Open the store, publish the shipped playbook if this text is new, load the latest one."""
+    def open(cls, settings: Settings, shipped_facts_only: bool = False) -> App:
+        """Open the store, publish the shipped playbook if this text is new, load the latest one.
+
+        `shipped_facts_only` (the bot): a published playbook with a fact the shipped one lacks
+        is not used. The bot has a slot for each shipped fact and no other (bot/domain/facts.yml
+        is generated from the shipped playbook): such a fact could be asked but never answered,
+        so that playbook waits for a bot built from it."""
         from knowledge.store import Store, latest_playbook, publish_playbook
 
         store = Store.open(settings.database_url)
         text, name = read_playbook_text(settings.playbook_file)
-        shipped, compiled = compile_playbook(text, name, settings.cache_dir)
+        shipped, shipped_compiled = compile_playbook(text, name, settings.cache_dir)
         with store.session() as session:
             publish_playbook(session, shipped)
             latest = latest_playbook(session, shipped.id)
-        playbook = shipped
+        playbook, compiled = shipped, shipped_compiled
         if latest is not None and latest.digest != shipped.digest:
-            published, published_compiled = compile_playbook(
+            playbook, compiled = compile_playbook(
                 latest.content, f"{latest.playbook_id} v{latest.number} (store)", settings.cache_dir
             )
-            # The bot has a slot for each shipped fact and no other (bot/domain/facts.yml is
-            # generated from the shipped playbook): a fact renamed or added since could be asked
-            # but never answered. Such a playbook waits for a bot built from it.
-            unknown = sorted({f.name for f in published.facts} - {f.name for f in shipped.facts})
-            if unknown:
-                log.error(
-                    "playbook %s v%s not used: the bot has no slot for its facts %s; serving "
-                    "the shipped playbook until the bot is rebuilt from it",
-                    latest.playbook_id, latest.number, ", ".join(unknown),
-                )  # fmt: skip
-            else:
-                playbook, compiled = published, published_compiled
+        # What the store published, for `lbdoctor diagnose` (whatever this process serves).
         remembered = _remembered(settings, text)
         if remembered is not None:
             try:
@@ -106,20 +108,32 @@ class App:
                     remembered.write_text(playbook.text, encoding="utf-8")
             except OSError as exc:
                 log.warning("cannot remember the published playbook at %s: %s", remembered, exc)
+        unknown = sorted({f.name for f in playbook.facts} - {f.name for f in shipped.facts})
+        if shipped_facts_only and unknown:
+            assert latest is not None
+            log.error(
+                "playbook %s v%s not used: the bot has no slot for its facts %s; serving "
+                "the shipped playbook until the bot is rebuilt from it",
+                latest.playbook_id, latest.number, ", ".join(unknown),
+            )  # fmt: skip
+            playbook, compiled = shipped, shipped_compiled
         doctor = Doctor.create(playbook, settings.kubernetes_version, compiled, settings.cache_dir)
         app = cls(settings, doctor, store)
         app._record_waiting()
         return app
 
     @classmethod
-    def open_local(cls, settings: Settings) -> App:
-        """The doctor without the store: cases wait in the journal."""
+    def open_local(cls, settings: Settings, local: bool = True) -> App:
+        """The doctor without the store: cases wait in the journal. `local`: a command line run
+        by the user, whose cache folder may keep the fixes rendered for their Services."""
         text, name = read_playbook_text(settings.playbook_file)
         remembered = _remembered(settings, text)
         if remembered is not None and remembered.is_file():
             text, name = remembered.read_text(encoding="utf-8"), "published playbook"
         playbook, compiled = compile_playbook(text, name, settings.cache_dir)
-        doctor = Doctor.create(playbook, settings.kubernetes_version, compiled, settings.cache_dir)
+        doctor = Doctor.create(
+            playbook, settings.kubernetes_version, compiled, settings.cache_dir, local
+        )
         return cls(settings, doctor)
 
     def diagnose(

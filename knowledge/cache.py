@@ -111,9 +111,13 @@ def write_private(file: Path, data: bytes) -> bool:
 
         # Written aside and renamed: a reader never sees half a file.
         handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, file)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, file)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     except OSError as exc:
         log.warning("not cached at %s: %s", file, exc)
         return False

@@ -69,12 +69,17 @@ def gather_facts(
 
 @dataclass(frozen=True)
 class Doctor:
+    """The playbook, its engine and the fix renderer: builds diagnosis reports."""
+
     playbook: Playbook
     engine: Engine
     # Kubernetes schema version the manifests are checked against; None: the newest bundled.
     kubernetes_version: str | None = None
     # Compiled templates and manifests already validated, kept between runs; None: none.
     cache_dir: Path | None = None
+    # Also keep each rendered fix, which holds the user's Service: for the command line only,
+    # where the cache folder is the user's own (a server would keep everyone's Services).
+    remember_manifests: bool = False
 
     @classmethod
     def create(
@@ -83,8 +88,11 @@ class Doctor:
         kubernetes_version: str | None = None,
         compiled: CompiledPlaybook | None = None,
         cache_dir: Path | None = None,
+        remember_manifests: bool = False,
     ) -> Doctor:
-        return cls(playbook, Engine(playbook, compiled), kubernetes_version, cache_dir)
+        return cls(
+            playbook, Engine(playbook, compiled), kubernetes_version, cache_dir, remember_manifests
+        )
 
     @cached_property
     def renderer(self) -> ManifestRenderer:
@@ -92,7 +100,7 @@ class Doctor:
         rejected fact or a verdict without fixes nothing."""
         from knowledge.manifests import ManifestRenderer
 
-        return ManifestRenderer(self.kubernetes_version, self.cache_dir)
+        return ManifestRenderer(self.kubernetes_version, self.cache_dir, self.remember_manifests)
 
     def report(
         self,

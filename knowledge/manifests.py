@@ -81,6 +81,8 @@ def placeholder_service(facts: dict[str, str]) -> ServiceInfo:
 
 @dataclass(frozen=True)
 class RenderedFix:
+    """One fix for one Service: the checked manifest and how to apply it."""
+
     manifest: str
     command: str
     # Where in-cluster clients reach the Service instead of the load balancer's address.
@@ -283,10 +285,14 @@ def _read_text(file: Path) -> str | None:
 
 class ManifestRenderer:
     def __init__(
-        self, kubernetes_version: str | None = None, cache_dir: Path | None = None
+        self,
+        kubernetes_version: str | None = None,
+        cache_dir: Path | None = None,
+        remember: bool = False,
     ) -> None:
         self._requested = kubernetes_version
         self._cache_dir = cache_dir
+        self._remember = remember
 
     @cached_property
     def _env(self) -> jinja2.Environment:
@@ -376,7 +382,7 @@ class ManifestRenderer:
         a CI job diagnosing the same Service again gets it without Jinja2 and the checks. Keyed
         by everything the text depends on: the templates and this code, the fix, the Service,
         the language and the schemas."""
-        if self._cache_dir is None:
+        if self._cache_dir is None or not self._remember:
             return None
         key = json.dumps(
             [

@@ -46,6 +46,8 @@ TEMPLATES = HOME / "templates"
 
 @dataclass(frozen=True)
 class Text:
+    """A sentence in both languages LB Doctor speaks."""
+
     en: str
     pt: str
 
@@ -55,6 +57,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Source:
+    """A document a verdict or a fix rests on, cited with its section."""
+
     id: str
     title: str
     url: str
@@ -74,6 +78,8 @@ def parse_version(text: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class VersionRange:
+    """Cluster versions a condition holds for (`cluster_version`)."""
+
     at_most: tuple[int, ...] | None = None
     at_least: tuple[int, ...] | None = None
 
@@ -115,6 +121,8 @@ class Condition:
 
 @dataclass(frozen=True)
 class Caveat:
+    """A note shown beside a verdict or a fix when its condition holds."""
+
     text: Text
     source: str
     when: Condition = Condition()
@@ -132,6 +140,8 @@ class Proof:
 
 @dataclass(frozen=True)
 class Option:
+    """One answer to a question: its value, words and the facts it implies."""
+
     value: str
     label: Text
     synonyms: tuple[str, ...] = ()
@@ -156,6 +166,8 @@ class Check:
 
 @dataclass(frozen=True)
 class Fact:
+    """A question the engine may ask, with its options."""
+
     name: str
     prompt: Text
     kind: Literal["choice", "version", "text"] = "choice"
@@ -178,6 +190,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What a rule concludes: the verdict, its explanation and sources."""
+
     id: str
     verdict: str
     explanation: Text
@@ -190,6 +204,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Rule:
+    """When these facts hold, this outcome (the first rule that holds wins)."""
+
     when: Condition
     outcome: str
     # Where the rule came from, for messages: "rules[4].table.rows[2].cells[3]".
@@ -211,6 +227,8 @@ class Variant:
 
 @dataclass(frozen=True)
 class Fix:
+    """A change to the user's Service, rendered from a template and checked."""
+
     id: str
     title: Text
     template: str
@@ -242,6 +260,8 @@ class Fix:
 # eq=False: playbooks are compared and hashed by identity (they hold mappings).
 @dataclass(frozen=True, eq=False)
 class Playbook:
+    """A validated playbook: facts, rules, outcomes, fixes and sources."""
+
     id: str
     title: Text
     digest: str

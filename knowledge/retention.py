@@ -43,7 +43,15 @@ FREE_TEXT_FACTS = frozenset({"error_message"})
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 _LONGEST = timedelta(days=36500)
 # Rasa's SQLTrackerStore table, with the two columns a purge reads.
-_EVENTS = Table("events", MetaData(), Column("sender_id", String(255)), Column("timestamp", Float))
+_EVENTS = Table(
+    "events",
+    MetaData(),
+    Column("sender_id", String(255)),
+    Column("type_name", String(255)),
+    Column("timestamp", Float),
+)
+# Rasa reads a conversation from its latest session start on: what comes before is history.
+_SESSION_STARTED = "session_started"
 _BATCH = 500  # senders per DELETE: bound parameters have a limit
 
 
@@ -56,6 +64,9 @@ class Purged:
     case_texts: int  # cases whose pasted error message was removed
     conversations: int  # conversations deleted from the tracker store
     events: int  # their events
+    # Events of earlier sessions of conversations still going on (a Slack or Teams user who
+    # keeps coming back is one conversation for ever).
+    session_events: int = 0
 
 
 def parse_age(text: str) -> timedelta:
@@ -83,8 +94,10 @@ def purge(
         bundles = _stub_bundles(session, cutoff, now)
         comments = _empty_comments(session, cutoff)
         case_texts = _drop_free_text(session, cutoff)
-    conversations, events = _purge_tracker(tracker_url, cutoff) if tracker_url else (0, 0)
-    return Purged(bundles, comments, case_texts, conversations, events)
+    conversations, events, session_events = (
+        _purge_tracker(tracker_url, cutoff) if tracker_url else (0, 0, 0)
+    )
+    return Purged(bundles, comments, case_texts, conversations, events, session_events)
 
 
 def purge_on_start(app: App) -> Purged | None:
@@ -147,8 +160,9 @@ def _drop_free_text(session: Session, cutoff: datetime) -> int:
     return changed
 
 
-def _purge_tracker(url: str, cutoff: datetime) -> tuple[int, int]:
-    """Conversations and events deleted; a tracker store not created yet holds none."""
+def _purge_tracker(url: str, cutoff: datetime) -> tuple[int, int, int]:
+    """Conversations and their events deleted whole, and events of earlier sessions deleted
+    from conversations still going on; a tracker store not created yet holds none."""
     if url.startswith("postgres://"):  # Rasa's spelling too; SQLAlchemy 2 wants postgresql
         url = "postgresql://" + url.removeprefix("postgres://")
     try:
@@ -160,12 +174,12 @@ def _purge_tracker(url: str, cutoff: datetime) -> tuple[int, int]:
         and parsed.get_backend_name() == "sqlite"
         and not Path(parsed.database or ":memory:").is_file()
     ):
-        return 0, 0
+        return 0, 0, 0
     engine = open_engine(url, "LBDOCTOR_TRACKER_URL", "the tracker store")
     try:
         with database_errors(url, "the tracker store"), engine.begin() as connection:
             if not inspect(connection).has_table("events"):
-                return 0, 0
+                return 0, 0, 0
             senders = connection.scalars(
                 select(_EVENTS.c.sender_id)
                 .group_by(_EVENTS.c.sender_id)
@@ -176,6 +190,21 @@ def _purge_tracker(url: str, cutoff: datetime) -> tuple[int, int]:
                 batch = senders[start : start + _BATCH]
                 deleted = connection.execute(delete(_EVENTS).where(_EVENTS.c.sender_id.in_(batch)))
                 events += deleted.rowcount
-            return len(senders), events
+            later = _EVENTS.alias("later")
+            session_start = (
+                select(func.max(later.c.timestamp))
+                .where(
+                    later.c.sender_id == _EVENTS.c.sender_id,
+                    later.c.type_name == _SESSION_STARTED,
+                )
+                .scalar_subquery()
+            )
+            # Before the latest session start (NULL: none, nothing deleted) and old enough.
+            earlier = connection.execute(
+                delete(_EVENTS).where(
+                    _EVENTS.c.timestamp < cutoff.timestamp(), _EVENTS.c.timestamp < session_start
+                )
+            )
+            return len(senders), events, int(earlier.rowcount)
     finally:
         engine.dispose()

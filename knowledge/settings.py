@@ -88,6 +88,8 @@ def _default_database_url() -> str:
 
 @dataclass(frozen=True)
 class Settings:
+    """LB Doctor's settings (see from_env for the variables)."""
+
     database_url: str
     # None: the playbook shipped with the package.
     playbook_file: Path | None = None

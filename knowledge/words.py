@@ -19,18 +19,20 @@ LANGS = ("en", "pt")
 
 
 @cache
+def _messages(lang: str) -> dict[str, str]:
+    # libyaml when present: every `lbdoctor diagnose` reads the catalog of its language.
+    loaded: dict[str, str] = yaml.load(
+        (HOME / "messages" / f"{lang}.yaml").read_text(encoding="utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+    )
+    return loaded
+
+
+@cache
 def catalog() -> dict[str, Text]:
-    folder = HOME / "messages"
-    by_lang = {
-        # libyaml when present: every `lbdoctor diagnose` reads the catalog.
-        lang: yaml.load(
-            (folder / f"{lang}.yaml").read_text(encoding="utf-8"),
-            Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
-        )
-        for lang in LANGS
-    }
-    return {key: Text(**{lang: by_lang[lang][key] for lang in LANGS}) for key in by_lang["en"]}
+    return {key: Text(**{lang: _messages(lang)[key] for lang in LANGS}) for key in _messages("en")}
 
 
 def say(key: str, lang: str, **values: Any) -> str:
-    return catalog()[key].get(lang).format(**values)
+    # One language's file: a command line speaks one (as Text.get, anything else is English).
+    return _messages("pt" if lang == "pt" else "en")[key].format(**values)

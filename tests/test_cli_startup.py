@@ -232,3 +232,22 @@ def test_a_remembered_manifest_not_to_be_trusted_is_rendered_again(
         damage(path)  # type: ignore[operator]
     code, heavy, again = probe(args, env)
     assert code == 0 and "jinja2" in heavy and json.loads(again) == json.loads(first)
+
+
+def test_a_server_keeps_no_users_service_in_its_cache(tmp_path: Path) -> None:
+    # The action server and the API open the app with the store: their cache folder must not
+    # collect every user's Service (privacy, disk), as the command line's own folder may.
+    from knowledge.intake.service import parse_service
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", cache_dir=tmp_path)
+    service = parse_service((DATA / "svc-dedicated-local.yaml").read_text())
+    facts = dict(pair.split("=", 1) for pair in FULL)
+    app = App.open(settings)
+    try:
+        assert app.diagnose(facts, "en", service, record=False)["fixes"]
+    finally:
+        app.close()
+    assert not (tmp_path / "manifests").exists()
+    local = App.open_local(settings)
+    assert local.diagnose(facts, "en", service, record=False)["fixes"]
+    assert any((tmp_path / "manifests").iterdir())

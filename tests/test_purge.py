@@ -227,6 +227,43 @@ def test_a_purge_keeps_the_counts_and_removes_what_identifies_people(
     assert tracker_events(tracker_url) == {"came-back-today": 3, "today": 2}
 
 
+def test_a_conversation_still_going_on_loses_its_old_sessions(
+    store: Store, tracker_url: str
+) -> None:
+    # A user who came back today: their session of 45 days ago goes, today's session stays.
+    engine = open_engine(tracker_url)
+    EVENTS.metadata.create_all(engine)
+    with engine.begin() as connection:
+        for kind, days in [
+            ("session_started", 45),
+            ("user", 44.9),
+            ("session_started", 1),
+            ("user", 0.9),
+        ]:
+            connection.execute(
+                EVENTS.insert(),
+                {
+                    "sender_id": "regular",
+                    "type_name": kind,
+                    "timestamp": ago(NOW, days).timestamp(),
+                },
+            )
+        # No session start at all: one long session, kept while it goes on.
+        for days in (45, 0.5):
+            connection.execute(
+                EVENTS.insert(),
+                {
+                    "sender_id": "one-session",
+                    "type_name": "user",
+                    "timestamp": ago(NOW, days).timestamp(),
+                },
+            )
+    engine.dispose()
+    purged = purge(store, tracker_url, MONTH, now=NOW)
+    assert (purged.conversations, purged.session_events) == (0, 2)
+    assert tracker_events(tracker_url) == {"regular": 2, "one-session": 2}
+
+
 def test_purging_again_removes_nothing_more(store: Store, tracker_url: str) -> None:
     numbers = seed_store(store, NOW)
     seed_tracker(tracker_url, NOW)
@@ -288,6 +325,7 @@ def test_the_command_says_what_it_removed(
         "  feedback comments emptied           1\n"
         "  pasted errors removed from cases    1\n"
         "  conversations deleted (tracker)     1 (4 events)\n"
+        "  earlier sessions' events deleted    0\n"
     )
     assert tracker_events(tracker_url) == {"came-back-today": 3, "today": 2}
 

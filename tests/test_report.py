@@ -368,6 +368,11 @@ def test_the_chart_is_drawn_beside_the_text(
             ["--since", "2025-03-10", "--until", "2025-03-10"],
             "--since 2025-03-10 is not before --until 2025-03-10: the period is empty",
         ),
+        (["--until", "0001-01-03"], "--until 0001-01-03: give --since too"),
+        (
+            ["--since", "0001-01-01", "--until", "9999-12-31"],
+            "the period is 3652058 days; at most 3660",
+        ),
         (["--chart", "week.pdf"], "--chart week.pdf: the file name must end in .png or .svg"),
         (["--chart", "week"], "--chart week: the file name must end in .png or .svg"),
     ],

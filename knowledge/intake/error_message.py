@@ -62,6 +62,8 @@ _TARGETS = (
 
 @dataclass(frozen=True)
 class ErrorReport:
+    """What an error line says: its kind and the address and port it names."""
+
     kind: str  # connection-refused | upstream-reset | connection-reset | timeout | other
     ip: str | None = None
     port: int | None = None

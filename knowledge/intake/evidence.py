@@ -53,6 +53,8 @@ def address_kind(ip: str) -> str | None:
 
 @dataclass(frozen=True)
 class Evidence:
+    """Facts read from an error line or a paste, and the address the client used."""
+
     facts: dict[str, str]
     # The address the client used, when the evidence names one.
     address: str | None = None

@@ -59,6 +59,8 @@ _NGINX_INGRESS = re.compile(r"nginx-ingress|ingress-nginx")
 
 @dataclass(frozen=True)
 class ServiceInfo:
+    """A pasted Service, read: what it tells and the manifest a fix starts from."""
+
     name: str
     namespace: str
     # The Service as it can be re-applied: server-populated fields removed.
