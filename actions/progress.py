@@ -30,11 +30,19 @@ def attempt(tracker: Tracker) -> int:
 
 
 def conversation_key(tracker: Tracker) -> str:
-    """The sender, when this session started and the attempt; knowledge/progress.py stores only
-    a digest of it. The session's start time (down to the microsecond, kept only in the tracker
+    """The sender, when this session started (its `session_started` event, which Rasa's SQL
+    tracker store hands the actions with the session) and the attempt; knowledge/progress.py
+    stores only a digest of it. The session's start time (down to the microsecond, kept only in the tracker
     store) is what stops a digest being matched against guessed sender ids once the
     conversation is purged (knowledge/retention.py)."""
-    started = tracker.events[0].get("timestamp", "") if tracker.events else ""
+    started = next(
+        (
+            e.get("timestamp", "")
+            for e in reversed(tracker.events)
+            if e.get("event") == "session_started"
+        ),
+        "",
+    )
     return f"{tracker.sender_id}#{started}#{attempt(tracker)}"
 
 

@@ -295,10 +295,14 @@ def test_coming_back_in_portuguese_a_no_hands_the_case_over(
 # --- progress for the weekly report ---------------------------------------------------------------
 
 
-def progress(store: Store, sender: str, attempt: int) -> ConversationProgress:
+def progress(servers: BotServers, store: Store, sender: str, attempt: int) -> ConversationProgress:
+    events = httpx.get(
+        tracker_url(servers, sender), params={"token": servers.token, "include_events": "ALL"}
+    ).json()["events"]
+    started = [e["timestamp"] for e in events if e["event"] == "session_started"][-1]
     with store.session() as session:
         rows = {row.id: row for row in conversations(session)}
-    return rows[conversation_id(f"{sender}#{attempt}")]
+    return rows[conversation_id(f"{sender}#{started}#{attempt}")]
 
 
 def test_progress_records_the_questions_asked_and_the_verdict_per_attempt(
@@ -306,15 +310,15 @@ def test_progress_records_the_questions_asked_and_the_verdict_per_attempt(
 ) -> None:
     talk.say("my dedicated ELB's private address refuses connections from the node")
     first = talk.asked()
-    row = progress(store, talk.sender, 0)
+    row = progress(servers, store, talk.sender, 0)
     assert (row.last_question, row.questions_asked, row.verdict) == (first, 1, None)
     assert (row.channel, row.language) == ("rest", "en")
     asked = answer_by_buttons(talk, DEDICATED_FAILS)
-    row = progress(store, talk.sender, 0)
+    row = progress(servers, store, talk.sender, 0)
     assert (row.last_question, row.questions_asked) == (asked[-1], len(asked))
     assert row.verdict == "fails" and row.case_id == case_id(servers, talk.sender)
     # Starting over is a new attempt: a row of its own; the first stays as it was.
     talk.say("start over")
     talk.say("my ELB fails from inside the cluster")
-    assert progress(store, talk.sender, 1).last_question == talk.asked()
-    assert progress(store, talk.sender, 0).verdict == "fails"
+    assert progress(servers, store, talk.sender, 1).last_question == talk.asked()
+    assert progress(servers, store, talk.sender, 0).verdict == "fails"
