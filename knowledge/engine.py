@@ -320,8 +320,11 @@ class Engine:
         counts = np.add.reduceat(per_box, segments, axis=0)
         group = counts.sum(axis=0)
         present = group > 0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(counts > 0, counts * np.log2(counts / group), 0.0)
+        # counts·log2(counts/group), 0 where counts is 0 (log2 of 1 there): cheaper than
+        # dividing by zero under np.errstate, whose enter and exit alone cost about 6 µs.
+        terms = counts * np.log2(
+            np.divide(counts, group, out=np.ones_like(counts), where=counts > 0)
+        )
         starts = arrays.starts
         remaining = -np.add.reduceat(terms.sum(axis=0), starts) / cells.sum()
         answers = np.add.reduceat(present, starts)
