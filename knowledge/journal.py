@@ -17,14 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.lazylog import LazyLogger
+from knowledge.settings import data_home
 
 __all__ = ["Journal"]
 
 log = LazyLogger(__name__)
-
-
-def _data_home() -> Path:
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lbdoctor"
 
 
 def _uuid4() -> str:
@@ -47,7 +44,7 @@ class Journal:
         if database_url.startswith(prefix) and len(database_url) > len(prefix):
             return cls(Path(database_url[len(prefix) :].split("?")[0] + ".pending.jsonl"))
         name = hashlib.sha256(database_url.encode()).hexdigest()[:16]
-        return cls(_data_home() / "pending" / f"{name}.jsonl")
+        return cls(data_home() / "pending" / f"{name}.jsonl")
 
     def append(self, case: dict[str, Any]) -> dict[str, Any]:
         """Write the case (given an id and a time) for the store to take later."""

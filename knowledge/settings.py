@@ -11,7 +11,15 @@ from urllib.parse import urlsplit
 
 from knowledge.errors import LBDoctorError
 
-__all__ = ["HANDOFF_FORMATS", "Settings", "SettingsError", "redacted_url"]
+__all__ = [
+    "HANDOFF_FORMATS",
+    "TRACKER_FILE",
+    "Settings",
+    "SettingsError",
+    "data_home",
+    "redacted_url",
+    "state_dir",
+]
 
 
 _PASSWORD_PARAMETER = re.compile(r"(password=)[^&]*", re.IGNORECASE)
@@ -70,20 +78,30 @@ def _tracker_url(env: Mapping[str, str]) -> str:
     # Where scripts/serve.py has Rasa keep them: LBDOCTOR_TRACKER_URL, else the state folder.
     if env.get("LBDOCTOR_TRACKER_URL"):
         return env["LBDOCTOR_TRACKER_URL"]
-    state = Path(env.get("LBDOCTOR_STATE_DIR") or _data_home() / "lbdoctor")
-    return f"sqlite:///{state / 'conversations.db'}"
+    return f"sqlite:///{state_dir(env) / TRACKER_FILE}"
 
 
 def _default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lbdoctor"
 
 
-def _data_home() -> Path:
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+# Rasa's conversations in the state folder when LBDOCTOR_TRACKER_URL is not set.
+TRACKER_FILE = "conversations.db"
+
+
+def data_home(env: Mapping[str, str] = os.environ) -> Path:
+    """LB Doctor's data folder: $XDG_DATA_HOME/lbdoctor, else ~/.local/share/lbdoctor."""
+    return Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lbdoctor"
+
+
+def state_dir(env: Mapping[str, str]) -> Path:
+    """Where the servers keep conversations, logs and the API token: LBDOCTOR_STATE_DIR, else
+    the data folder."""
+    return Path(env.get("LBDOCTOR_STATE_DIR") or data_home(env))
 
 
 def _default_database_url() -> str:
-    return f"sqlite:///{_data_home() / 'lbdoctor' / 'lbdoctor.db'}"
+    return f"sqlite:///{data_home() / 'lbdoctor.db'}"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from http.server import ThreadingHTTPServer
@@ -49,7 +50,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from widget_server import start_widget_server
 
-from knowledge.settings import redacted_url
+from knowledge.settings import TRACKER_FILE, redacted_url, state_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
@@ -144,7 +145,7 @@ def tracker_env(env: Mapping[str, str], state: Path) -> dict[str, str]:
     return {
         "LBDOCTOR_TRACKER_DIALECT": "sqlite",
         "LBDOCTOR_TRACKER_URL": "",
-        "LBDOCTOR_TRACKER_DB": str(state / "conversations.db"),
+        "LBDOCTOR_TRACKER_DB": str(state / TRACKER_FILE),
     }
 
 
@@ -368,10 +369,7 @@ class Launch:
     def __init__(self, env: Mapping[str, str], action_url: str) -> None:
         self.host = env.get("LBDOCTOR_HOST", "127.0.0.1")
         self.origins = cors_origins(env)
-        default_state = (
-            Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lbdoctor"
-        )
-        self.state = Path(env.get("LBDOCTOR_STATE_DIR") or default_state)
+        self.state = state_dir(env)
         self.state.mkdir(parents=True, exist_ok=True)
         self.logs = self.state / "logs"
         self.token = api_token(env, self.state)
@@ -465,6 +463,14 @@ class Servers:
         stop_processes(self.processes)
 
 
+def stop_on_signals() -> threading.Event:
+    """Set by SIGTERM or Ctrl-C: the launcher then stops every server it started, in order."""
+    stopping = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda signum, frame: stopping.set())
+    return stopping
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-only", action="store_true", help="train if needed, then exit")
@@ -477,14 +483,7 @@ def main() -> int:
     if args.train_only:
         return 0
     servers = Servers(os.environ)
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stopping = stop_on_signals()
     servers.start()
     try:
         servers.wait_ready(args.timeout)
@@ -509,11 +508,11 @@ def main() -> int:
             "LBDOCTOR-READY\nPress Ctrl-C to stop.",
             flush=True,
         )
-        while not stopping and all(p.poll() is None for p in servers.processes):
+        while not stopping.is_set() and all(p.poll() is None for p in servers.processes):
             time.sleep(0.5)
     finally:
         servers.stop()
-    return 0 if stopping else 1
+    return 0 if stopping.is_set() else 1
 
 
 if __name__ == "__main__":
