@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, overload
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge.handoff import Bundle
-from knowledge.store import Base
+from knowledge.store import Base, as_utc, utc_now
 
 __all__ = [
     "DELIVERED",
@@ -42,21 +42,6 @@ __all__ = [
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 _ERROR_LIMIT = 500
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-@overload
-def _utc(moment: datetime) -> datetime: ...
-@overload
-def _utc(moment: datetime | None) -> datetime | None: ...
-def _utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes for what was written in UTC.
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=timezone.utc)
 
 
 class HandoffRow(Base):
@@ -123,18 +108,18 @@ def _iso(moment: datetime | None) -> str | None:
 def _record(row: HandoffRow) -> HandoffRecord:
     return HandoffRecord(
         case=row.case_number,
-        created_at=_utc(row.created_at),
+        created_at=as_utc(row.created_at),
         reason=row.reason,
         language=row.language,
         channel=row.channel,
         bundle=dict(row.bundle),
         status=row.status,
         attempts=row.attempts,
-        next_attempt_at=_utc(row.next_attempt_at),
-        last_attempt_at=_utc(row.last_attempt_at),
+        next_attempt_at=as_utc(row.next_attempt_at),
+        last_attempt_at=as_utc(row.last_attempt_at),
         last_error=row.last_error,
-        delivered_at=_utc(row.delivered_at),
-        resolved_at=_utc(row.resolved_at),
+        delivered_at=as_utc(row.delivered_at),
+        resolved_at=as_utc(row.resolved_at),
         resolution_note=row.resolution_note,
     )
 
@@ -176,14 +161,14 @@ def due(session: Session, *, scheduled: bool = True, limit: int = 50) -> list[Ha
     """Pending handoffs whose next attempt has come; every pending one with scheduled=False."""
     query = select(HandoffRow).where(HandoffRow.status == PENDING)
     if scheduled:
-        query = query.where(HandoffRow.next_attempt_at <= _now())
+        query = query.where(HandoffRow.next_attempt_at <= utc_now())
     query = query.order_by(HandoffRow.next_attempt_at).limit(limit)
     return [_record(row) for row in session.scalars(query)]
 
 
 def next_due(session: Session) -> datetime | None:
     """When the earliest pending handoff is due; None when none is pending."""
-    return _utc(
+    return as_utc(
         session.scalar(
             select(func.min(HandoffRow.next_attempt_at)).where(HandoffRow.status == PENDING)
         )
@@ -192,7 +177,7 @@ def next_due(session: Session) -> datetime | None:
 
 def claim(session: Session, record: HandoffRecord, lease: timedelta) -> HandoffRecord | None:
     """Take one attempt at delivering `record` as read; None when another deliverer took it."""
-    now = _now()
+    now = utc_now()
     taken = session.execute(
         update(HandoffRow)
         .where(
@@ -218,7 +203,7 @@ def _set(session: Session, case: str, **values: Any) -> None:
 
 
 def mark_delivered(session: Session, case: str) -> None:
-    _set(session, case, status=DELIVERED, delivered_at=_now(), last_error=None)
+    _set(session, case, status=DELIVERED, delivered_at=utc_now(), last_error=None)
 
 
 def schedule_retry(session: Session, case: str, error: str, at: datetime) -> None:
@@ -235,7 +220,7 @@ def reopen(session: Session, cases: Sequence[str]) -> list[str]:
     rows = session.scalars(select(HandoffRow).where(HandoffRow.case_number.in_(cases))).all()
     for row in rows:
         if row.status != DELIVERED:
-            row.status, row.next_attempt_at = PENDING, _now()
+            row.status, row.next_attempt_at = PENDING, utc_now()
     session.flush()
     return [row.case_number for row in rows]
 
@@ -245,6 +230,6 @@ def resolve(session: Session, case: str, note: str = "") -> HandoffRecord | None
     row = session.get(HandoffRow, case)
     if row is None:
         return None
-    row.resolved_at, row.resolution_note = _now(), note[:2000] or None
+    row.resolved_at, row.resolution_note = utc_now(), note[:2000] or None
     session.flush()
     return _record(row)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.store import Base
+from knowledge.store import Base, as_utc, utc_now
 
 __all__ = [
     "ConversationProgress",
@@ -26,15 +26,6 @@ __all__ = [
     "note_question",
     "note_verdict",
 ]
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for what was written in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 class ConversationRow(Base):
@@ -102,7 +93,7 @@ def note_question(
     now: datetime | None = None,
 ) -> None:
     """The bot asked `question` (a fact name); asking the same one again is not counted twice."""
-    row = _row(session, key, channel, language, now or _now())
+    row = _row(session, key, channel, language, now or utc_now())
     if row.last_question != question:
         row.questions_asked += 1
         row.last_question = question
@@ -120,7 +111,7 @@ def note_verdict(
     now: datetime | None = None,
 ) -> None:
     """The conversation reached a diagnosis."""
-    row = _row(session, key, channel, language, now or _now())
+    row = _row(session, key, channel, language, now or utc_now())
     row.verdict = verdict
     row.case_id = case_id
     session.flush()
@@ -140,8 +131,8 @@ def conversations(
             row.id,
             row.channel,
             row.language,
-            _utc(row.started_at),
-            _utc(row.updated_at),
+            as_utc(row.started_at),
+            as_utc(row.updated_at),
             row.last_question,
             row.questions_asked,
             row.verdict,

@@ -23,7 +23,7 @@ from knowledge.handoff import REASONS
 from knowledge.outbox import HandoffRow
 from knowledge.progress import ConversationProgress, conversations
 from knowledge.retention import FREE_TEXT_FACTS
-from knowledge.store import CaseRow, FeedbackRow
+from knowledge.store import CaseRow, FeedbackRow, as_utc
 
 __all__ = [
     "IDLE",
@@ -127,8 +127,9 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for what was written in UTC.
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    # In UTC itself, not only zoned: the report counts UTC days (PostgreSQL may hand back
+    # another zone).
+    return as_utc(moment).astimezone(timezone.utc)
 
 
 def _by_count(counter: Counter[str]) -> dict[str, int]:

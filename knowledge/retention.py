@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.errors import StoreError
 from knowledge.outbox import FAILED, PENDING, HandoffRow
-from knowledge.store import CaseRow, FeedbackRow, Store, database_errors, open_engine
+from knowledge.store import CaseRow, FeedbackRow, Store, as_utc, database_errors, open_engine
 
 if TYPE_CHECKING:
     from knowledge.app import App
@@ -120,9 +120,7 @@ def _stub_bundles(session: Session, cutoff: datetime, now: datetime) -> int:
         select(HandoffRow).where(HandoffRow.created_at < cutoff, HandoffRow.purged_at.is_(None))
     ).all()
     for row in rows:
-        created = row.created_at
-        if created.tzinfo is None:  # SQLite hands back naive datetimes for what was UTC
-            created = created.replace(tzinfo=timezone.utc)
+        created = as_utc(row.created_at)
         row.bundle = {
             "case": row.case_number,
             "created": created.isoformat(),

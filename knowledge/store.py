@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import (
     JSON,
@@ -40,6 +40,7 @@ __all__ = [
     "PublishedPlaybook",
     "Store",
     "add_feedback",
+    "as_utc",
     "database_errors",
     "feedback_for",
     "latest_playbook",
@@ -50,11 +51,24 @@ __all__ = [
     "publish_playbook",
     "record_case",
     "record_waiting_cases",
+    "utc_now",
 ]
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A time read back from the store, with its zone: SQLite hands back naive datetimes for
+    what was written in UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -73,7 +87,7 @@ class PlaybookVersionRow(Base):
     number: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(80))
     content: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class CaseRow(Base):
@@ -87,7 +101,9 @@ class CaseRow(Base):
     fixes: Mapped[list[str]] = mapped_column(JSON)
     language: Mapped[str] = mapped_column(String(5))
     channel: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, index=True
+    )
 
 
 class FeedbackRow(Base):
@@ -99,7 +115,7 @@ class FeedbackRow(Base):
     )
     helpful: Mapped[bool] = mapped_column()
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 @dataclass(frozen=True)
@@ -226,7 +242,7 @@ def record_case(
         fixes=fixes,
         language=language,
         channel=channel,
-        created_at=created_at or _now(),
+        created_at=created_at or utc_now(),
     )
     session.add(row)
     session.flush()
@@ -267,7 +283,9 @@ def add_feedback(
 ) -> FeedbackRecord:
     if session.get(CaseRow, case_id) is None:
         raise StoreError(f"no diagnosis case {case_id!r}")
-    row = FeedbackRow(case_id=case_id, helpful=helpful, comment=comment[:2000], created_at=_now())
+    row = FeedbackRow(
+        case_id=case_id, helpful=helpful, comment=comment[:2000], created_at=utc_now()
+    )
     session.add(row)
     session.flush()
     return FeedbackRecord(row.case_id, row.helpful, row.comment, row.created_at)
