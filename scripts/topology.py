@@ -465,14 +465,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for each part")
     args = parser.parse_args()
     topology = Topology()
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stopping = serve.stop_on_signals()
     print(f"Starting LB Doctor's cluster in {topology.state} ...", flush=True)
     try:
         topology.start(args.timeout)
@@ -490,14 +483,14 @@ def main() -> int:
             "LBDOCTOR-READY\nPress Ctrl-C to stop.",
             flush=True,
         )
-        while not stopping and all(s.running() for s in topology.services.values()):
+        while not stopping.is_set() and all(s.running() for s in topology.services.values()):
             time.sleep(0.5)
         down = [name for name, s in topology.services.items() if not s.running()]
-        if down and not stopping:
+        if down and not stopping.is_set():
             print(f"stopped: {', '.join(down)} exited; see {topology.logs}", file=sys.stderr)
     finally:
         topology.stop()
-    return 0 if stopping else 1
+    return 0 if stopping.is_set() else 1
 
 
 if __name__ == "__main__":
