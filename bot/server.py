@@ -1,4 +1,4 @@
-"""Rasa's server for LB Doctor: `rasa run`, with three changes made in-process.
+"""Rasa's server for LB Doctor: `rasa run`, with these changes made in-process.
 
 - The API token comes from the environment (LBDOCTOR_API_TOKEN), never from the command line,
   which any local user can read in /proc; `--enable-api` without a token or a JWT refuses to
@@ -7,6 +7,8 @@
   of it on the event loop every user of this server shares): it is logged as an
   `nlu_fallback` with a short excerpt of its text, and `message_too_long` in its parse data for
   the actions to say why, in the user's language, in the channel's normal flow.
+- The SQL tracker store keeps recent conversations in memory between turns, checked against
+  the database at each turn (bot/tracker_cache.py).
 - The action server's responses are validated by a schema validator built once.
 - A turn the bot cannot finish because the action server, the tracker store or the lock store
   does not answer gets a plain answer in the user's language ("I can't diagnose right now")
@@ -50,6 +52,7 @@ from rasa.shared.exceptions import RasaException
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from tracker_cache import CachedSQLTrackerStore  # bot/ is the working directory
 
 # Characters. A pasted Service (`kubectl get svc -o yaml`) is 2-10 KB and an error a few lines:
 # 64 KB leaves room for both several times over, and bounds a message's NLU to about a second.
@@ -219,6 +222,8 @@ def main() -> None:
     rasa.core.tracker_store.create_engine_kwargs = _engine_kwargs_pre_ping
     FailSafeTrackerStore.on_tracker_store_error = _raise  # type: ignore[method-assign]
     FailSafeTrackerStore.on_tracker_store_retrieve_error = _raise  # type: ignore[method-assign]
+    # `type: SQL` in the endpoints files builds this module-level name's class.
+    rasa.core.tracker_store.SQLTrackerStore = CachedSQLTrackerStore  # type: ignore[misc]
     if timings := os.environ.get("LBDOCTOR_TURN_TIMINGS"):
         import turn_timings  # bot/ is the working directory
 

@@ -17,9 +17,9 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+import rasa.core.tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
-from rasa.core.tracker_store import SQLTrackerStore
 
 _PARTS = ("nlu", "action_server", "tracker_store")
 _turn: ContextVar[dict[str, float] | None] = ContextVar("lbdoctor_turn", default=None)
@@ -65,6 +65,7 @@ def install(out: Path) -> None:
     MessageProcessor.handle_message = _turns(MessageProcessor.handle_message, out)  # type: ignore[method-assign]
     MessageProcessor.parse_message = _timed("nlu", MessageProcessor.parse_message)  # type: ignore[method-assign]
     RemoteAction.run = _timed("action_server", RemoteAction.run)  # type: ignore[method-assign]
-    # `_retrieve` is under both `retrieve` and `retrieve_full_tracker`: timed once.
-    for name in ("_retrieve", "save"):
-        setattr(SQLTrackerStore, name, _timed("tracker_store", getattr(SQLTrackerStore, name)))
+    # The class `type: SQL` builds, once bot/server.py has installed its own (bot/tracker_cache.py).
+    store = rasa.core.tracker_store.SQLTrackerStore
+    for name in ("retrieve", "retrieve_full_tracker", "save"):
+        setattr(store, name, _timed("tracker_store", getattr(store, name)))

@@ -1,0 +1,87 @@
+"""Run by tests/test_tracker_cache.py with .venv-rasa's Python, in bot/: what the cached
+tracker store (bot/tracker_cache.py) hands back, next to what Rasa's own SQL store reads from
+the same database, in each situation. Prints one JSON object of observations."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from tracker_cache import CachedSQLTrackerStore
+
+
+def events(tracker: DialogueStateTracker | None) -> list[dict[str, Any]]:
+    return [] if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+async def scenario(options: dict[str, Any]) -> dict[str, Any]:
+    domain = Domain.empty()
+    cached = CachedSQLTrackerStore(domain=domain, **options)
+    rasa = SQLTrackerStore(domain=domain, **options)  # Rasa's own, another server in effect
+    seen: dict[str, Any] = {}
+
+    tracker = await cached.get_or_create_tracker("ana")
+    for number in range(5):
+        tracker.update(UserUttered(f"message {number}"))
+        tracker.update(ActionExecuted("action_listen"))
+    await cached.save(tracker)
+    # A tracker read back by Rasa's store from the database, then saved by the cached one.
+    tracker = await rasa.retrieve("ana")
+    assert tracker is not None
+    await cached.save(tracker)
+
+    again = await cached.retrieve("ana")
+    seen["kept_after_save"] = again is tracker
+    seen["kept_equals_database"] = events(again) == events(await rasa.retrieve("ana"))
+
+    assert again is not None
+    again.update(UserUttered("saved by the cached store"))
+    await cached.save(again)
+    seen["saved_rows_read_by_rasa"] = events(await rasa.retrieve("ana")) == events(again)
+
+    other = await rasa.retrieve("ana")
+    assert other is not None
+    other.update(UserUttered("answered by another server"))
+    await rasa.save(other)
+    after_other = await cached.retrieve("ana")
+    seen["after_other_server_not_kept"] = after_other is not again
+    seen["after_other_server_last"] = after_other.latest_message.text if after_other else None
+
+    assert after_other is not None
+    await cached.save(after_other)
+    after_other.update(UserUttered("a turn that failed before its save"))
+    unsaved = await cached.retrieve("ana")
+    seen["after_unsaved_turn_not_kept"] = unsaved is not after_other
+    seen["after_unsaved_turn_last"] = unsaved.latest_message.text if unsaved else None
+
+    assert unsaved is not None
+    await cached.save(unsaved)
+    unsaved.update(ActionExecuted("action_session_start"))
+    unsaved.update(SessionStarted())
+    unsaved.update(UserUttered("new session"))
+    await cached.save(unsaved)
+    new_session = await cached.retrieve("ana")
+    seen["new_session_equals_database"] = events(new_session) == events(await rasa.retrieve("ana"))
+    seen["new_session_events"] = len(events(new_session))
+
+    await cached.save(new_session)  # type: ignore[arg-type]
+    with rasa.session_scope() as session:  # the conversation purged (lbdoctor purge)
+        session.query(rasa.SQLEvent).filter(rasa.SQLEvent.sender_id == "ana").delete()
+        session.commit()
+    seen["after_purge"] = await cached.retrieve("ana")
+    return seen
+
+
+def main() -> None:
+    options = json.loads(sys.argv[1])
+    print(json.dumps(asyncio.run(scenario(options)), default=str))
+
+
+if __name__ == "__main__":
+    main()
