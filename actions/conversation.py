@@ -26,6 +26,7 @@ from actions.runtime import SERVICE_SLOT, AppAction, ChatAction, language, too_l
 from frontends.wording import say
 from knowledge.dead_end import Misunderstood
 from knowledge.errors import StoreError
+from knowledge.intake.language import foreign
 from knowledge.store import add_feedback
 
 __all__ = [
@@ -142,6 +143,8 @@ class ActionNotUnderstood(HandOffAction, ChatAction):
             dispatcher.utter_message(text=say("too_long", lang, size=size, limit=limit))
         elif not text.strip():
             dispatcher.utter_message(text=say("empty_message", lang))
+        elif foreign(text):
+            dispatcher.utter_message(text=say("other_language", lang))
         elif asked:
             fact = self.app.doctor.playbook.fact(asked)
             example = fact.options[0].label.get(lang) if fact.options else "v1.25"

@@ -69,7 +69,13 @@ def main() -> None:
             fact: cross_validation(playbook, fact) for fact in reader.questions
         },
     }
-    for name in ("answers_heldout.yaml", "answers_dev.yaml", "answers_dev2.yaml"):
+    for name in (
+        "answers_heldout.yaml",
+        "answers_dev.yaml",
+        "answers_dev2.yaml",
+        "answers_dev3.yaml",
+        "answers_dev4.yaml",
+    ):
         data = answers(name)
         timings = []
         for answer in data:

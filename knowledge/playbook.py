@@ -153,6 +153,11 @@ class Option:
     # A more general option this one is a case of (the nginx-ingress add-on on a dedicated ELB
     # is a dedicated ELB): naming both means this one.
     refines: str | None = None
+    # Where this option is relative to the node that runs the Service's pod (`same`, `other`):
+    # a reply naming two different nodes, or one node twice, decides between such options.
+    pod_node: str | None = None
+    # What runs the client (`container`, `node`): the first of the two a reply names decides.
+    runs_in: str | None = None
 
 
 @dataclass(frozen=True)
@@ -394,6 +399,8 @@ class _Builder:
                 examples={lang: tuple(texts) for lang, texts in option.get("examples", {}).items()},
                 opposite=option.get("opposite"),
                 refines=option.get("refines"),
+                pod_node=option.get("pod_node"),
+                runs_in=option.get("runs_in"),
             )
             for option in raw.get("options", ())
         )

@@ -421,6 +421,7 @@ def test_start_over_forgets_the_facts_but_not_the_language(app: App) -> None:
             "Your message is too long (300000 characters; I read up to 262144).",
         ),
         ("blah", True, "I couldn't find an answer to \"Which container network model"),
+        ("es una red de túnel, creo", True, "I read English and Portuguese only."),
         ("blah", False, "I didn't understand that. I diagnose failures"),
     ],
 )

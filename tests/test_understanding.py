@@ -8,6 +8,7 @@ from knowledge.errors import PlaybookError
 from knowledge.playbook import Playbook, parse_playbook
 from knowledge.understanding import AnswerReader
 from knowledge.understanding.clauses import clauses, hedged, subject
+from knowledge.understanding.placement import placement
 
 
 @pytest.mark.parametrize(
@@ -92,4 +93,127 @@ def test_an_option_relation_must_name_an_option(playbook: Playbook, relation: st
         "        refines: loadbalancer-dedicated", f"        {relation}: banana", 1
     )
     with pytest.raises(PlaybookError, match=f"{relation}: unknown option 'banana'"):
+        parse_playbook(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "without" and a relative clause that denies start a denied clause of their own.
+        (
+            "ClusterIP sem balanceador",
+            [("clusterip", False, False), ("sem balanceador", True, False)],
+        ),
+        (
+            "a worker of the cluster that isn't the pod's",
+            [("a worker of the cluster", False, False), ("that isn't the pod's", True, False)],
+        ),
+        (
+            "do node, fora de container",
+            [("do node", False, False), ("fora de container", True, False)],
+        ),
+        # "fora do cluster" is a place, not a denial.
+        ("fora do cluster", [("fora do cluster", False, False)]),
+        ("ipvs... hold on, iptables", [("ipvs", False, False), ("iptables", False, True)]),
+    ],
+)
+def test_without_and_relative_denials_cut_clauses(
+    text: str, expected: list[tuple[str, bool, bool]]
+) -> None:
+    assert [(c.text, c.negated, c.corrects) for c in clauses(text)] == expected
+
+
+def test_english_no_denies_but_portuguese_no_is_in_the() -> None:
+    english = clauses("no LB and no nodeport, plain cluster ip", english=True)
+    assert [c.negated for c in english] == [True, False]
+    assert not clauses("no LB do cluster", english=False)[0].negated
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # The Service's own pod is the reference point, not the client.
+        ("from the same node as the pod", "node"),
+        ("the pod is on worker-1", None),
+        ("backend's on node 1", None),
+        ("from a debug pod on node 3", "container"),
+        ("um contianer no mesmo nó", "container"),
+        ("a hostNetwork pod on that node", "node"),
+    ],
+)
+def test_the_services_own_pod_is_not_the_client(text: str, kind: str | None) -> None:
+    from knowledge.intake.keywords import fold
+
+    assert subject(fold(text)) == kind
+
+
+def test_a_node_named_as_a_place_is_not_the_client_when_asked() -> None:
+    assert subject("mas em outro no", places=False) is None
+    assert subject("mas em outro no") == "node"
+
+
+@pytest.mark.parametrize(
+    ("text", "addresses", "placed"),
+    [
+        ("I ssh'd into node-2; kubectl shows the pod on node-1", False, "other"),
+        ("cce-node-01 shell, and the pod is on cce-node-01 too", False, "same"),
+        ("worker-a, pod on worker_b", False, "other"),
+        ("from node 3", False, None),
+        # Addresses count only where every option is a node (the NodePort's address).
+        ("curl 10.0.1.15:30800, the pod is on 10.0.1.22", True, "other"),
+        ("curl 10.0.1.15:30800, the pod is on 10.0.1.22", False, None),
+        ("192.168.0.12:31080, and the pod runs on 192.168.0.12", True, "same"),
+    ],
+)
+def test_two_nodes_named_or_one_named_twice(text: str, addresses: bool, placed: str | None) -> None:
+    assert placement(text, addresses=addresses) == placed
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        ("I hit node-2's address, the pod lives on node-1", "nodeport_target", "other-node"),
+        ("o IP do node-3, e o pod roda no node-3 mesmo", "nodeport_target", "pod-node"),
+        (
+            "a job in a pod. it gets scheduled on node-4, the backend on node-2",
+            "client_location",
+            "container-other-node",
+        ),
+        (
+            "the cron script runs on worker-2's host; pod is on worker-5",
+            "client_location",
+            "other-node",
+        ),
+        ("public, it's 119.8.x.x", "access_type", "public"),
+        ("só o 192.168.x.x da VPC", "access_type", "private"),
+        ("no mesmo nó do pod, direto no host", "client_location", "same-node"),
+    ],
+)
+def test_nodes_and_addresses_in_the_words_settle_the_option(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Desde fuera del clúster, desde mi portátil", "client_location"),
+        ("c'est en mode iptables", "proxy_mode"),
+        ("wir nutzen ein NodePort-Service", "service_type"),
+        ("云原生网络", "network_model"),
+        ("Local on one Service, Cluster on the other", "external_traffic_policy"),
+        ("tem dois, um nodeport e um ingress", "service_type"),
+    ],
+)
+def test_other_languages_and_a_value_per_case_set_nothing(
+    reader: AnswerReader, text: str, fact: str
+) -> None:
+    assert reader.read_answer(text, fact).value is None
+
+
+@pytest.mark.parametrize("field", ["pod_node", "runs_in"])
+def test_an_option_placement_must_be_one_of_its_words(playbook: Playbook, field: str) -> None:
+    broken = playbook.text.replace("        pod_node: same\n", f"        {field}: banana\n", 1)
+    with pytest.raises(PlaybookError):
         parse_playbook(broken)

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from knowledge.intake.error_message import first_address, names_a_failure
 from knowledge.intake.service import ServiceInfo
 
-__all__ = ["MAX_LINE", "Evidence", "address_kind", "read_evidence"]
+__all__ = ["ACCESS", "MAX_LINE", "Evidence", "address_kind", "answer_address_kind", "read_evidence"]
+
+# The fact an address decides.
+ACCESS = "access_type"
 
 _PRIVATE = tuple(
     ipaddress.ip_network(net)
@@ -49,6 +52,29 @@ def address_kind(ip: str) -> str | None:
     if any(address in net for net in _PRIVATE):
         return "private"
     return "public" if address.is_global else None
+
+
+# An address as people type it in an answer, its hidden octets as x: "119.8.x.x", "10.x".
+_TYPED_ADDRESS = re.compile(r"\b(?:\d{1,3}|x{1,3})(?:\.(?:\d{1,3}|x{1,3})){1,3}\b", re.I)
+
+
+def answer_address_kind(text: str) -> str | None:
+    """`private` or `public` when every address typed in an answer is of that kind ("public,
+    119.8.x.x"); None when there is none, or they differ. A version ("2.0", "1.25.3") is not
+    an address: four parts, or some hidden, or a private network's prefix ("192.168")."""
+    kinds = set()
+    for match in _TYPED_ADDRESS.finditer(text):
+        parts = match.group().lower().split(".")
+        if not parts[0].isdigit():
+            continue
+        whole = len(parts) == 4 or "x" in "".join(parts) or parts[:2] == ["192", "168"]
+        if not whole:
+            continue
+        octets = [part if part.isdigit() else "0" for part in parts]
+        kind = address_kind(".".join((octets + ["0"] * 4)[:4]))
+        if kind is not None:
+            kinds.add(kind)
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -95,7 +121,7 @@ def read_evidence(text: str, service: ServiceInfo | None = None) -> Evidence:
         service is not None and bool(service.ingress_ips) and address not in service.ingress_ips
     )
     if kind is not None and not foreign:
-        facts["access_type"] = kind
+        facts[ACCESS] = kind
     for number, pattern in enumerate(_PROXY_MODE):
         match = pattern.search(text)
         # A bare `mode:` line counts only inside kube-proxy's own configuration.
@@ -103,4 +129,4 @@ def read_evidence(text: str, service: ServiceInfo | None = None) -> Evidence:
             facts["proxy_mode"] = match.group("mode").lower()
             break
     # The address is named only where it decided the fact.
-    return Evidence(facts, address if "access_type" in facts else None)
+    return Evidence(facts, address if ACCESS in facts else None)

@@ -8,7 +8,7 @@ from knowledge.intake.error_message import strip_tool_output
 from knowledge.intake.keywords import fold
 from knowledge.intake.service import prose
 
-__all__ = ["detect_language", "named_language"]
+__all__ = ["detect_language", "foreign", "named_language"]
 
 # Frequent words of each language in support chats, accents removed; none in both lists, and no
 # technical words ("service", "connection refused") that pastes and Portuguese chats share.
@@ -40,6 +40,8 @@ def detect_language(text: str) -> str | None:
 
     Only the user's own words count: a pasted Service and tool output are English whatever
     the user speaks, so the words before a paste are read and the paste is not."""
+    if foreign(text):
+        return None  # Spanish is close to Portuguese; neither of ours is what they speak
     text = strip_tool_output(prose(text)[:2000])
     words = _WORD.findall(fold(text))
     pt = sum(word in _PT for word in words) + 2 * len(_PT_LETTERS.findall(text.lower()))
@@ -50,6 +52,48 @@ def detect_language(text: str) -> str | None:
     if en >= pt + 2 or (en >= 1 and pt == 0 and any(word in _EN - {"a"} for word in words)):
         return "en"
     return None
+
+
+# Frequent words of Spanish, French and German (and Italian's "tramite") that neither list has and that are not
+# words of English or Portuguese chats ("la" is Portuguese "lá", "mais" and "ou" Portuguese,
+# "die" and "so" English): a reply in a third language is asked back, never read as an option.
+_FOREIGN = frozenset(
+    """
+    el los las del fuera nodo nodos mismo misma otro otra pero sin es hay mi mis tengo donde
+    cual tambien cuando puerto servicio contenedor tenemos tiene creo ahora muy nuestro nuestra
+    le les du des depuis noeud noeuds pas celui celle sur est une avec dans je nous autre meme
+    reseau qui pour tourne sont aussi et il ce cette un con una uno compartido entorno tramite
+    origen adresse privee defecto lo cambiamos contenedores red
+    der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
+    anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
+    """.split()  # noqa: SIM905
+)
+# Of those, words no Portuguese or English writer uses even in passing: one is enough in a
+# short reply with none of ours beyond one ("La IP pública del ELB").
+_STRONG = frozenset(
+    """
+    del el los fuera depuis noeud nodo reseau red contenedores und nicht ist der une est ein eine
+    """.split()  # noqa: SIM905
+)
+
+
+def foreign(text: str) -> bool:
+    """Whether the user's words are Spanish, French or German (a few Italian words too), or in
+    another script, rather than English or Portuguese: two of their frequent words and more
+    than of either of ours; or one that ours never use in a short reply with at most one of
+    ours; or one of them in a sentence of three words or more with none of ours."""
+    own = strip_tool_output(prose(text)[:2000])
+    letters = [ch for ch in own if ch.isalpha()]
+    if letters and sum(ch > "\u024f" for ch in letters) * 2 > len(letters):
+        return True  # mostly not Latin letters: Chinese, Japanese, Cyrillic…
+    words = _WORD.findall(fold(own))
+    others = sum(word in _FOREIGN for word in words)
+    pt, en = sum(word in _PT for word in words), sum(word in _EN for word in words)
+    if others >= 2 and others > pt and others > en:
+        return True
+    if any(word in _STRONG for word in words) and en == 0 and pt <= 1:
+        return len(words) >= 2
+    return others == 1 and pt == en == 0 and len(words) >= 3
 
 
 _NAMED = {"pt": re.compile(r"portugu|\bpt\b|pt-br"), "en": re.compile(r"ingles|english|\ben\b")}

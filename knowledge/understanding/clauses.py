@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass
 
 from knowledge.intake.keywords import fold
+from knowledge.intake.language import detect_language
 
-__all__ = ["Clause", "clauses", "denies", "hedged", "normalise", "subject", "withdrawn"]
+__all__ = [
+    "Clause", "clauses", "denies", "english", "hedged", "normalise", "subject", "withdrawn",
+]  # fmt: skip
 
 # Longer than any answer: a rambling message is cut to its last part (what people conclude
 # with); reading stays linear in the message's length.
@@ -22,8 +25,9 @@ MAX_ANSWER_CHARS = 600
 # outranks the earlier ones ("... but", "actually", "na verdade", "quer dizer").
 _CORRECTION = (
     r"but|mas|porem|actually|i mean|i meant|meant|na verdade|quer dizer|quis dizer|ou melhor|"
-    r"sorry|desculpa|desculpe|foi mal|my bad|wait|pera|opa|"
-    r"corrigindo|correcting|correction|scratch that|errei|me enganei|i was wrong|on second thought"
+    r"sorry|desculpa|desculpe|foi mal|my bad|wait|pera|perai|opa|ops|oops|hold on|na real|"
+    r"ah nao|just checked|conferi|corrigindo|correcting|correction|scratch that|errei|"
+    r"me enganei|i was wrong|on second thought"
 )
 # "X instead of Y": what follows is denied, so it starts a clause of its own.
 _INSTEAD = r"instead of|rather than|em vez de|ao inves de|no lugar de"
@@ -32,7 +36,16 @@ _ONLY_NO = re.compile(r"^(?:no|nope|nah|nao|n|negative)$")
 # Alternatives ("vpc or tunnel", "ou X ou Y") are clauses of their own: two options named side
 # by side are a question to ask back, not an answer.
 # A full stop ends a clause, not a version's dot ("cloud native 2.0", "v1.25").
-_SPLIT = re.compile(rf"\s*(?:[,;!?\n]+|\.(?!\d)|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b)\s*")
+# "without" starts a clause of its own too, the denied one ("ClusterIP sem balanceador").
+# So does a relative clause that denies ("a host of the cluster that isn't the pod's").
+_WITHOUT = (
+    r"sem|without|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
+    r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
+    r"que\s+n(?:ao|em)|(?:that|which)\s+(?:is\s+not|isn'?t|'?s\s+not|does\s+not|doesn'?t)"
+)
+_SPLIT = re.compile(
+    rf"\s*(?:[,;!?\n]+|\.(?!\d)|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b|(?=\b(?:{_WITHOUT})\b))\s*"
+)
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b")
 
 # A clause that denies what it names. "no" only alone (in Portuguese "no" means "in the"; and
@@ -40,8 +53,10 @@ _CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b")
 _NEGATION = re.compile(
     r"^(?:no|nope|nah|nao|n)$"
     r"|\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor)\b"
-    rf"|\b(?:{_INSTEAD})\b"
+    rf"|\b(?:{_INSTEAD}|{_WITHOUT})\b"
 )
+# In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
+_ENGLISH_NO = re.compile(r"\bno\b")
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
 
@@ -59,8 +74,9 @@ class Clause:
     corrects: bool
 
 
-def clauses(text: str) -> list[Clause]:
-    """The clauses of a message in order; empty ones dropped."""
+def clauses(text: str, english: bool = False) -> list[Clause]:
+    """The clauses of a message in order; empty ones dropped. `english`: the message is in
+    English, where "no" denies."""
     folded = fold(text[-MAX_ANSWER_CHARS:]).replace("’", "'")
     found: list[Clause] = []
     position = 0
@@ -69,7 +85,8 @@ def clauses(text: str) -> list[Clause]:
         end = match.start() if match is not None else len(folded)
         piece = normalise(folded[position:end]).strip(" .:-'")
         if piece:
-            found.append(Clause(piece, bool(_NEGATION.search(piece)), corrected))
+            negated = bool(_NEGATION.search(piece) or (english and _ENGLISH_NO.search(piece)))
+            found.append(Clause(piece, negated, corrected))
         if match is None:
             break
         # Everything after a correction marker outranks what came before it.
@@ -82,7 +99,11 @@ def clauses(text: str) -> list[Clause]:
 _HEDGE = re.compile(
     r"\b(?:both|either|whichever|any of them|os dois|as duas|ambos|ambas|tanto faz|"
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
-    r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes)\b"
+    r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
+    r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
+    # "Local on one Service, Cluster on the other": a value per case, not one answer.
+    r"|\b(?:on|in)\s+(?:one|some)\b[^,;]*[,;].*\b(?:on|in)\s+(?:the\s+)?others?\b"
+    r"|\b(?:em|no|na)\s+(?:um|uma|alguns|algumas)\b[^,;]*[,;].*\bn(?:o|a|os|as)\s+outr[oa]s?\b"
     # A question back ("is it ipvs?") is not an answer given.
     r"|\?\s*$"
 )
@@ -97,22 +118,67 @@ def withdrawn(found: list[Clause]) -> bool:
     return len(found) > 1 and bool(_ONLY_NO.match(found[-1].text))
 
 
-# Who the client is decides between a container and a node location: the first of these words.
-_CONTAINER = r"pods?|cont[ae]i?ne?rs?|conteiner(?:es)?|sidecar|deployment|app|aplicacao|job"
+# Who the client is decides between a container and a node location: the first of these words
+# that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
+_CONTAINER = r"pods?|cont[aei]{1,3}ne?r(?:e?s)?|sidecar|deployment|app|aplicacao"
 _NODE = (
     r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
+    r"box|"
     r"(?<=outro )no|(?<=mesmo )no|(?<=proprio )no|(?<=um )no|(?<=do )no|(?<=esse )no|"
     r"(?<=num )no|(?<=qualquer )no|(?<=cada )no|(?<=o )no|(?<=no )no|(?<=de )no"
 )
-_SUBJECT = re.compile(rf"\b(?:(?P<container>{_CONTAINER})|(?P<node>{_NODE}))\b")
+# The Service's own pod named by what it is ("backend's on node 1"): the clause places it.
+_TARGET = r"backend|back-end|backends"
+_SUBJECT = re.compile(
+    rf"\b(?:(?P<container>{_CONTAINER})|(?P<node>{_NODE})|(?P<target>{_TARGET}))\b"
+)
+# Words before "pod" that make it the Service's pod, the reference point, not the client.
+_THE_POD = re.compile(
+    r"(?:\b(?:the|o|do|da|dos|that|this|its|backend|service'?s?|servico|same|mesmo|as|each|"
+    r"target|destino|the service'?s)\s+)$"
+)
 
 
-def subject(text: str) -> str | None:
-    """`container` or `node`: which kind of client the text names first, if any."""
-    match = _SUBJECT.search(text)
-    if match is None:
-        return None
-    return "container" if match.group("container") else "node"
+# "pod is on worker-5", "pod ta no node-1": a pod placed, without "a"/"another"/"our" before it,
+# is the Service's pod.
+_IS_PLACED = re.compile(r"\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b)")
+_A_POD = re.compile(
+    r"\b(?:a|an|another|um|uma|outro|outra|my|our|meu|nosso|client|cliente|frontend|debug|"
+    r"test|teste|some|algum)\s+$"
+)
+# Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
+# the clause says where something runs, not that the client is a node.
+_PLACE = re.compile(
+    r"\b(?:em|on|in|at|num|numa|noutro|noutra)\s+(?:(?:the|a|an|um|uma|outro|outra|another|"
+    r"other|different|same|mesmo|mesma|that|esse|algum|some|qualquer)\s+){0,2}$"
+)
+
+
+def subject(text: str, places: bool = True) -> str | None:
+    """`container` or `node`: which kind of client the text names first, if any. Without
+    `places`, a node named as a place ("on another node") does not count."""
+    if "hostnetwork" in text:
+        return "node"  # a pod on the node's own network reaches the address as the node does
+    # A clause that names the Service's pod before any client ("the pod is on node-1", "o pod
+    # do serviço tá no node-1") says where the pod runs, not the client.
+    for match in _SUBJECT.finditer(text):
+        if match.group("target"):
+            return None
+        if match.group("node"):
+            if not places and _PLACE.search(text[: match.start()]):
+                continue
+            return "node"
+        before, after = text[: match.start()], text[match.end() :]
+        if _THE_POD.search(before) or (_IS_PLACED.match(after) and not _A_POD.search(before)):
+            return None
+        return "container"
+    return None
+
+
+def english(text: str) -> bool:
+    """Whether the words are clearly English (the same test, folded, for training phrasings
+    and for replies)."""
+    return detect_language(fold(text)) == "en"
 
 
 def denies(text: str) -> bool:

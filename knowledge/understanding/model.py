@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from knowledge.playbook import Playbook
-from knowledge.understanding.clauses import clauses, subject
+from knowledge.understanding.clauses import clauses, english, subject
 from knowledge.understanding.phrasings import phrasings
 
 __all__ = ["QuestionModel", "features_text", "fit", "fit_texts"]
@@ -40,7 +40,7 @@ _BLANKS = re.compile(r"\s\s+")
 
 def features_text(text: str) -> str:
     """The text as the model reads it: affirmed clauses, then denied ones after a marker."""
-    found = clauses(text)
+    found = clauses(text, english=english(text))
     affirmed = " ".join(c.text for c in found if not c.negated)
     denied = " ".join(c.text for c in found if c.negated)
     # The first kind of client named, as a word of its own ("a pod on the node" vs "the node

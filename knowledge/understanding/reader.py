@@ -18,18 +18,23 @@ from functools import cache, cached_property
 from importlib import metadata
 from pathlib import Path
 
+from knowledge.intake.evidence import ACCESS, answer_address_kind
 from knowledge.intake.keywords import fold, spot
+from knowledge.intake.language import foreign
 from knowledge.playbook import Playbook
 from knowledge.understanding.clauses import (
     MAX_ANSWER_CHARS,
     Clause,
     clauses,
     denies,
+    english,
     hedged,
+    subject,
     withdrawn,
 )
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
+from knowledge.understanding.placement import placement
 
 __all__ = ["Answer", "AnswerReader"]
 
@@ -144,10 +149,12 @@ class AnswerReader:
 
         Phrases naming another question's option ("…, and it's ipvs") are read as mentions of
         that fact, so they are taken out of the answer before it is read."""
-        found = clauses(self._without_other_facts(text, fact))
+        if foreign(text):
+            return Answer(fact)  # asked again: we read English and Portuguese only
+        found = clauses(self._without_other_facts(text, fact), english=english(text))
         if not found or withdrawn(found):
             return Answer(fact)
-        answer = self._read(fact, ", ".join(c.text for c in found), found)
+        answer = self._read(fact, text, found)
         if answer.value is not None and hedged(text[-MAX_ANSWER_CHARS:]):
             # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
@@ -182,16 +189,76 @@ class AnswerReader:
             folded = folded[:start] + " " + folded[end:]
         return folded
 
-    def _read(self, fact: str, text: str, found: list[Clause]) -> Answer:
+    def _read(self, fact: str, raw: str, found: list[Clause]) -> Answer:
         model = self.model(fact)
+        # Evidence from the words as typed: clauses cut "119.8.x.x" at its dots.
+        evidence = self._evidence(fact, raw[-MAX_ANSWER_CHARS:], found)
+        text = ", ".join(c.text for c in found)
         # Only the model's own hesitation is refined: options the user named side by side in
         # separate clauses are asked back (_combine).
-        whole = self._refined(_decide(fact, model.scores(text)))
+        whole = self._refined(_decide(fact, self._ruled(fact, model.scores(text), evidence)))
+        settled = self._settled(fact, evidence)
+        if settled is not None and whole.value in (None, settled):
+            # Two nodes compared, or an address typed: the words leave one option.
+            return Answer(fact, settled, confidence=whole.confidence)
         affirmed = [c for c in found if not c.negated]
         if len(found) == 1 or not affirmed:
             return whole
-        by_clause = [(clause, model.scores(clause.text)) for clause in affirmed]
+        by_clause = [
+            (clause, self._ruled(fact, model.scores(clause.text), evidence)) for clause in affirmed
+        ]
         return self._combine(fact, whole, by_clause)
+
+    def _evidence(self, fact: str, text: str, found: list[Clause]) -> dict[str, str]:
+        """What the words settle besides the model: which node (`pod_node`: two different
+        nodes named, or one twice), what runs the client (`runs_in`: the first kind of client
+        the standing clauses name) and the kind of a typed address (`value`)."""
+        options = self.playbook.fact(fact).options
+        evidence: dict[str, str] = {}
+        if any(option.pod_node for option in options):
+            # A question whose every option is a node (the NodePort's address): addresses are
+            # nodes too. Elsewhere an address may be the load balancer's.
+            placed = placement(text, addresses=all(option.pod_node for option in options))
+            if placed is not None:
+                evidence["pod_node"] = placed
+        if any(option.runs_in for option in options):
+            # The clauses that stand: after the last correction, if any ("the node... actually
+            # no, a pod on it"). A container named in one and a node in another is a container
+            # on that node ("a job in a pod. It lands on node-3").
+            standing = [c for c in found if not c.negated]
+            # A correction that only places it ("from a pod, mas em outro nó") names no kind.
+            kinds = {subject(c.text, places=False) for c in standing if c.corrects} - {None}
+            kinds = kinds or {subject(c.text) for c in standing} - {None}
+            if kinds:
+                evidence["runs_in"] = "container" if "container" in kinds else "node"
+        if fact == ACCESS and (kind := answer_address_kind(text)) is not None:
+            evidence["value"] = kind
+        return evidence
+
+    def _compatible(self, fact: str, evidence: dict[str, str]) -> list[str]:
+        return [
+            option.value
+            for option in self.playbook.fact(fact).options
+            if all(getattr(option, key) in (None, said) for key, said in evidence.items())
+        ]
+
+    def _settled(self, fact: str, evidence: dict[str, str]) -> str | None:
+        """The one option left by evidence that compares or names (nodes, an address)."""
+        if not evidence.keys() & {"pod_node", "value"}:
+            return None
+        left = self._compatible(fact, evidence)
+        return left[0] if len(left) == 1 else None
+
+    def _ruled(
+        self, fact: str, scores: dict[str, float], evidence: dict[str, str]
+    ) -> dict[str, float]:
+        """The scores without the options the evidence rules out, scaled back to one."""
+        if not evidence:
+            return scores
+        left = set(self._compatible(fact, evidence)) | {NONE}
+        kept = {value: p for value, p in scores.items() if value in left}
+        total = sum(kept.values()) or 1.0
+        return {value: p / total for value, p in kept.items()}
 
     def _combine(
         self, fact: str, whole: Answer, by_clause: list[tuple[Clause, dict[str, float]]]
@@ -201,11 +268,19 @@ class AnswerReader:
             answer = _decide(fact, scores)
             if clause.corrects and answer.understood:
                 return answer
-        sure = {
-            answer.value
-            for answer in (_decide(fact, scores, strict=True) for _, scores in by_clause)
-            if answer.value is not None
-        }
+        readings = [
+            (clause, _decide(fact, scores, strict=True).value) for clause, scores in by_clause
+        ]
+        sure = {value for _, value in readings if value is not None}
+        if whole.understood:
+            # Another value stated beside the whole message's reading must be named in its
+            # clause ("ipvs, iptables"): a fragment the model leans on ("direto no host")
+            # is not a second answer.
+            sure = {
+                value
+                for clause, value in readings
+                if value is not None and self._names(fact, value, clause.text)
+            }
         stated = tuple(sorted(sure | ({whole.value} if whole.value is not None else set())))
         if len(stated) > 1:
             # "the nginx add-on, on a dedicated ELB": one thing described in two clauses.
@@ -223,6 +298,13 @@ class AnswerReader:
             return whole
         return Answer(fact, value)
 
+    def _names(self, fact: str, value: str, text: str) -> bool:
+        """Whether a playbook phrase of `value` (of this question) stands in `text`."""
+        return any(
+            found == value and answered_alike(self.playbook, name, fact)
+            for name, found, _, _ in spot(text, self.playbook)
+        )
+
     def mentions(self, text: str, asked: str | None = None) -> dict[str, str]:
         """Facts other than `asked` that the text states: named by a playbook phrase whose
         surroundings (a few words each side, within its clause) the fact's own model reads as
@@ -230,7 +312,7 @@ class AnswerReader:
         read: dict[str, set[str]] = {}
         if asked not in self.questions:
             asked = None
-        if hedged(text[-MAX_ANSWER_CHARS:]):
+        if hedged(text[-MAX_ANSWER_CHARS:]) or foreign(text):
             return {}  # "maybe it's public, not sure": nothing is stated
         for clause in clauses(text):
             spots = sorted(spot(clause.text, self.playbook), key=lambda found: found[2])
