@@ -4,7 +4,7 @@ At every turn Rasa's SQL store reads every event of the session, replays them in
 tracker, and counts them again before saving the new ones: about a third of a turn's server
 time. This store keeps the tracker it has just saved and hands it back at the next turn when
 the database still holds exactly what was saved: the same number of events since the session
-started and the same last event id (one indexed query). Anything else reads the database as
+started, the same last event id and latest event time (one indexed query). Anything else reads the database as
 before: another Rasa server answered in between, a purge deleted the conversation, a new
 session started, or a turn failed before it was saved (its tracker then holds events the
 database has not, so its length no longer matches).
@@ -40,10 +40,15 @@ __all__ = ["CachedSQLTrackerStore"]
 KEEP = 1000
 
 
+# The database's view of a conversation's session: its number of events, the last event's id
+# and the latest event time.
+Stamp = tuple[int, int | None, float | None]
+
+
 @dataclass
 class _Kept:
     tracker: DialogueStateTracker
-    stamp: tuple[int, int | None]  # the database's (events since the session start, last id)
+    stamp: Stamp
 
 
 def _wal(connection: Any, _record: Any) -> None:
@@ -58,7 +63,7 @@ def _wal(connection: Any, _record: Any) -> None:
 # ORM query costs more than running it.
 _STAMP = sa.text(
     """
-    SELECT count(id), max(id) FROM events
+    SELECT count(id), max(id), max(timestamp) FROM events
     WHERE sender_id = :sender AND (
         timestamp >= (SELECT max(timestamp) FROM events
                       WHERE sender_id = :sender AND type_name = 'session_started')
@@ -79,9 +84,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             sa.event.listen(self.engine, "connect", _wal)
             self.sessionmaker = sessionmaker(bind=self.engine)
 
-    def _stamp(self, session: Session, sender_id: str) -> tuple[int, int | None]:
-        count, last = session.execute(_STAMP, {"sender": sender_id}).one()
-        return int(count), last
+    def _stamp(self, session: Session, sender_id: str) -> Stamp:
+        count, last, latest = session.execute(_STAMP, {"sender": sender_id}).one()
+        return int(count), last, latest
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         kept = self._kept.get(sender_id)
@@ -97,7 +102,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """Rasa's `save` (the events the database lacks, in one transaction), then kept."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            stored, _ = self._stamp(session, tracker.sender_id)
+            stored = self._stamp(session, tracker.sender_id)[0]
             rows = [
                 _row(tracker.sender_id, event) for event in islice(tracker.events, stored, None)
             ]

@@ -59,5 +59,6 @@ def test_a_kept_conversation_is_handed_back_only_while_the_database_agrees(
         "new_session_equals_database": True,
         # Rasa reads the session from its `session_started` on: that event and the message.
         "new_session_events": 2,
+        "after_times_changed_not_kept": True,
         "after_purge": None,
     }

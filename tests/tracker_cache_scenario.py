@@ -71,6 +71,14 @@ async def scenario(options: dict[str, Any]) -> dict[str, Any]:
     seen["new_session_events"] = len(events(new_session))
 
     await cached.save(new_session)  # type: ignore[arg-type]
+    with rasa.session_scope() as session:  # time moved back (a test of session expiry does)
+        session.query(rasa.SQLEvent).filter(rasa.SQLEvent.sender_id == "ana").update(
+            {rasa.SQLEvent.timestamp: rasa.SQLEvent.timestamp - 2 * 86400}
+        )
+        session.commit()
+    earlier = await cached.retrieve("ana")
+    seen["after_times_changed_not_kept"] = earlier is not new_session
+    await cached.save(earlier)  # type: ignore[arg-type]
     with rasa.session_scope() as session:  # the conversation purged (lbdoctor purge)
         session.query(rasa.SQLEvent).filter(rasa.SQLEvent.sender_id == "ana").delete()
         session.commit()
