@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Integer, String, select
+from sqlalchemy import DateTime, Integer, String, Table, case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge.store import Base, as_utc, utc_now
@@ -62,25 +64,31 @@ def conversation_id(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _row(session: Session, key: str, channel: str, language: str, now: datetime) -> ConversationRow:
-    ident = conversation_id(key)
-    row = session.get(ConversationRow, ident)
-    if row is None:
-        row = ConversationRow(
-            id=ident,
-            channel=channel,
-            language=language,
-            started_at=now,
-            updated_at=now,
-            last_question=None,
-            questions_asked=0,
-            verdict=None,
-            case_id=None,
-        )
-        session.add(row)
-    row.language = language  # the user may switch language mid-conversation
-    row.updated_at = now
-    return row
+def _upsert(session: Session, key: str, values: dict[str, Any], changes: dict[str, Any]) -> None:
+    """One statement: the conversation's row inserted with `values`, or updated with `changes`
+    (a turn's write costs a fraction of an ORM read and write; both stores support it)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = cast(Table, ConversationRow.__table__)
+    statement = insert(table).values(id=conversation_id(key), **values)
+    excluded = statement.excluded
+    updates = {
+        name: (change(table.c, excluded) if callable(change) else change)
+        for name, change in changes.items()
+    }
+    session.execute(statement.on_conflict_do_update(index_elements=[table.c.id], set_=updates))
+
+
+def _new(channel: str, language: str, now: datetime) -> dict[str, Any]:
+    return {
+        "channel": channel,
+        "language": language,
+        "started_at": now,
+        "updated_at": now,
+        "last_question": None,
+        "questions_asked": 0,
+        "verdict": None,
+        "case_id": None,
+    }
 
 
 def note_question(
@@ -93,11 +101,25 @@ def note_question(
     now: datetime | None = None,
 ) -> None:
     """The bot asked `question` (a fact name); asking the same one again is not counted twice."""
-    row = _row(session, key, channel, language, now or utc_now())
-    if row.last_question != question:
-        row.questions_asked += 1
-        row.last_question = question
-    session.flush()
+    now = now or utc_now()
+    _upsert(
+        session,
+        key,
+        _new(channel, language, now) | {"last_question": question, "questions_asked": 1},
+        {
+            # The user may switch language mid-conversation.
+            "language": language,
+            "updated_at": now,
+            "questions_asked": lambda row, new: case(
+                (
+                    func.coalesce(row.last_question, "") != new.last_question,
+                    row.questions_asked + 1,
+                ),
+                else_=row.questions_asked,
+            ),
+            "last_question": question,
+        },
+    )
 
 
 def note_verdict(
@@ -111,10 +133,13 @@ def note_verdict(
     now: datetime | None = None,
 ) -> None:
     """The conversation reached a diagnosis."""
-    row = _row(session, key, channel, language, now or utc_now())
-    row.verdict = verdict
-    row.case_id = case_id
-    session.flush()
+    now = now or utc_now()
+    _upsert(
+        session,
+        key,
+        _new(channel, language, now) | {"verdict": verdict, "case_id": case_id},
+        {"language": language, "updated_at": now, "verdict": verdict, "case_id": case_id},
+    )
 
 
 def conversations(

@@ -441,3 +441,26 @@ def test_a_chart_without_matplotlib_says_what_is_missing(
         "lbdoctor: --chart needs matplotlib, which is missing: "
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_conversations_progress_row_follows_its_questions_and_verdict(store: Store) -> None:
+    first, later = at(10, 9), at(10, 10)
+    with store.session() as session:
+        for question, moment in (("service_type", first), ("service_type", first),
+                                 ("proxy_mode", later)):  # fmt: skip
+            note_question(
+                session, "k", channel="slack", language="en", question=question, now=moment
+            )
+        note_verdict(
+            session, "k", channel="slack", language="pt", verdict="fails", case_id="c1", now=later
+        )
+    with store.session() as session:
+        row = session.get(ConversationRow, conversation_id("k"))
+        assert row is not None
+        # Asked again: counted once. The language follows the user; the start stays.
+        assert (row.questions_asked, row.last_question, row.verdict, row.case_id) == (
+            2, "proxy_mode", "fails", "c1",
+        )  # fmt: skip
+        assert (row.channel, row.language) == ("slack", "pt")
+        assert row.started_at.replace(tzinfo=timezone.utc) == first
+        assert row.updated_at.replace(tzinfo=timezone.utc) == later
