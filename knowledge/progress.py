@@ -12,10 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import DateTime, Integer, String, Table, case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import DateTime, Integer, String, bindparam, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge.store import Base, as_utc, utc_now
@@ -64,31 +62,28 @@ def conversation_id(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _upsert(session: Session, key: str, values: dict[str, Any], changes: dict[str, Any]) -> None:
-    """One statement: the conversation's row inserted with `values`, or updated with `changes`
-    (a turn's write costs a fraction of an ORM read and write; both stores support it)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    table = cast(Table, ConversationRow.__table__)
-    statement = insert(table).values(id=conversation_id(key), **values)
-    excluded = statement.excluded
-    updates = {
-        name: (change(table.c, excluded) if callable(change) else change)
-        for name, change in changes.items()
-    }
-    session.execute(statement.on_conflict_do_update(index_elements=[table.c.id], set_=updates))
-
-
-def _new(channel: str, language: str, now: datetime) -> dict[str, Any]:
-    return {
-        "channel": channel,
-        "language": language,
-        "started_at": now,
-        "updated_at": now,
-        "last_question": None,
-        "questions_asked": 0,
-        "verdict": None,
-        "case_id": None,
-    }
+# One statement per write, the same in SQLite and PostgreSQL: the row inserted, or updated when
+# the conversation has one (a turn's write costs a fraction of an ORM read and write). Written
+# as text, so it is not compiled again at every turn.
+_COLUMNS = "id, channel, language, started_at, updated_at, last_question, questions_asked, verdict, case_id"
+_INSERT = f"""
+    INSERT INTO conversation_progress ({_COLUMNS})
+    VALUES (:id, :channel, :language, :now, :now, :question, :asked, :verdict, :case_id)
+    ON CONFLICT (id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at
+"""
+_QUESTION = text(
+    _INSERT
+    + """,
+        questions_asked = CASE
+            WHEN coalesce(conversation_progress.last_question, '') <> excluded.last_question
+            THEN conversation_progress.questions_asked + 1
+            ELSE conversation_progress.questions_asked END,
+        last_question = excluded.last_question
+    """
+).bindparams(bindparam("now", type_=DateTime(timezone=True)))
+_VERDICT = text(_INSERT + ", verdict = excluded.verdict, case_id = excluded.case_id").bindparams(
+    bindparam("now", type_=DateTime(timezone=True))
+)
 
 
 def note_question(
@@ -100,26 +95,14 @@ def note_question(
     question: str,
     now: datetime | None = None,
 ) -> None:
-    """The bot asked `question` (a fact name); asking the same one again is not counted twice."""
-    now = now or utc_now()
-    _upsert(
-        session,
-        key,
-        _new(channel, language, now) | {"last_question": question, "questions_asked": 1},
-        {
-            # The user may switch language mid-conversation.
-            "language": language,
-            "updated_at": now,
-            "questions_asked": lambda row, new: case(
-                (
-                    func.coalesce(row.last_question, "") != new.last_question,
-                    row.questions_asked + 1,
-                ),
-                else_=row.questions_asked,
-            ),
-            "last_question": question,
-        },
-    )
+    """The bot asked `question` (a fact name); asking the same one again is not counted twice.
+    The language follows the user's, who may switch mid-conversation."""
+    session.execute(
+        _QUESTION,
+        {"id": conversation_id(key), "channel": channel, "language": language,
+         "now": now or utc_now(), "question": question, "asked": 1, "verdict": None,
+         "case_id": None},
+    )  # fmt: skip
 
 
 def note_verdict(
@@ -133,13 +116,12 @@ def note_verdict(
     now: datetime | None = None,
 ) -> None:
     """The conversation reached a diagnosis."""
-    now = now or utc_now()
-    _upsert(
-        session,
-        key,
-        _new(channel, language, now) | {"verdict": verdict, "case_id": case_id},
-        {"language": language, "updated_at": now, "verdict": verdict, "case_id": case_id},
-    )
+    session.execute(
+        _VERDICT,
+        {"id": conversation_id(key), "channel": channel, "language": language,
+         "now": now or utc_now(), "question": None, "asked": 0, "verdict": verdict,
+         "case_id": case_id},
+    )  # fmt: skip
 
 
 def conversations(
