@@ -7,7 +7,7 @@ import pytest
 from knowledge.errors import PlaybookError
 from knowledge.playbook import Playbook, parse_playbook
 from knowledge.understanding import AnswerReader
-from knowledge.understanding.clauses import clauses, hedged, subject
+from knowledge.understanding.clauses import clauses, english, hedged, subject
 from knowledge.understanding.placement import placement
 
 
@@ -217,3 +217,112 @@ def test_an_option_placement_must_be_one_of_its_words(playbook: Playbook, field:
     broken = playbook.text.replace("        pod_node: same\n", f"        {field}: banana\n", 1)
     with pytest.raises(PlaybookError):
         parse_playbook(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "instead of" starts the denied clause.
+        ("dnat on the nat gw instead of an elb", [("dnat on the nat gw", False, False),
+                                                  ("instead of an elb", True, False)]),
+        # An interjection before "no" still takes back what came before.
+        ("shared, argh no, dedicated", [("shared", False, False), ("argh no", False, False),
+                                        ("dedicated", False, True)]),
+        # A change told as news: what it is now outranks what it was.
+        ("it was Local, we switched it to Cluster", [("it was local", False, False),
+                                                      ("we", False, False),
+                                                      ("cluster", False, True)]),
+        ("a host that's not the pod's", [("a host", False, False), ("that's not the pod's", True, False)]),
+    ],
+)  # fmt: skip
+def test_more_markers_cut_clauses(text: str, expected: list[tuple[str, bool, bool]]) -> None:
+    assert [(c.text, c.negated, c.corrects) for c in clauses(text)] == expected
+
+
+def test_both_sides_of_or_are_alternatives() -> None:
+    found = clauses("we had ipvs or iptables to pick, we kept iptables")
+    assert [c.alternative for c in found] == [True, True, False]
+
+
+def test_no_is_english_when_the_other_words_are() -> None:
+    assert english("no ELB, no nodeport, reachable only inside")
+    assert not english("no nó do pod")
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # Options named after a denial are ruled out, whatever the model makes of the rest.
+        ("no ELB and no node port, a plain internal service with a cluster ip", "service_type",
+         "clusterip"),
+        # Options listed as a choice give way to the one stated plainly.
+        ("na criação dava pra escolher ipvs ou iptables, e a gente manteve iptables por "
+         "causa do tutorial", "proxy_mode", "iptables"),
+        # A closing question that names no option is not a question back.
+        ("Cluster, we never changed it. Is that what you needed?", "external_traffic_policy",
+         "Cluster"),
+        # Of two clauses after a correction, the one that refines the other.
+        ("shared ELB... no, wait: the nginx ingress add-on, sitting on a dedicated ELB",
+         "service_type", "nginx-ingress-dedicated"),
+    ],
+)  # fmt: skip
+def test_denials_choices_and_pasted_fields_read_the_value(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("is it Local?", "external_traffic_policy"),
+        ("I checked the console. Could it be ipvs?", "proxy_mode"),
+        # Spanish with words Portuguese shares, and Chinese around product names.
+        ("Cluster, para tener la IP de origen", "external_traffic_policy"),
+        ("ipvs（集群默认）", "proxy_mode"),
+        # Two things, not one answer.
+        ("we run a NodePort and also an nginx ingress for it", "service_type"),
+    ],
+)
+def test_questions_back_and_third_languages_set_nothing(
+    reader: AnswerReader, text: str, fact: str
+) -> None:
+    assert reader.read_answer(text, fact).value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "evidence"),
+    [
+        ("metadata:\n  name: web\nspec:\n  externalTrafficPolicy: Local", "external_traffic_policy",
+         {"value": "Local"}),
+        ('the kube-proxy configmap has mode: "ipvs" in it', "proxy_mode", {"value": "ipvs"}),
+        ("spec:\n  type: ClusterIP", "service_type", {"value": "clusterip"}),
+        # Not one of the question's values: no evidence.
+        ("spec:\n  type: LoadBalancer", "service_type", {}),
+    ],
+)  # fmt: skip
+def test_a_pasted_field_names_the_value(
+    reader: AnswerReader, text: str, fact: str, evidence: dict[str, str]
+) -> None:
+    assert reader._evidence(fact, text, clauses(text)) == evidence
+
+
+def test_evidence_and_a_denial_that_leave_no_option_ask_again(reader: AnswerReader) -> None:
+    # Two nodes named (another node), and "another node" denied: nothing left, nothing set.
+    answer = reader.read_answer(
+        "node-2's IP with the pod on node-1, not another node", "nodeport_target"
+    )
+    assert answer.value is None
+
+
+def test_no_reply_breaks_the_reader_whatever_the_question(reader: AnswerReader) -> None:
+    """Every development answer, read as the answer to every question: never an exception."""
+    from .answer_metrics import answers
+
+    texts = {a["text"] for name in ("answers_dev.yaml", "answers_dev2.yaml",
+                                    "answers_dev3.yaml", "answers_dev4.yaml")
+             for a in answers(name)}  # fmt: skip
+    for text in sorted(texts):
+        for fact in reader.questions:
+            reader.read_answer(text, fact)
+            reader.mentions(text, fact)

@@ -86,15 +86,24 @@ def foreign(text: str) -> bool:
     letters = [ch for ch in own if ch.isalpha()]
     if letters and sum(ch > "\u024f" for ch in letters) * 2 > len(letters):
         return True  # mostly not Latin letters: Chinese, Japanese, Cyrillic…
+    if len(_IDEOGRAPHS.findall(own)) >= 2:
+        return True  # Chinese or Japanese words around product names ("云原生网络2.0（CCE Turbo）")
     words = _WORD.findall(fold(own))
     others = sum(word in _FOREIGN for word in words)
-    pt, en = sum(word in _PT for word in words), sum(word in _EN for word in words)
+    # Words Spanish shares with Portuguese ("de", "la", "para") are no sign of Portuguese here.
+    pt = sum(word in _PT - _SHARED for word in words)
+    en = sum(word in _EN for word in words)
     if others >= 2 and others > pt and others > en:
         return True
     if any(word in _STRONG for word in words) and en == 0 and pt <= 1:
         return len(words) >= 2
     return others == 1 and pt == en == 0 and len(words) >= 3
 
+
+# Words of Portuguese that Spanish writes the same way.
+_SHARED = frozenset(["a", "o", "de", "la", "para", "por", "con", "que", "no", "e", "mas"])
+# Han characters and kana: each one a word's worth of meaning.
+_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 _NAMED = {"pt": re.compile(r"portugu|\bpt\b|pt-br"), "en": re.compile(r"ingles|english|\ben\b")}
 

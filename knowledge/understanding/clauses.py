@@ -14,7 +14,8 @@ from knowledge.intake.keywords import fold
 from knowledge.intake.language import detect_language
 
 __all__ = [
-    "Clause", "clauses", "denies", "english", "hedged", "normalise", "subject", "withdrawn",
+    "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "normalise", "subject",
+    "withdrawn",
 ]  # fmt: skip
 
 # Longer than any answer: a rambling message is cut to its last part (what people conclude
@@ -27,12 +28,18 @@ _CORRECTION = (
     r"but|mas|porem|actually|i mean|i meant|meant|na verdade|quer dizer|quis dizer|ou melhor|"
     r"sorry|desculpa|desculpe|foi mal|my bad|wait|pera|perai|opa|ops|oops|hold on|na real|"
     r"ah nao|just checked|conferi|corrigindo|correcting|correction|scratch that|errei|"
-    r"me enganei|i was wrong|on second thought"
+    r"me enganei|i was wrong|on second thought|"
+    # A change told as news: what it is now follows ("we changed it back to ClusterIP").
+    r"(?:changed|switched)(?: it)?(?: back)? to|"
+    r"(?:mudamos|mudei|trocamos|troquei|mudou)(?: ele| o)?(?: de volta)? (?:pra|para)"
 )
 # "X instead of Y": what follows is denied, so it starts a clause of its own.
 _INSTEAD = r"instead of|rather than|em vez de|ao inves de|no lugar de"
-# A clause that only says no ("…, no, …") takes back what came before it.
-_ONLY_NO = re.compile(r"^(?:no|nope|nah|nao|n|negative)$")
+# A clause that only says no ("…, no, …", "ugh no") takes back what came before it.
+_ONLY_NO = re.compile(
+    r"^(?:(?:ugh|argh|oh|ah|hmm+|er+m?|uh+|um+|well|ih|aff|puts|nossa)\s+)?"
+    r"(?:no|nope|nah|nao|n|negative)$"
+)
 # Alternatives ("vpc or tunnel", "ou X ou Y") are clauses of their own: two options named side
 # by side are a question to ask back, not an answer.
 # A full stop ends a clause, not a version's dot ("cloud native 2.0", "v1.25").
@@ -41,12 +48,13 @@ _ONLY_NO = re.compile(r"^(?:no|nope|nah|nao|n|negative)$")
 _WITHOUT = (
     r"sem|without|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
-    r"que\s+n(?:ao|em)|(?:that|which)\s+(?:is\s+not|isn'?t|'?s\s+not|does\s+not|doesn'?t)"
+    r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)"
 )
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n]+|\.(?!\d)|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b|(?=\b(?:{_WITHOUT})\b))\s*"
+    rf"\s*(?:[,;!?\n]+|\.(?!\d)|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b")
+_OR = re.compile(r"\b(?:or|ou|either)\b")
 
 # A clause that denies what it names. "no" only alone (in Portuguese "no" means "in the"; and
 # "no, it's X" takes back what came before, it does not deny X).
@@ -72,6 +80,8 @@ class Clause:
     negated: bool
     # After a correction marker ("…, actually", "mas", "quer dizer"): it outranks what came before.
     corrects: bool
+    # One side of "X or Y": a choice listed, not a statement ("IPVS or iptables, I kept iptables").
+    alternative: bool = False
 
 
 def clauses(text: str, english: bool = False) -> list[Clause]:
@@ -80,15 +90,17 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
     folded = fold(text[-MAX_ANSWER_CHARS:]).replace("’", "'")
     found: list[Clause] = []
     position = 0
-    corrected = False
+    corrected = after_or = False
     for match in [*_SPLIT.finditer(folded), None]:
         end = match.start() if match is not None else len(folded)
         piece = normalise(folded[position:end]).strip(" .:-'")
+        before_or = match is not None and bool(_OR.search(match.group()))
         if piece:
-            negated = bool(_NEGATION.search(piece) or (english and _ENGLISH_NO.search(piece)))
-            found.append(Clause(piece, negated, corrected))
+            negated = denial(piece, english) is not None
+            found.append(Clause(piece, negated, corrected, after_or or before_or))
         if match is None:
             break
+        after_or = before_or
         # Everything after a correction marker outranks what came before it.
         corrected = corrected or bool(_CORRECTS.search(match.group()) or _ONLY_NO.match(piece))
         position = match.end()
@@ -101,16 +113,25 @@ _HEDGE = re.compile(
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
+    # "tem um LoadBalancer e também um Ingress": two things, not one answer.
+    r"|\b(?:and also|e tambem)\s+(?:an?|one|um|uma)\b"
     # "Local on one Service, Cluster on the other": a value per case, not one answer.
     r"|\b(?:on|in)\s+(?:one|some)\b[^,;]*[,;].*\b(?:on|in)\s+(?:the\s+)?others?\b"
     r"|\b(?:em|no|na)\s+(?:um|uma|alguns|algumas)\b[^,;]*[,;].*\bn(?:o|a|os|as)\s+outr[oa]s?\b"
-    # A question back ("is it ipvs?") is not an answer given.
-    r"|\?\s*$"
 )
+# Where a sentence ends (not a version's dot: "cloud native 2.0?").
+_SENTENCE_END = re.compile(r"[.!\n](?!\d)")
 
 
-def hedged(text: str) -> bool:
-    return bool(_HEDGE.search(fold(text)))
+def hedged(text: str, questions: bool = True) -> bool:
+    """Doubt, or (with `questions`) a question back ("is it ipvs?"): not an answer given."""
+    return bool(_HEDGE.search(fold(text)) or (questions and asks(text) is not None))
+
+
+def asks(text: str) -> str | None:
+    """The (folded) last sentence of a message that ends with a question."""
+    folded = fold(text).strip()
+    return _SENTENCE_END.split(folded)[-1].strip() if folded.endswith("?") else None
 
 
 def withdrawn(found: list[Clause]) -> bool:
@@ -177,8 +198,18 @@ def subject(text: str, places: bool = True) -> str | None:
 
 def english(text: str) -> bool:
     """Whether the words are clearly English (the same test, folded, for training phrasings
-    and for replies)."""
-    return detect_language(fold(text)) == "en"
+    and for replies). "no" is a word of both languages: "no LB, no nodeport, reachable inside"
+    is English when the other words are."""
+    folded = fold(text)
+    return "en" in (detect_language(folded), detect_language(_ENGLISH_NO.sub(" ", folded)))
+
+
+def denial(text: str, english: bool = False) -> int | None:
+    """Where the first word that denies starts in the (folded) clause, if one does."""
+    starts = [
+        m.start() for m in (_NEGATION.search(text), english and _ENGLISH_NO.search(text)) if m
+    ]
+    return min(starts) if starts else None
 
 
 def denies(text: str) -> bool:

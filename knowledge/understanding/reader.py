@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -25,7 +26,9 @@ from knowledge.playbook import Playbook
 from knowledge.understanding.clauses import (
     MAX_ANSWER_CHARS,
     Clause,
+    asks,
     clauses,
+    denial,
     denies,
     english,
     hedged,
@@ -48,6 +51,12 @@ MENTION_ACCEPT = 0.7
 MENTION_MARGIN = 0.45
 # Words each side of a phrase that names a fact outside its question.
 _WINDOW = 3
+# A pasted Service or kube-proxy setting names the value itself ("externalTrafficPolicy: Local").
+_FIELDS = {
+    "external_traffic_policy": re.compile(r"\bexternaltrafficpolicy\W{0,3}[:=]\W{0,3}(\w+)"),
+    "proxy_mode": re.compile(r"\b(?:proxymode|mode)\W{0,3}[:=]\W{0,3}(\w+)"),
+    "service_type": re.compile(r"\btype\W{0,3}[:=]\W{0,3}(\w+)"),
+}
 
 
 _TRAINED: dict[tuple[str, str], QuestionModel] = {}
@@ -83,7 +92,8 @@ class Answer:
 
 def _decide(fact: str, scores: dict[str, float], strict: bool = False) -> Answer:
     accept, margin = (MENTION_ACCEPT, MENTION_MARGIN) if strict else (ACCEPT, MARGIN)
-    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    # Evidence and denials may leave one option, or none but "not an answer".
+    ranked = [*sorted(scores.items(), key=lambda item: -item[1]), (NONE, 0.0), (NONE, 0.0)]
     (top, p1), (_, p2) = ranked[0], ranked[1]
     if top != NONE and p1 >= accept and p1 - p2 >= margin:
         return Answer(fact, top, confidence=p1)
@@ -151,14 +161,28 @@ class AnswerReader:
         that fact, so they are taken out of the answer before it is read."""
         if foreign(text):
             return Answer(fact)  # asked again: we read English and Portuguese only
-        found = clauses(self._without_other_facts(text, fact), english=english(text))
+        is_english = english(text)
+        found = clauses(self._without_other_facts(text, fact), english=is_english)
         if not found or withdrawn(found):
             return Answer(fact)
-        answer = self._read(fact, text, found)
-        if answer.value is not None and hedged(text[-MAX_ANSWER_CHARS:]):
+        answer = self._read(fact, text, found, is_english)
+        if answer.value is not None and self._hedged(text[-MAX_ANSWER_CHARS:], fact):
             # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
         return answer
+
+    def _hedged(self, text: str, fact: str) -> bool:
+        """Doubt, or a question back: one that names an option ("is it ipvs?") or is the whole
+        reply, not a closing "is that what you needed?"."""
+        if hedged(text, questions=False):
+            return True
+        asked = asks(text)
+        return asked is not None and (
+            asked == fold(text).strip()
+            or any(
+                answered_alike(self.playbook, name, fact) for name, *_ in spot(asked, self.playbook)
+            )
+        )
 
     def _refined(self, answer: Answer) -> Answer:
         """Two candidates of which one is a case of the other (the nginx-ingress add-on and a
@@ -189,15 +213,18 @@ class AnswerReader:
             folded = folded[:start] + " " + folded[end:]
         return folded
 
-    def _read(self, fact: str, raw: str, found: list[Clause]) -> Answer:
+    def _read(self, fact: str, raw: str, found: list[Clause], is_english: bool) -> Answer:
         model = self.model(fact)
         # Evidence from the words as typed: clauses cut "119.8.x.x" at its dots.
         evidence = self._evidence(fact, raw[-MAX_ANSWER_CHARS:], found)
+        denied = self._denied(fact, found, is_english)
         text = ", ".join(c.text for c in found)
         # Only the model's own hesitation is refined: options the user named side by side in
         # separate clauses are asked back (_combine).
-        whole = self._refined(_decide(fact, self._ruled(fact, model.scores(text), evidence)))
-        settled = self._settled(fact, evidence)
+        whole = self._refined(
+            _decide(fact, self._ruled(fact, model.scores(text), evidence, denied))
+        )
+        settled = self._settled(fact, evidence, denied)
         if settled is not None and whole.value in (None, settled):
             # Two nodes compared, or an address typed: the words leave one option.
             return Answer(fact, settled, confidence=whole.confidence)
@@ -205,7 +232,8 @@ class AnswerReader:
         if len(found) == 1 or not affirmed:
             return whole
         by_clause = [
-            (clause, self._ruled(fact, model.scores(clause.text), evidence)) for clause in affirmed
+            (clause, self._ruled(fact, model.scores(clause.text), evidence, denied))
+            for clause in affirmed
         ]
         return self._combine(fact, whole, by_clause)
 
@@ -233,7 +261,22 @@ class AnswerReader:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
         if fact == ACCESS and (kind := answer_address_kind(text)) is not None:
             evidence["value"] = kind
+        elif fact in _FIELDS and (pasted := _FIELDS[fact].search(fold(text))) is not None:
+            values = {value.casefold(): value for value in self.playbook.fact(fact).values}
+            if pasted.group(1) in values:
+                evidence["value"] = values[pasted.group(1)]
         return evidence
+
+    def _denied(self, fact: str, found: list[Clause], is_english: bool) -> set[str]:
+        """Options named only after a denial ("no LB, no nodeport, cluster IP only", "usa
+        iptables e não ipvs"): ruled out, whatever the model makes of the words."""
+        said: tuple[set[str], set[str]] = (set(), set())
+        for clause in found:
+            start = denial(clause.text, is_english)
+            for name, value, at, _ in spot(clause.text, self.playbook):
+                if answered_alike(self.playbook, name, fact):
+                    said[start is not None and at >= start].add(value)
+        return said[1] - said[0]
 
     def _compatible(self, fact: str, evidence: dict[str, str]) -> list[str]:
         return [
@@ -242,20 +285,22 @@ class AnswerReader:
             if all(getattr(option, key) in (None, said) for key, said in evidence.items())
         ]
 
-    def _settled(self, fact: str, evidence: dict[str, str]) -> str | None:
-        """The one option left by evidence that compares or names (nodes, an address)."""
+    def _settled(self, fact: str, evidence: dict[str, str], denied: set[str]) -> str | None:
+        """The one option left by evidence that compares or names (nodes, an address), unless
+        the user denies it."""
         if not evidence.keys() & {"pod_node", "value"}:
             return None
-        left = self._compatible(fact, evidence)
+        left = [value for value in self._compatible(fact, evidence) if value not in denied]
         return left[0] if len(left) == 1 else None
 
     def _ruled(
-        self, fact: str, scores: dict[str, float], evidence: dict[str, str]
+        self, fact: str, scores: dict[str, float], evidence: dict[str, str], denied: set[str]
     ) -> dict[str, float]:
-        """The scores without the options the evidence rules out, scaled back to one."""
-        if not evidence:
+        """The scores without the options the evidence or a denial rules out, scaled back to
+        one."""
+        if not evidence and not denied:
             return scores
-        left = set(self._compatible(fact, evidence)) | {NONE}
+        left = (set(self._compatible(fact, evidence)) - denied) | {NONE}
         kept = {value: p for value, p in scores.items() if value in left}
         total = sum(kept.values()) or 1.0
         return {value: p / total for value, p in kept.items()}
@@ -263,14 +308,33 @@ class AnswerReader:
     def _combine(
         self, fact: str, whole: Answer, by_clause: list[tuple[Clause, dict[str, float]]]
     ) -> Answer:
-        # A later correction ("…, actually VPC") outranks what came before it.
-        for clause, scores in reversed(by_clause):
-            answer = _decide(fact, scores)
-            if clause.corrects and answer.understood:
-                return answer
+        # A later correction ("…, actually VPC") outranks what came before it; of two clauses
+        # after it, one may refine the other ("…, no, the nginx-ingress, on a dedicated ELB").
+        corrected = [
+            answer
+            for clause, scores in by_clause
+            if clause.corrects and (answer := _decide(fact, scores)).understood
+        ]
+        if corrected:
+            last = corrected[-1]
+            for other in corrected[:-1]:
+                specific = self._specific(fact, (str(last.value), str(other.value)))
+                if specific is not None:
+                    return Answer(fact, specific, confidence=last.confidence)
+            return last
         readings = [
             (clause, _decide(fact, scores, strict=True).value) for clause, scores in by_clause
         ]
+        # Options listed as a choice ("IPVS ou iptables") give way to one stated or named plainly.
+        plain = {
+            value
+            for clause, read in readings
+            if not clause.alternative
+            for value in {read} | self._named(fact, clause.text)
+            if value is not None
+        }
+        if plain:
+            readings = [(c, v) for c, v in readings if not c.alternative or v in plain]
         sure = {value for _, value in readings if value is not None}
         if whole.understood:
             # Another value stated beside the whole message's reading must be named in its
@@ -300,10 +364,15 @@ class AnswerReader:
 
     def _names(self, fact: str, value: str, text: str) -> bool:
         """Whether a playbook phrase of `value` (of this question) stands in `text`."""
-        return any(
-            found == value and answered_alike(self.playbook, name, fact)
-            for name, found, _, _ in spot(text, self.playbook)
-        )
+        return value in self._named(fact, text)
+
+    def _named(self, fact: str, text: str) -> set[str]:
+        """The values of this question that playbook phrases in `text` name."""
+        return {
+            value
+            for name, value, _, _ in spot(text, self.playbook)
+            if answered_alike(self.playbook, name, fact)
+        }
 
     def mentions(self, text: str, asked: str | None = None) -> dict[str, str]:
         """Facts other than `asked` that the text states: named by a playbook phrase whose
