@@ -1,5 +1,6 @@
 """Typed answers held out from training (tests/data/answers_heldout.yaml, written by hand from the
-docs and a description of the users before the training phrasings existed, gold by hand)."""
+docs and a description of the users by a helper that never saw the training phrasings or the
+development sets, gold by hand)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
 # Regression floors at what the reader reaches today; issue 7 asks for 0.95 and 0.01 (open).
-MIN_ACCURACY = 0.80
+MIN_ACCURACY = 0.90
 MAX_WRONG = 0.03
 
 

@@ -5,6 +5,11 @@ three ways: `value` when one option clearly wins; `candidates` (two or three opt
 the text is close to more than one, for the user to confirm with buttons; neither when the
 text answers nothing. Facts the user mentions besides the answer are taken only where a
 playbook synonym names them and the question's model agrees with confidence.
+
+Besides the model, the words themselves settle or rule out options: two different nodes named
+(or one named twice), the kind of client named (a pod, a node), a typed address (public or
+private), a pasted field (`externalTrafficPolicy: Local`), options named after a denial. A reply
+in a third language is not read.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from knowledge.understanding.placement import placement
 
 __all__ = ["Answer", "AnswerReader"]
 
-# Tuned on tests/data/answers_dev.yaml (never on the held-out set).
+# Tuned on tests/data/answers_dev*.yaml (never on the held-out set).
 ACCEPT = 0.45
 MARGIN = 0.15
 CANDIDATE = 0.12
