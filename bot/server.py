@@ -9,9 +9,9 @@
   the actions to say why, in the user's language, in the channel's normal flow.
 - The SQL tracker store keeps recent conversations in memory between turns, checked against
   the database at each turn (bot/tracker_cache.py).
-- Calls to the action server share one client session and its pooled connections (Rasa 3.6
-  opens a new session and connection for each call).
-- NLU reads the first NLU_CHARS characters of a message (the user's words; a paste follows).
+- Calls to the action server (and any other endpoint) share one client session and its pooled
+  connections (Rasa 3.6 opens a new session and connection for each call).
+- NLU reads the user's words of a message, not a paste, at most NLU_CHARS characters.
 - The action server's responses are validated by a schema validator built once.
 - A turn the bot cannot finish because the action server, the tracker store or the lock store
   does not answer gets a plain answer in the user's language ("I can't diagnose right now")
@@ -34,7 +34,9 @@ import contextvars
 import copy
 import logging
 import os
+import re
 import sys
+import weakref
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -64,8 +66,13 @@ from tracker_cache import CachedSQLTrackerStore  # bot/ is the working directory
 MESSAGE_LIMIT = 64 * 1024
 # What is kept of a longer message: enough for the actions to tell its language.
 EXCERPT = 1000
-# What NLU reads of any message: the user's own words come first, a paste after them.
+# What NLU reads of a message, from both ends: the user's own words, not a paste.
 NLU_CHARS = 400
+# A line of a paste: YAML or JSON (`key: value`, an indented or `- ` line, braces), a comment,
+# a shell prompt, or a table row (`kubectl get` columns).
+_PASTED = re.compile(
+    r"\s{2,}|\s*(?:[-\w./\"']+\s*:(?:\s|$)|[-{}\[\]#<>]|\$(?:\s|$)|\S+(?:\s{2,}\S+){2,})"
+)
 
 
 @cache
@@ -113,18 +120,23 @@ async def _log_cut_message(
 _parse_message = MessageProcessor.parse_message
 
 
-async def _parse_beginning(
+async def _parse_words(
     self: MessageProcessor, message: UserMessage, *args: Any, **kwargs: Any
 ) -> dict[str, Any]:
-    """NLU reads a message's first NLU_CHARS characters: what the user means is in their words,
-    which come first; a pasted Service or log after them costs NLU about 13 ms per KB and says
-    nothing more about the intent. The actions read the whole message from the tracker."""
+    """NLU reads the user's words, not what they paste: a pasted Service or log costs NLU about
+    13 ms per KB and says nothing more about the intent (a paste alone: its beginning). At
+    most NLU_CHARS characters, half from each end. The actions read the whole message."""
     text = message.text
     if not isinstance(text, str) or len(text) <= NLU_CHARS:
         return await _parse_message(self, message, *args, **kwargs)
-    beginning = copy.copy(message)
-    beginning.text = text[:NLU_CHARS]
-    parsed: dict[str, Any] = await _parse_message(self, beginning, *args, **kwargs)
+    words = "\n".join(line for line in text.splitlines() if not _PASTED.match(line)).strip()
+    if not words:
+        words = text[:EXCERPT]  # a paste alone: its beginning says what it is
+    elif len(words) > NLU_CHARS:
+        words = f"{words[: NLU_CHARS // 2]}\n{words[-NLU_CHARS // 2 :]}"
+    read = copy.copy(message)
+    read.text = words
+    parsed: dict[str, Any] = await _parse_message(self, read, *args, **kwargs)
     parsed["text"] = text
     return parsed
 
@@ -192,29 +204,35 @@ class _KeptSession:
 
 
 _endpoint_session = EndpointConfig.session
-_SESSIONS: dict[tuple[Any, ...], aiohttp.ClientSession] = {}
-# Seconds an idle connection to the action server is kept: below its server's own keep-alive
-# (Sanic's 5 s), so it is never reused just as the other side closes it.
+# Per event loop (a session belongs to the loop it was made in), per endpoint.
+_SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+# Seconds an idle connection is kept: below the action server's own keep-alive (Sanic's 5 s),
+# so a connection is never reused just as the other side closes it.
 KEEP_ALIVE = 2.0
 
 
 def _kept_session(self: EndpointConfig) -> Any:
     """One client session per endpoint and event loop, its connections pooled. Rasa 3.6 makes a
-    new session, and a new connection, for every call to the action server."""
+    new session, and a new connection, for every call to an endpoint (the action server; any
+    other endpoint configured, too)."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return _endpoint_session(self)
-    key = (self.url, repr(self.headers), repr(self.basic_auth), id(loop))
-    session = _SESSIONS.get(key)
+    sessions = _SESSIONS.setdefault(loop, {})
+    key = (str(self.url), repr(self.headers), repr(self.basic_auth))
+    session = sessions.get(key)
     if session is None or session.closed:
-        # Rasa's own settings (EndpointConfig.session), with connections kept briefly.
+        # Rasa's own settings (EndpointConfig.session); as many connections as turns need
+        # (Rasa's one session per call had no shared limit either), kept briefly.
         auth = self.basic_auth
-        session = _SESSIONS[key] = aiohttp.ClientSession(
+        session = sessions[key] = aiohttp.ClientSession(
             headers=self.headers,
             auth=aiohttp.BasicAuth(auth["username"], auth["password"]) if auth else None,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-            connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE),
+            connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEP_ALIVE),
         )
     return _KeptSession(session)
 
@@ -284,7 +302,7 @@ def main() -> None:
         raise SystemExit(f"bot/server.py is written for Rasa 3.6, not {rasa.__version__}")
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     MessageProcessor.log_message = _log_cut_message  # type: ignore[method-assign]
-    MessageProcessor.parse_message = _parse_beginning  # type: ignore[method-assign]
+    MessageProcessor.parse_message = _parse_words  # type: ignore[method-assign]
     RemoteAction.run = _run_or_report_down  # type: ignore[method-assign]
     EndpointConfig.session = _kept_session  # type: ignore[method-assign]
     Agent.handle_message = _handle_message  # type: ignore[method-assign]

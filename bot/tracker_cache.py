@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,8 +37,9 @@ from sqlalchemy.pool import SingletonThreadPool
 
 __all__ = ["CachedSQLTrackerStore"]
 
-# Conversations kept: a few MB at most (a tracker is tens of events), the least recent dropped.
-KEEP = 1000
+# Conversations kept, the least recent dropped. A tracker is its session's events: tens of KB
+# usually, more with pastes (a message is read up to 64 KB and Rasa keeps its text twice).
+KEEP = 500
 
 
 # The database's view of a conversation's session: its number of events, the last event's id
@@ -75,45 +77,68 @@ _STAMP = sa.text(
 
 class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        # The database's stamp when each conversation was last read: a save keeps its tracker
+        # only if nothing was written in between (another server without a shared lock store).
+        self._read: OrderedDict[str, Stamp] = OrderedDict()
+        super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             # One connection per thread, kept (Rasa's SQLAlchemy 1.4 opens a new one for every
-            # read and write of a SQLite file), in write-ahead-log mode.
+            # read and write of a SQLite file), in write-ahead-log mode (knowledge/store.py
+            # does the same for the knowledge store, in the other virtualenv). One per thread
+            # is safe: Rasa uses the store from its event loop, and no session spans an await.
             self.engine = sa.create_engine(self.engine.url, poolclass=SingletonThreadPool)
             sa.event.listen(self.engine, "connect", _wal)
             self.sessionmaker = sessionmaker(bind=self.engine)
+
+    @property  # type: ignore[override]
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        """A new model's domain (`PUT /model`): kept trackers hold the old slots, so none is
+        kept."""
+        self._domain = domain or Domain.empty()
+        self._kept.clear()
 
     def _stamp(self, session: Session, sender_id: str) -> Stamp:
         count, last, latest = session.execute(_STAMP, {"sender": sender_id}).one()
         return int(count), last, latest
 
+    def _remember(self, sender_id: str, stamp: Stamp) -> None:
+        self._read[sender_id] = stamp
+        self._read.move_to_end(sender_id)
+        while len(self._read) > KEEP:
+            self._read.popitem(last=False)
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        kept = self._kept.get(sender_id)
-        if kept is not None and len(kept.tracker.events) == kept.stamp[0]:
-            with self.session_scope() as session:
-                if self._stamp(session, sender_id) == kept.stamp:
-                    self._kept.move_to_end(sender_id)
-                    return kept.tracker
-        self._kept.pop(sender_id, None)
+        kept = self._kept.pop(sender_id, None)
+        with self.session_scope() as session:
+            stamp = self._stamp(session, sender_id)
+        self._remember(sender_id, stamp)
+        if kept is not None and len(kept.tracker.events) == stamp[0] and stamp == kept.stamp:
+            return kept.tracker
+        # Read after the stamp: a write in between makes the next save keep nothing.
         return await super().retrieve(sender_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's `save` (the events the database lacks, in one transaction), then kept."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            stored = self._stamp(session, tracker.sender_id)[0]
+            before = self._stamp(session, tracker.sender_id)
             rows = [
-                _row(tracker.sender_id, event) for event in islice(tracker.events, stored, None)
+                _row(tracker.sender_id, event) for event in islice(tracker.events, before[0], None)
             ]
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
             stamp = self._stamp(session, tracker.sender_id)
             session.commit()
-        self._kept.pop(tracker.sender_id, None)
-        # Kept when it holds exactly the session the database holds (not when a new session
-        # started in this turn: Rasa reads only the new one back).
-        if stamp[0] == len(tracker.events):
+        read = self._read.pop(tracker.sender_id, None)
+        # Kept when it holds exactly the session the database holds: nothing written by
+        # another server since it was read, and no new session started in this turn (Rasa
+        # reads only the new one back).
+        if before == read and stamp[0] == len(tracker.events):
             self._kept[tracker.sender_id] = _Kept(tracker, stamp)
             while len(self._kept) > KEEP:
                 self._kept.popitem(last=False)

@@ -453,3 +453,18 @@ def test_an_earlier_answer_is_corrected_in_words(talk: Conversation) -> None:
     card = talk.card()
     assert card is not None
     assert card["facts"]["network_model"] == "vpc" and card["facts"]["proxy_mode"] == "ipvs"
+
+
+def test_nlu_reads_the_words_around_a_paste_and_keeps_the_whole_message(
+    bot_servers: BotServers,
+) -> None:
+    """NLU reads both ends of a long message (bot/server.py): the words after a pasted Service
+    decide its intent, and the parse keeps the whole text for the actions."""
+    text = (DATA / "svc-dedicated-local.yaml").read_text() + "\nI want to talk to a human"
+    parsed = httpx.post(
+        f"{bot_servers.url}/model/parse",
+        params={"token": bot_servers.token},
+        json={"text": text},
+    ).json()
+    assert parsed["intent"]["name"] == "human"
+    assert parsed["text"] == text

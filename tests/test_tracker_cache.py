@@ -59,6 +59,8 @@ def test_a_kept_conversation_is_handed_back_only_while_the_database_agrees(
         "new_session_equals_database": True,
         # Rasa reads the session from its `session_started` on: that event and the message.
         "new_session_events": 2,
+        "written_during_a_turn_not_kept": True,
+        "new_domain_not_kept": True,
         "after_times_changed_not_kept": True,
         "after_purge": None,
     }

@@ -326,3 +326,76 @@ def test_no_reply_breaks_the_reader_whatever_the_question(reader: AnswerReader) 
         for fact in reader.questions:
             reader.read_answer(text, fact)
             reader.mentions(text, fact)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["usamos Red Hat no cluster", "curl via lo no nó", "de outro nodo", "el7 node",
+     "é o próprio nó", "the pod is on node 2", "es cluster"],
+)  # fmt: skip
+def test_our_users_words_are_not_taken_for_a_third_language(text: str) -> None:
+    from knowledge.intake.language import foreign
+
+    assert not foreign(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("public IP, 119.8.x.x", "public"),
+        ("a 10.x address", "private"),
+        ("192.168.10.36", "private"),
+        ("172.16.x.x", "private"),
+        # Hidden octets that could be either, versions, and two kinds: nothing.
+        ("172.x.x.x", None),
+        ("100.x.x.x", None),
+        ("private, cluster v1.28.x", None),
+        ("é privado, CCE 1.25.x", None),
+        ("the ELB has 192.168.1.5 and EIP 119.8.1.1", None),
+    ],
+)
+def test_an_address_typed_in_an_answer_says_public_or_private(text: str, kind: str | None) -> None:
+    from knowledge.intake.evidence import answer_address_kind
+
+    assert answer_address_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "addresses", "placed"),
+    [
+        # Portuguese "no" before a number is not a node; a node and its own address are one.
+        ("o pod roda no 10.0.1.15 e eu testo do 10.0.1.15", True, "same"),
+        ("node-1 (192.168.0.12), the pod is on node-1 too", True, "same"),
+        ("pool-a-node-1, and the pod is on pool-b-node-1", False, "other"),
+        ("o do nó 2, o pod tá no nó 1", False, "other"),
+    ],
+)
+def test_nodes_are_compared_by_whole_name_or_address(
+    text: str, addresses: bool, placed: str | None
+) -> None:
+    assert placement(text, addresses=addresses) == placed
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # Evidence only from what stands: a denied address or node proves nothing.
+        ("not 119.8.1.1, I use the private one", "access_type", "private"),
+        ("o IP privado, não o 119.8.1.1", "access_type", "private"),
+        ("I don't use node-2, I use node-1 where the pod is", "nodeport_target", "pod-node"),
+        # After a correction, only what it says.
+        ("it used to be type: NodePort, now it's a ClusterIP", "service_type", "clusterip"),
+        # "no" before a named node is Portuguese "on" in a mixed reply.
+        ("ssh no worker-3 e curl dali, the pod is on worker-1 though", "client_location",
+         "other-node"),
+    ],
+)  # fmt: skip
+def test_evidence_comes_from_what_the_user_stands_by(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+def test_words_and_evidence_that_disagree_are_asked_back(reader: AnswerReader) -> None:
+    answer = reader.read_answer("private, 119.8.1.1", "access_type")
+    assert answer.value is None and set(answer.candidates) == {"private", "public"}

@@ -31,8 +31,9 @@ async def scenario(options: dict[str, Any]) -> dict[str, Any]:
         tracker.update(UserUttered(f"message {number}"))
         tracker.update(ActionExecuted("action_listen"))
     await cached.save(tracker)
-    # A tracker read back by Rasa's store from the database, then saved by the cached one.
-    tracker = await rasa.retrieve("ana")
+    # Read back from the database (a new conversation's first save keeps nothing: its session
+    # start precedes the `session_started` Rasa reads from), then saved: kept.
+    tracker = await cached.retrieve("ana")
     assert tracker is not None
     await cached.save(tracker)
 
@@ -70,6 +71,24 @@ async def scenario(options: dict[str, Any]) -> dict[str, Any]:
     seen["new_session_equals_database"] = events(new_session) == events(await rasa.retrieve("ana"))
     seen["new_session_events"] = len(events(new_session))
 
+    await cached.save(new_session)  # type: ignore[arg-type]
+    # Another server writes while this one's turn is on (no shared lock store): not kept.
+    during = await cached.retrieve("ana")
+    assert during is not None
+    meanwhile = await rasa.retrieve("ana")
+    assert meanwhile is not None
+    meanwhile.update(UserUttered("written meanwhile by another server"))
+    await rasa.save(meanwhile)
+    during.update(UserUttered("this server's turn"))
+    await cached.save(during)
+    after = await cached.retrieve("ana")
+    seen["written_during_a_turn_not_kept"] = after is not during
+    assert after is not None
+    await cached.save(after)
+    # A new model's domain: nothing kept from the old one.
+    cached.domain = Domain.empty()
+    seen["new_domain_not_kept"] = await cached.retrieve("ana") is not after
+    new_session = await cached.retrieve("ana")
     await cached.save(new_session)  # type: ignore[arg-type]
     with rasa.session_scope() as session:  # time moved back (a test of session expiry does)
         session.query(rasa.SQLEvent).filter(rasa.SQLEvent.sender_id == "ana").update(

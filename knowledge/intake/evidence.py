@@ -55,25 +55,32 @@ def address_kind(ip: str) -> str | None:
 
 
 # An address as people type it in an answer, its hidden octets as x: "119.8.x.x", "10.x".
-_TYPED_ADDRESS = re.compile(r"\b(?:\d{1,3}|x{1,3})(?:\.(?:\d{1,3}|x{1,3})){1,3}\b", re.I)
+_TYPED_ADDRESS = re.compile(r"(?<![\w.])(\d{1,3}(?:\.(?:\d{1,3}|x{1,3})){1,3})(?![\w.])", re.I)
+# What comes before a version, not an address ("v1.28.x", "CCE 1.25.x", "versão 1.2.3").
+_VERSION = re.compile(r"(?:\bv|version|versao|versão|release|cce|k8s|kubernetes)\W{0,2}$", re.I)
 
 
 def answer_address_kind(text: str) -> str | None:
     """`private` or `public` when every address typed in an answer is of that kind ("public,
-    119.8.x.x"); None when there is none, or they differ. A version ("2.0", "1.25.3") is not
-    an address: four parts, or some hidden, or a private network's prefix ("192.168")."""
+    119.8.x.x"); None when there is none, or they differ. An address is four parts, or a
+    network's typed prefix ("10.x", "192.168"); a version ("v1.28.x", "CCE 1.25.x") is not
+    one. Hidden octets must not matter: "172.x.x.x" may be private or public, so it says
+    nothing."""
     kinds = set()
     for match in _TYPED_ADDRESS.finditer(text):
-        parts = match.group().lower().split(".")
-        if not parts[0].isdigit():
+        parts = match.group(1).lower().split(".")
+        prefix = parts in (["10", "x"], ["192", "168"]) or parts[:2] == ["192", "168"]
+        if (len(parts) != 4 and not prefix) or _VERSION.search(text[: match.start()]):
             continue
-        whole = len(parts) == 4 or "x" in "".join(parts) or parts[:2] == ["192", "168"]
-        if not whole:
-            continue
-        octets = [part if part.isdigit() else "0" for part in parts]
-        kind = address_kind(".".join((octets + ["0"] * 4)[:4]))
-        if kind is not None:
-            kinds.add(kind)
+        found = {
+            address_kind(".".join((part if part.isdigit() else fill) for part in parts))
+            if len(parts) == 4
+            else address_kind(".".join([*parts[:2], fill, fill]).replace("x", fill))
+            # Values that reach into every private network a hidden octet could hide.
+            for fill in ("0", "16", "64", "168", "255")
+        }
+        if len(found) == 1 and None not in found:
+            kinds |= found
     return kinds.pop() if len(kinds) == 1 else None
 
 

@@ -56,14 +56,15 @@ def detect_language(text: str) -> str | None:
 
 # Frequent words of Spanish, French and German (and Italian's "tramite") that neither list has and that are not
 # words of English or Portuguese chats ("la" is Portuguese "lá", "mais" and "ou" Portuguese,
-# "die" and "so" English): a reply in a third language is asked back, never read as an option.
+# "die" and "so" English, "red" (Hat), "lo" (loopback) and "nodo" theirs too): a reply in a
+# third language is asked back, never read as an option.
 _FOREIGN = frozenset(
     """
-    el los las del fuera nodo nodos mismo misma otro otra pero sin es hay mi mis tengo donde
+    el los las del fuera mismo misma otro otra pero sin es hay mi mis tengo donde
     cual tambien cuando puerto servicio contenedor tenemos tiene creo ahora muy nuestro nuestra
     le les du des depuis noeud noeuds pas celui celle sur est une avec dans je nous autre meme
     reseau qui pour tourne sont aussi et il ce cette un con una uno compartido entorno tramite
-    origen adresse privee defecto lo cambiamos contenedores red
+    origen adresse privee defecto cambiamos contenedores
     der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
     anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
     """.split()  # noqa: SIM905
@@ -72,7 +73,7 @@ _FOREIGN = frozenset(
 # short reply with none of ours beyond one ("La IP pública del ELB").
 _STRONG = frozenset(
     """
-    del el los fuera depuis noeud nodo reseau red contenedores und nicht ist der une est ein eine
+    del el los fuera depuis noeud reseau contenedores und nicht ist der une est ein eine
     """.split()  # noqa: SIM905
 )
 
@@ -88,7 +89,7 @@ def foreign(text: str) -> bool:
         return True  # mostly not Latin letters: Chinese, Japanese, Cyrillic…
     if len(_IDEOGRAPHS.findall(own)) >= 2:
         return True  # Chinese or Japanese words around product names ("云原生网络2.0（CCE Turbo）")
-    words = _WORD.findall(fold(own))
+    words = _WHOLE_WORD.findall(fold(own))
     others = sum(word in _FOREIGN for word in words)
     # Words Spanish shares with Portuguese ("de", "la", "para") are no sign of Portuguese here.
     pt = sum(word in _PT - _SHARED for word in words)
@@ -100,6 +101,8 @@ def foreign(text: str) -> bool:
     return others == 1 and pt == en == 0 and len(words) >= 3
 
 
+# Words not glued to digits: "el7" is a release, not Spanish "el".
+_WHOLE_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")
 # Words of Portuguese that Spanish writes the same way.
 _SHARED = frozenset(["a", "o", "de", "la", "para", "por", "con", "que", "no", "e", "mas"])
 # Han characters and kana: each one a word's worth of meaning.

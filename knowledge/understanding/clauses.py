@@ -30,7 +30,7 @@ _CORRECTION = (
     r"ah nao|just checked|conferi|corrigindo|correcting|correction|scratch that|errei|"
     r"me enganei|i was wrong|on second thought|"
     # A change told as news: what it is now follows ("we changed it back to ClusterIP").
-    r"(?:changed|switched)(?: it)?(?: back)? to|"
+    r"(?:changed|switched)(?: it)?(?: back)? to|now it'?s|now it is|agora e|agora ta|agora esta|"
     r"(?:mudamos|mudei|trocamos|troquei|mudou)(?: ele| o)?(?: de volta)? (?:pra|para)"
 )
 # "X instead of Y": what follows is denied, so it starts a clause of its own.
@@ -51,7 +51,7 @@ _WITHOUT = (
     r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)"
 )
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n]+|\.(?!\d)|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
+    rf"\s*(?:[,;!?\n]+|\.(?![\dx])|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b")
 _OR = re.compile(r"\b(?:or|ou|either)\b")
@@ -64,7 +64,10 @@ _NEGATION = re.compile(
     rf"|\b(?:{_INSTEAD}|{_WITHOUT})\b"
 )
 # In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
-_ENGLISH_NO = re.compile(r"\bno\b")
+# Not before a named node: "ssh no worker-3" is Portuguese "on worker-3" in a mixed message.
+_ENGLISH_NO = re.compile(
+    r"\bno\b(?!\s+(?:[a-z0-9]+-)*(?:nodes?|no|worker|host|vm|ecs|servidor)[ _-]?\w*\d)"
+)
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
 
@@ -82,12 +85,17 @@ class Clause:
     corrects: bool
     # One side of "X or Y": a choice listed, not a statement ("IPVS or iptables, I kept iptables").
     alternative: bool = False
+    # The clause as typed (lower case, accents kept: "nó 2"), where folding kept the length.
+    typed: str = ""
 
 
 def clauses(text: str, english: bool = False) -> list[Clause]:
     """The clauses of a message in order; empty ones dropped. `english`: the message is in
     English, where "no" denies."""
     folded = fold(text[-MAX_ANSWER_CHARS:]).replace("’", "'")
+    typed = text[-MAX_ANSWER_CHARS:].lower()
+    if len(typed) != len(folded):
+        typed = folded  # a ligature or the like: offsets differ, the folded text stands in
     found: list[Clause] = []
     position = 0
     corrected = after_or = False
@@ -97,7 +105,11 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
         before_or = match is not None and bool(_OR.search(match.group()))
         if piece:
             negated = denial(piece, english) is not None
-            found.append(Clause(piece, negated, corrected, after_or or before_or))
+            found.append(
+                Clause(
+                    piece, negated, corrected, after_or or before_or, typed[position:end].strip()
+                )
+            )
         if match is None:
             break
         after_or = before_or

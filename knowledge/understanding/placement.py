@@ -11,26 +11,31 @@ from __future__ import annotations
 
 import re
 
-from knowledge.intake.keywords import fold
-
 __all__ = ["placement"]
 
-# node-2, node 2, nó 2, worker-4, host3, vm-1, ecs-02, cce-node-01, node-a (a letter only
-# joined by - or _), and, where `addresses` is set, IPv4 addresses (a NodePort is reached on a
-# node's address; elsewhere an address may be the load balancer's).
+# node-2, node 2, nó 2, worker-4, host3, vm-1, ecs-02, cce-node-01, pool-a-node-1, node-a (a
+# letter only joined by - or _). Read before folding: folded, "nó 2" would be "no 2", and
+# Portuguese "no" ("in the") precedes numbers all the time.
 _NAMED = re.compile(
-    r"\b(?:[a-z0-9]+-)*(?:nodes?|no|nodo|noeud|worker|host|vm|ecs|servidor|server|maquina|machine)"
+    r"\b(?P<prefix>(?:[a-z0-9]+-)*)"
+    r"(?:nodes?|nó|nodo|noeud|worker|host|vm|ecs|servidor|server|maquina|máquina|machine)"
     r"(?:[ _-]?0*(?P<number>\d{1,3})\b|[_-](?P<letter>[a-z])\b)"
 )
-_ADDRESS = re.compile(r"\b(?P<address>\d{1,3}(?:\.\d{1,3}){3})\b")
+_ADDRESS = re.compile(r"(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
 
 
 def placement(text: str, addresses: bool = False) -> str | None:
-    """`other` when two different nodes are named, `same` when one is named twice, else None."""
-    folded = fold(text)
-    named = [m.group("number") or m.group("letter") for m in _NAMED.finditer(folded)]
-    if addresses:
-        named += [m.group("address") for m in _ADDRESS.finditer(folded)]
+    """`other` when two different nodes are named, `same` when one is named twice, else None.
+    Nodes are compared by name (its whole name: pool-a-node-1 is not pool-b-node-1), or, where
+    `addresses` is set and no name is given, by address: never a name with an address, which
+    may be that node's own."""
+    lowered = text.lower()
+    named = [
+        (m.group("prefix"), m.group("number") or m.group("letter"))
+        for m in _NAMED.finditer(lowered)
+    ]
+    if not named and addresses:
+        named = [("", m.group("address")) for m in _ADDRESS.finditer(lowered)]
     if len(set(named)) >= 2:
         return "other"
     if len(named) >= 2:

@@ -71,13 +71,18 @@ log = logging.getLogger(__name__)
 @cache
 def code_version() -> str:
     """A digest of what shapes a trained model besides the playbook: this package's code and
-    data, the text folding and phrase spotting it reads with, and the versions of
-    scikit-learn and numpy (from their metadata: neither is imported for it)."""
+    data, the intake code it reads with, and the versions of scikit-learn and numpy (from
+    their metadata: neither is imported for it)."""
     versions = f"{metadata.version('scikit-learn')} {metadata.version('numpy')}"
     digest = hashlib.sha256(versions.encode())
     package = Path(__file__).parent
-    keywords = package.parent / "intake" / "keywords.py"
-    for path in sorted([*package.glob("*.py"), *package.glob("*.yaml"), keywords]):
+    # The intake modules the reading goes through: folding and spotting, and the language
+    # tests that decide what "no" means (with the prose and tool-output cuts they use).
+    intake = package.parent / "intake"
+    read_with = [
+        intake / f"{name}.py" for name in ("keywords", "language", "service", "error_message")
+    ]
+    for path in sorted([*package.glob("*.py"), *package.glob("*.yaml"), *read_with]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -220,19 +225,31 @@ class AnswerReader:
 
     def _read(self, fact: str, raw: str, found: list[Clause], is_english: bool) -> Answer:
         model = self.model(fact)
-        # Evidence from the words as typed: clauses cut "119.8.x.x" at its dots.
-        evidence = self._evidence(fact, raw[-MAX_ANSWER_CHARS:], found)
+        # Evidence from the words as typed ("nó 2", "119.8.x.x"), in the clauses that stand: a
+        # node or an address the user denies ("not 119.8.1.1, the private one") proves nothing.
+        typed = [c for c in clauses(raw, english=is_english) if not c.negated]
+        # After a correction, only what it says ("type: NodePort before, now ClusterIP").
+        standing = ", ".join(c.typed for c in [c for c in typed if c.corrects] or typed)
+        evidence = self._evidence(fact, standing, found)
         denied = self._denied(fact, found, is_english)
         text = ", ".join(c.text for c in found)
+        scores = model.scores(text)
         # Only the model's own hesitation is refined: options the user named side by side in
         # separate clauses are asked back (_combine).
-        whole = self._refined(
-            _decide(fact, self._ruled(fact, model.scores(text), evidence, denied))
-        )
+        whole = self._refined(_decide(fact, self._ruled(fact, scores, evidence, denied)))
         settled = self._settled(fact, evidence, denied)
         if settled is not None and whole.value in (None, settled):
             # Two nodes compared, or an address typed: the words leave one option.
-            return Answer(fact, settled, confidence=whole.confidence)
+            whole = Answer(fact, settled, confidence=whole.confidence)
+        # The words read alone say one option, an address, a field or the kind of client named
+        # another ("private, 119.8.1.1"): asked, never settled silently. Two nodes compared
+        # are trusted over the model, which cannot compare them.
+        placed = {key: said for key, said in evidence.items() if key == "pod_node"}
+        plain = _decide(fact, self._ruled(fact, scores, placed, denied))
+        if plain.understood and whole.understood and plain.value != whole.value:
+            return Answer(fact, candidates=(str(plain.value), str(whole.value)))
+        if settled is not None and whole.value == settled:
+            return whole
         affirmed = [c for c in found if not c.negated]
         if len(found) == 1 or not affirmed:
             return whole
@@ -266,7 +283,12 @@ class AnswerReader:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
         if fact == ACCESS and (kind := answer_address_kind(text)) is not None:
             evidence["value"] = kind
-        elif fact in _FIELDS and (pasted := _FIELDS[fact].search(fold(text))) is not None:
+        elif (
+            fact in _FIELDS
+            # A bare `mode:` is kube-proxy's only in its own configuration.
+            and (fact != "proxy_mode" or "proxy" in fold(text))
+            and (pasted := _FIELDS[fact].search(fold(text))) is not None
+        ):
             values = {value.casefold(): value for value in self.playbook.fact(fact).values}
             if pasted.group(1) in values:
                 evidence["value"] = values[pasted.group(1)]
