@@ -12,6 +12,7 @@
 - Calls to the action server (and any other endpoint) share one client session and its pooled
   connections (Rasa 3.6 opens a new session and connection for each call).
 - NLU reads the user's words of a message, not a paste, at most NLU_CHARS characters.
+- A brand-new conversation starts its session in Rasa, without a call to the action server.
 - The action server's responses are validated by a schema validator built once.
 - A turn the bot cannot finish because the action server, the tracker store or the lock store
   does not answer gets a plain answer in the user's language ("I can't diagnose right now")
@@ -46,13 +47,16 @@ import rasa
 import rasa.core.tracker_store
 import yaml
 from jsonschema import exceptions, validators
-from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.action import ActionSessionStart, RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.core.lock_store import LockError
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME, SESSION_START_METADATA_SLOT
+from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
@@ -237,6 +241,33 @@ def _kept_session(self: EndpointConfig) -> Any:
     return _KeptSession(session)
 
 
+_update_tracker_session = MessageProcessor._update_tracker_session
+
+
+async def _start_new_conversations_here(
+    self: MessageProcessor,
+    tracker: DialogueStateTracker,
+    output_channel: Any,
+    metadata: dict[str, Any] | None = None,
+) -> None:
+    """A brand-new conversation (not one event yet) has no slot to carry over and no diagnosis
+    to ask about: Rasa's own session start does what our action server's would (see
+    actions/conversation.py), without a call to it on the first turn. A session that expires
+    in a conversation still goes to the action server."""
+    if tracker.events:
+        return await _update_tracker_session(self, tracker, output_channel, metadata)
+    if metadata:
+        tracker.update(SlotSet(SESSION_START_METADATA_SLOT, metadata), self.domain)
+    await self._run_action(
+        action=ActionSessionStart(),
+        tracker=tracker,
+        output_channel=output_channel,
+        nlg=self.nlg,
+        prediction=PolicyPrediction.for_action_name(self.domain, ACTION_SESSION_START_NAME),
+    )
+    return None
+
+
 _agent_handle_message = Agent.handle_message
 
 
@@ -303,6 +334,7 @@ def main() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     MessageProcessor.log_message = _log_cut_message  # type: ignore[method-assign]
     MessageProcessor.parse_message = _parse_words  # type: ignore[method-assign]
+    MessageProcessor._update_tracker_session = _start_new_conversations_here  # type: ignore[method-assign]
     RemoteAction.run = _run_or_report_down  # type: ignore[method-assign]
     EndpointConfig.session = _kept_session  # type: ignore[method-assign]
     Agent.handle_message = _handle_message  # type: ignore[method-assign]

@@ -30,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import SingletonThreadPool
@@ -134,14 +134,35 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
             stamp = self._stamp(session, tracker.sender_id)
             session.commit()
-        read = self._read.pop(tracker.sender_id, None)
-        # Kept when it holds exactly the session the database holds: nothing written by
-        # another server since it was read, and no new session started in this turn (Rasa
-        # reads only the new one back).
-        if before == read and stamp[0] == len(tracker.events):
-            self._kept[tracker.sender_id] = _Kept(tracker, stamp)
+        sender = tracker.sender_id
+        self._kept.pop(sender, None)
+        if before != self._read.get(sender):
+            # Another server wrote since this one read: nothing kept, the next turn reads.
+            self._read.pop(sender, None)
+            return
+        self._remember(sender, stamp)  # a turn may save twice
+        kept = self._session(tracker, stamp[0])
+        if kept is not None:
+            self._kept[sender] = _Kept(kept, stamp)
             while len(self._kept) > KEEP:
                 self._kept.popitem(last=False)
+
+    def _session(self, tracker: DialogueStateTracker, stored: int) -> DialogueStateTracker | None:
+        """The tracker Rasa would read back: the events of the latest session the database
+        holds. A session started in this turn leaves older events in the tracker (and, for a
+        new conversation, the `action_session_start` before its `session_started`): those
+        are left out, as Rasa's read leaves them out."""
+        if stored == len(tracker.events):
+            return tracker
+        events = list(tracker.events)
+        starts = [i for i, event in enumerate(events) if isinstance(event, SessionStarted)]
+        if not starts or len(events) - starts[-1] != stored:
+            return None
+        return DialogueStateTracker.from_dict(
+            tracker.sender_id,
+            [event.as_dict() for event in events[starts[-1] :]],
+            self.domain.slots,
+        )
 
 
 def _row(sender_id: str, event: Event) -> dict[str, Any]:

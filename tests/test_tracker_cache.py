@@ -49,6 +49,8 @@ def test_a_kept_conversation_is_handed_back_only_while_the_database_agrees(
 ) -> None:
     seen = observe(options)
     assert seen == {
+        "new_conversation_kept": True,
+        "new_conversation_kept_as_rasa_reads_it": True,
         "kept_after_save": True,
         "kept_equals_database": True,
         "saved_rows_read_by_rasa": True,

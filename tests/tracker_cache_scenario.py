@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -26,16 +27,23 @@ async def scenario(options: dict[str, Any]) -> dict[str, Any]:
     rasa = SQLTrackerStore(domain=domain, **options)  # Rasa's own, another server in effect
     seen: dict[str, Any] = {}
 
-    tracker = await cached.get_or_create_tracker("ana")
+    # A new conversation as Rasa's processor starts it: `action_session_start` precedes the
+    # `session_started` that Rasa reads back from; what is kept is what Rasa would read.
+    tracker = await cached.get_or_create_tracker("ana", append_action_listen=False)
+    tracker.update(ActionExecuted("action_session_start", timestamp=time.time() - 2))
+    tracker.update(SessionStarted(timestamp=time.time() - 1))
     for number in range(5):
         tracker.update(UserUttered(f"message {number}"))
         tracker.update(ActionExecuted("action_listen"))
     await cached.save(tracker)
-    # Read back from the database (a new conversation's first save keeps nothing: its session
-    # start precedes the `session_started` Rasa reads from), then saved: kept.
-    tracker = await cached.retrieve("ana")
-    assert tracker is not None
-    await cached.save(tracker)
+    seen["new_conversation_kept"] = "ana" in cached._kept  # its next turn reads no events
+    first = await cached.retrieve("ana")
+    seen["new_conversation_kept_as_rasa_reads_it"] = (
+        events(first) == events(await rasa.retrieve("ana")) and len(events(first)) == 11
+    )
+    assert first is not None
+    await cached.save(first)
+    tracker = first
 
     again = await cached.retrieve("ana")
     seen["kept_after_save"] = again is tracker
