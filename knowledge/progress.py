@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String, bindparam, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import TextClause
 
 from knowledge.store import Base, as_utc, utc_now
 
@@ -71,19 +72,40 @@ _INSERT = f"""
     VALUES (:id, :channel, :language, :now, :now, :question, :asked, :verdict, :case_id)
     ON CONFLICT (id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at
 """
-_QUESTION = text(
-    _INSERT
-    + """,
-        questions_asked = CASE
-            WHEN coalesce(conversation_progress.last_question, '') <> excluded.last_question
-            THEN conversation_progress.questions_asked + 1
-            ELSE conversation_progress.questions_asked END,
-        last_question = excluded.last_question
+
+
+def _upsert(updates: str) -> TextClause:
+    return text(f"{_INSERT}, {updates}").bindparams(bindparam("now", type_=DateTime(timezone=True)))
+
+
+_QUESTION = _upsert(
     """
-).bindparams(bindparam("now", type_=DateTime(timezone=True)))
-_VERDICT = text(_INSERT + ", verdict = excluded.verdict, case_id = excluded.case_id").bindparams(
-    bindparam("now", type_=DateTime(timezone=True))
+    questions_asked = CASE
+        WHEN coalesce(conversation_progress.last_question, '') <> excluded.last_question
+        THEN conversation_progress.questions_asked + 1
+        ELSE conversation_progress.questions_asked END,
+    last_question = excluded.last_question
+    """
 )
+_VERDICT = _upsert("verdict = excluded.verdict, case_id = excluded.case_id")
+
+
+def _write(
+    session: Session,
+    statement: TextClause,
+    key: str,
+    channel: str,
+    language: str,
+    now: datetime | None,
+    **values: object,
+) -> None:
+    """One upsert of the conversation's row; columns not in `values` are written empty."""
+    row = {"question": None, "asked": 0, "verdict": None, "case_id": None} | values
+    session.execute(
+        statement,
+        {"id": conversation_id(key), "channel": channel, "language": language,
+         "now": now or utc_now(), **row},
+    )  # fmt: skip
 
 
 def note_question(
@@ -97,12 +119,7 @@ def note_question(
 ) -> None:
     """The bot asked `question` (a fact name); asking the same one again is not counted twice.
     The language follows the user's, who may switch mid-conversation."""
-    session.execute(
-        _QUESTION,
-        {"id": conversation_id(key), "channel": channel, "language": language,
-         "now": now or utc_now(), "question": question, "asked": 1, "verdict": None,
-         "case_id": None},
-    )  # fmt: skip
+    _write(session, _QUESTION, key, channel, language, now, question=question, asked=1)
 
 
 def note_verdict(
@@ -116,12 +133,7 @@ def note_verdict(
     now: datetime | None = None,
 ) -> None:
     """The conversation reached a diagnosis."""
-    session.execute(
-        _VERDICT,
-        {"id": conversation_id(key), "channel": channel, "language": language,
-         "now": now or utc_now(), "question": None, "asked": 0, "verdict": verdict,
-         "case_id": case_id},
-    )  # fmt: skip
+    _write(session, _VERDICT, key, channel, language, now, verdict=verdict, case_id=case_id)
 
 
 def conversations(
