@@ -40,9 +40,9 @@ def detect_language(text: str) -> str | None:
 
     Only the user's own words count: a pasted Service and tool output are English whatever
     the user speaks, so the words before a paste are read and the paste is not."""
-    if foreign(text):
+    text = _own_words(text)
+    if _foreign(text):
         return None  # Spanish is close to Portuguese; neither of ours is what they speak
-    text = strip_tool_output(prose(text)[:2000])
     words = _WORD.findall(fold(text))
     pt = sum(word in _PT for word in words) + 2 * len(_PT_LETTERS.findall(text.lower()))
     en = sum(word in _EN for word in words)
@@ -54,10 +54,10 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-# Frequent words of Spanish, French and German (and Italian's "tramite") that neither list has and that are not
-# words of English or Portuguese chats ("la" is Portuguese "lá", "mais" and "ou" Portuguese,
-# "die" and "so" English, "red" (Hat), "lo" (loopback) and "nodo" theirs too): a reply in a
-# third language is asked back, never read as an option.
+# Frequent words of Spanish, French and German (and Italian's "tramite") that neither list has
+# and that are not words of English or Portuguese chats ("la" is Portuguese "lá", "mais" and
+# "ou" Portuguese, "die" and "so" English, "red" (Hat), "lo" (loopback) and "nodo" theirs too):
+# a reply in a third language is asked back, never read as an option.
 _FOREIGN = frozenset(
     """
     el los las del fuera mismo misma otro otra pero sin es hay mi mis tengo donde
@@ -83,7 +83,15 @@ def foreign(text: str) -> bool:
     another script, rather than English or Portuguese: two of their frequent words and more
     than of either of ours; or one that ours never use in a short reply with at most one of
     ours; or one of them in a sentence of three words or more with none of ours."""
-    own = strip_tool_output(prose(text)[:2000])
+    return _foreign(_own_words(text))
+
+
+def _own_words(text: str) -> str:
+    """What the user wrote, without a pasted Service or tool output."""
+    return strip_tool_output(prose(text)[:2000])
+
+
+def _foreign(own: str) -> bool:
     letters = [ch for ch in own if ch.isalpha()]
     if letters and sum(ch > "\u024f" for ch in letters) * 2 > len(letters):
         return True  # mostly not Latin letters: Chinese, Japanese, Cyrillic…
