@@ -187,12 +187,7 @@ class AnswerReader:
         if hedged(text, questions=False):
             return True
         asked = asks(text)
-        return asked is not None and (
-            asked == fold(text).strip()
-            or any(
-                answered_alike(self.playbook, name, fact) for name, *_ in spot(asked, self.playbook)
-            )
-        )
+        return asked is not None and (asked == fold(text).strip() or bool(self._named(fact, asked)))
 
     def _refined(self, answer: Answer) -> Answer:
         """Two candidates of which one is a case of the other (the nginx-ingress add-on and a
@@ -283,15 +278,14 @@ class AnswerReader:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
         if fact == ACCESS and (kind := answer_address_kind(text)) is not None:
             evidence["value"] = kind
-        elif (
-            fact in _FIELDS
+        elif fact in _FIELDS:
+            folded = fold(text)
+            pasted = _FIELDS[fact].search(folded)
             # A bare `mode:` is kube-proxy's only in its own configuration.
-            and (fact != "proxy_mode" or "proxy" in fold(text))
-            and (pasted := _FIELDS[fact].search(fold(text))) is not None
-        ):
-            values = {value.casefold(): value for value in self.playbook.fact(fact).values}
-            if pasted.group(1) in values:
-                evidence["value"] = values[pasted.group(1)]
+            if pasted is not None and (fact != "proxy_mode" or "proxy" in folded):
+                values = {value.casefold(): value for value in self.playbook.fact(fact).values}
+                if pasted.group(1) in values:
+                    evidence["value"] = values[pasted.group(1)]
         return evidence
 
     def _denied(self, fact: str, found: list[Clause], is_english: bool) -> set[str]:
@@ -370,7 +364,7 @@ class AnswerReader:
             sure = {
                 value
                 for clause, value in readings
-                if value is not None and self._names(fact, value, clause.text)
+                if value is not None and value in self._named(fact, clause.text)
             }
         stated = tuple(sorted(sure | ({whole.value} if whole.value is not None else set())))
         if len(stated) > 1:
@@ -388,10 +382,6 @@ class AnswerReader:
         if whole.candidates and value not in whole.candidates:
             return whole
         return Answer(fact, value)
-
-    def _names(self, fact: str, value: str, text: str) -> bool:
-        """Whether a playbook phrase of `value` (of this question) stands in `text`."""
-        return value in self._named(fact, text)
 
     def _named(self, fact: str, text: str) -> set[str]:
         """The values of this question that playbook phrases in `text` name."""
