@@ -31,6 +31,7 @@ the same error; only the spec's own check is done once. Run with .venv-rasa's Py
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import copy
 import logging
@@ -194,19 +195,6 @@ async def _run_or_report_down(
         raise
 
 
-class _KeptSession:
-    """`async with endpoint.session()` that leaves the session open for the next call."""
-
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self.session = session
-
-    async def __aenter__(self) -> aiohttp.ClientSession:
-        return self.session
-
-    async def __aexit__(self, *_: Any) -> None:
-        return None
-
-
 _endpoint_session = EndpointConfig.session
 # Per event loop (a session belongs to the loop it was made in), per endpoint.
 _SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, ...], Any]] = (
@@ -238,7 +226,8 @@ def _kept_session(self: EndpointConfig) -> Any:
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEP_ALIVE),
         )
-    return _KeptSession(session)
+    # `async with` it without closing it: the next call uses it again.
+    return contextlib.nullcontext(session)
 
 
 _update_tracker_session = MessageProcessor._update_tracker_session

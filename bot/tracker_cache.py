@@ -4,11 +4,11 @@ At every turn Rasa's SQL store reads every event of the session, replays them in
 tracker, and counts them again before saving the new ones: about a third of a turn's server
 time. This store keeps the tracker it has just saved and hands it back at the next turn when
 the database still holds exactly what was saved: the same number of events since the session
-started, the same last event id and latest event time (one indexed query). Anything else reads the database as
-before: another Rasa server answered in between, a purge deleted the conversation, a new
-session started, or a turn failed before it was saved (its tracker then holds events the
-database has not, so its length no longer matches).
-Only a tracker that holds exactly the database's current session is kept.
+started, the same last event id and latest event time (one indexed query). Anything else reads
+the database as before: another Rasa server answered in between (or during the turn), a purge
+deleted the conversation, a new session started, a new model's domain, or a turn failed before
+it was saved (its tracker then holds events the database has not, so its length no longer
+matches). Only a tracker that holds exactly the database's current session is kept.
 
 A SQLite database is put in write-ahead-log mode with `synchronous=NORMAL`: a commit no longer
 waits for two disk flushes. A crash of the process loses nothing committed; a power cut can
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -47,10 +46,12 @@ KEEP = 500
 Stamp = tuple[int, int | None, float | None]
 
 
-@dataclass
-class _Kept:
-    tracker: DialogueStateTracker
-    stamp: Stamp
+def _put(cache: OrderedDict[str, Any], key: str, value: Any) -> None:
+    """`value` in the bounded cache, as its most recent entry."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > KEEP:
+        cache.popitem(last=False)
 
 
 def _wal(connection: Any, _record: Any) -> None:
@@ -77,9 +78,10 @@ _STAMP = sa.text(
 
 class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._kept: OrderedDict[str, _Kept] = OrderedDict()
-        # The database's stamp when each conversation was last read: a save keeps its tracker
-        # only if nothing was written in between (another server without a shared lock store).
+        self._kept: OrderedDict[str, DialogueStateTracker] = OrderedDict()
+        # The database's stamp when each conversation was last read or saved here: a save keeps
+        # its tracker only if nothing was written since the read (another server without a
+        # shared lock store), and a kept tracker is the one saved with this stamp.
         self._read: OrderedDict[str, Stamp] = OrderedDict()
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
@@ -106,19 +108,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         count, last, latest = session.execute(_STAMP, {"sender": sender_id}).one()
         return int(count), last, latest
 
-    def _remember(self, sender_id: str, stamp: Stamp) -> None:
-        self._read[sender_id] = stamp
-        self._read.move_to_end(sender_id)
-        while len(self._read) > KEEP:
-            self._read.popitem(last=False)
-
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         kept = self._kept.pop(sender_id, None)
+        saved = self._read.get(sender_id)
         with self.session_scope() as session:
             stamp = self._stamp(session, sender_id)
-        self._remember(sender_id, stamp)
-        if kept is not None and len(kept.tracker.events) == stamp[0] and stamp == kept.stamp:
-            return kept.tracker
+        _put(self._read, sender_id, stamp)
+        if kept is not None and stamp == saved and len(kept.events) == stamp[0]:
+            return kept
         # Read after the stamp: a write in between makes the next save keep nothing.
         return await super().retrieve(sender_id)
 
@@ -140,12 +137,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             # Another server wrote since this one read: nothing kept, the next turn reads.
             self._read.pop(sender, None)
             return
-        self._remember(sender, stamp)  # a turn may save twice
+        _put(self._read, sender, stamp)  # a turn may save twice
         kept = self._session(tracker, stamp[0])
         if kept is not None:
-            self._kept[sender] = _Kept(kept, stamp)
-            while len(self._kept) > KEEP:
-                self._kept.popitem(last=False)
+            _put(self._kept, sender, kept)
 
     def _session(self, tracker: DialogueStateTracker, stored: int) -> DialogueStateTracker | None:
         """The tracker Rasa would read back: the events of the latest session the database
