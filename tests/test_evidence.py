@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.diagnosis import gather_facts
-from knowledge.intake.evidence import address_kind, read_evidence
+from knowledge.intake.evidence import address_kind, answer_address_kind, read_evidence
 from knowledge.intake.language import detect_language
 
 from .conftest import DATA
@@ -68,3 +68,22 @@ def test_a_portuguese_opening_with_a_pasted_service_is_portuguese() -> None:
 
 def test_an_address_outside_an_error_or_curl_line_says_nothing() -> None:
     assert read_evidence("the pod 10.0.0.5 cannot reach our load balancer").facts == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("public IP, 119.8.x.x", "public"),
+        ("a 10.x address", "private"),
+        ("192.168.10.36", "private"),
+        ("172.16.x.x", "private"),
+        # Hidden octets that could be either, versions, and two kinds: nothing.
+        ("172.x.x.x", None),
+        ("100.x.x.x", None),
+        ("private, cluster v1.28.x", None),
+        ("é privado, CCE 1.25.x", None),
+        ("the ELB has 192.168.1.5 and EIP 119.8.1.1", None),
+    ],
+)
+def test_an_address_typed_in_an_answer_says_public_or_private(text: str, kind: str | None) -> None:
+    assert answer_address_kind(text) == kind

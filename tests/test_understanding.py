@@ -340,27 +340,6 @@ def test_our_users_words_are_not_taken_for_a_third_language(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("public IP, 119.8.x.x", "public"),
-        ("a 10.x address", "private"),
-        ("192.168.10.36", "private"),
-        ("172.16.x.x", "private"),
-        # Hidden octets that could be either, versions, and two kinds: nothing.
-        ("172.x.x.x", None),
-        ("100.x.x.x", None),
-        ("private, cluster v1.28.x", None),
-        ("é privado, CCE 1.25.x", None),
-        ("the ELB has 192.168.1.5 and EIP 119.8.1.1", None),
-    ],
-)
-def test_an_address_typed_in_an_answer_says_public_or_private(text: str, kind: str | None) -> None:
-    from knowledge.intake.evidence import answer_address_kind
-
-    assert answer_address_kind(text) == kind
-
-
-@pytest.mark.parametrize(
     ("text", "addresses", "placed"),
     [
         # Portuguese "no" before a number is not a node; a node and its own address are one.

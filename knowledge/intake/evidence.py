@@ -69,7 +69,7 @@ def answer_address_kind(text: str) -> str | None:
     kinds = set()
     for match in _TYPED_ADDRESS.finditer(text):
         parts = match.group(1).lower().split(".")
-        prefix = parts in (["10", "x"], ["192", "168"]) or parts[:2] == ["192", "168"]
+        prefix = parts == ["10", "x"] or parts[:2] == ["192", "168"]
         if (len(parts) != 4 and not prefix) or _VERSION.search(text[: match.start()]):
             continue
         found = {
