@@ -45,8 +45,12 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
 
 
 def question(driver: webdriver.Chrome) -> str | None:
-    options = driver.find_elements(By.CSS_SELECTOR, "button.option")
-    return options[0].get_attribute("name") if options else None
+    # One script reads the page as it is now; an element found first and read after could be
+    # gone by then (the page unloading after an answer).
+    name = driver.execute_script(
+        "var option = document.querySelector('button.option'); return option && option.name;"
+    )
+    return str(name) if name else None
 
 
 def answer_by_clicks(driver: webdriver.Chrome, answers: dict[str, str]) -> list[str]:
@@ -200,8 +204,7 @@ def test_the_keyboard_reaches_every_option_with_a_visible_focus(
     assert "loadbalancer-dedicated" in reached
     target = browser.find_element(By.CSS_SELECTOR, 'button.option[value="loadbalancer-dedicated"]')
     target.send_keys(Keys.ENTER)
-    wait_for(
-        lambda: (
-            question(browser) == "external_traffic_policy" or question(browser) != "service_type"
-        )
-    )
+    # Enter submits the form: wait until the next page replaced this one before reading it
+    # (reading the old page's buttons while it unloads raised StaleElementReferenceException).
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(target))
+    assert wait_for(lambda: question(browser)) not in (None, "service_type")
