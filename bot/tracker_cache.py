@@ -116,6 +116,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         _put(self._read, sender_id, stamp)
         if kept is not None and stamp == saved and len(kept.events) == stamp[0]:
             return kept
+        if stamp[0] == 0:
+            return None  # no event in the session filter Rasa's read uses: Rasa reads None too
         # Read after the stamp: a write in between makes the next save keep nothing.
         return await super().retrieve(sender_id)
 

@@ -26,6 +26,8 @@ async def scenario(options: dict[str, Any]) -> dict[str, Any]:
     cached = CachedSQLTrackerStore(domain=domain, **options)
     rasa = SQLTrackerStore(domain=domain, **options)  # Rasa's own, another server in effect
     seen: dict[str, Any] = {}
+    # Read with one query: no event in the session filter, so no tracker, as Rasa reads it.
+    seen["unknown_conversation"] = [await cached.retrieve("nobody"), await rasa.retrieve("nobody")]
 
     # A new conversation as Rasa's processor starts it: `action_session_start` precedes the
     # `session_started` that Rasa reads back from; what is kept is what Rasa would read.
