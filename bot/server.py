@@ -13,6 +13,8 @@
   connections (Rasa 3.6 opens a new session and connection for each call).
 - NLU reads the user's words of a message, not a paste, at most NLU_CHARS characters.
 - A brand-new conversation starts its session in Rasa, without a call to the action server.
+- Rasa's graphs (NLU, the policies) run node by node in order instead of through dask's
+  scheduler (bot/graph_runner.py).
 - The action server's responses are validated against Rasa's schema by a validator built once
   that checks each event against its own type's branch only (bot/action_response.py).
 - A turn the bot cannot finish because the action server, the tracker store or the lock store
@@ -45,10 +47,11 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import graph_runner  # bot/ is the working directory
 import rasa
 import rasa.core.tracker_store
 import yaml
-from action_response import response_validator  # bot/ is the working directory
+from action_response import response_validator
 from rasa.core.actions.action import ActionSessionStart, RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
@@ -56,6 +59,7 @@ from rasa.core.lock_store import LockError
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME, SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import SlotSet
@@ -314,6 +318,7 @@ def main() -> None:
     if not rasa.__version__.startswith("3.6."):
         raise SystemExit(f"bot/server.py is written for Rasa 3.6, not {rasa.__version__}")
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    DaskGraphRunner.run = graph_runner.run  # type: ignore[method-assign]
     MessageProcessor.log_message = _log_cut_message  # type: ignore[method-assign]
     MessageProcessor.parse_message = _parse_words  # type: ignore[method-assign]
     MessageProcessor._update_tracker_session = _start_new_conversations_here  # type: ignore[method-assign]

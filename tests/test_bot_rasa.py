@@ -3,6 +3,7 @@ turn of the test stories (intents and actions) in both languages."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -49,3 +50,20 @@ def test_rasa_test_predicts_every_turn_of_the_test_stories(model: Path, tmp_path
         -3000:
     ]
     assert "Correct:" in done.stderr + done.stdout
+
+
+def test_the_ordered_graph_runner_reads_and_predicts_as_rasas_dask_runner(model: Path) -> None:
+    """bot/graph_runner.py (installed by bot/server.py) against Rasa's own runner, on the
+    trained model: the same intents, rankings, actions, policies and probabilities."""
+    done = subprocess.run(
+        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-W", "ignore",
+         str(Path(__file__).with_name("graph_runner_scenario.py")), str(model)],
+        cwd=BOT, env={**QUIET, "PYTHONPATH": str(BOT)}, capture_output=True, text=True,
+        timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["ours"] == seen["dask"]
+    # Not a trivial comparison: several intents and actions, among them a fallback.
+    assert len({reading[0]["name"] for reading in seen["ours"]["readings"]}) >= 4
+    assert len({prediction[0] for prediction in seen["ours"]["predictions"]}) >= 3
