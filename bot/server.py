@@ -14,7 +14,8 @@
 - NLU reads the user's words of a message, not a paste, at most NLU_CHARS characters.
 - A brand-new conversation starts its session in Rasa, without a call to the action server.
 - Rasa's graphs (NLU, the policies) run node by node in order instead of through dask's
-  scheduler (bot/graph_runner.py).
+  scheduler (bot/graph_runner.py), and NLU's model runs its traced graph directly
+  (bot/predict_step.py).
 - The action server's responses are validated against Rasa's schema by a validator built once
   that checks each event against its own type's branch only (bot/action_response.py).
 - A turn the bot cannot finish because the action server, the tracker store or the lock store
@@ -48,6 +49,7 @@ from typing import Any
 
 import aiohttp
 import graph_runner  # bot/ is the working directory
+import predict_step
 import rasa
 import rasa.core.tracker_store
 import yaml
@@ -66,6 +68,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+from rasa.utils.tensorflow.models import RasaModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -313,12 +316,14 @@ def rasa_arguments(argv: list[str], env: dict[str, str]) -> list[str]:
     return argv
 
 
-def main() -> None:
+def install() -> None:
+    """This module's changes to Rasa, in this process."""
     # The replaced methods are Rasa 3.6's: another version must be looked at again.
     if not rasa.__version__.startswith("3.6."):
         raise SystemExit(f"bot/server.py is written for Rasa 3.6, not {rasa.__version__}")
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     DaskGraphRunner.run = graph_runner.run  # type: ignore[method-assign]
+    RasaModel._rasa_predict = predict_step.rasa_predict  # type: ignore[method-assign]
     MessageProcessor.log_message = _log_cut_message  # type: ignore[method-assign]
     MessageProcessor.parse_message = _parse_words  # type: ignore[method-assign]
     MessageProcessor._update_tracker_session = _start_new_conversations_here  # type: ignore[method-assign]
@@ -330,6 +335,10 @@ def main() -> None:
     FailSafeTrackerStore.on_tracker_store_retrieve_error = _raise  # type: ignore[method-assign]
     # `type: SQL` in the endpoints files builds this module-level name's class.
     rasa.core.tracker_store.SQLTrackerStore = CachedSQLTrackerStore  # type: ignore[misc]
+
+
+def main() -> None:
+    install()
     if timings := os.environ.get("LBDOCTOR_TURN_TIMINGS"):
         import turn_timings  # bot/ is the working directory
 

@@ -1,6 +1,7 @@
 """Run by tests/test_bot_rasa.py with .venv-rasa's Python, in bot/: the trained model's NLU
-readings and next-action predictions with Rasa's dask runner and with bot/graph_runner.py, on
-the same messages and conversations. Prints one JSON object."""
+readings and next-action predictions with Rasa as it ships, then with bot/server.py's changes
+installed (among them bot/graph_runner.py and bot/predict_step.py), on the same messages and
+conversations. Prints one JSON object."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import json
 import sys
 from typing import Any
 
-import graph_runner
+import predict_step
+import server
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
-from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -35,8 +36,9 @@ async def observe(model: str) -> dict[str, Any]:
     processor = agent.processor
     assert processor is not None
     seen: dict[str, Any] = {}
-    for runner in ("dask", "ours"):
-        DaskGraphRunner.run = DASK_RUN if runner == "dask" else graph_runner.run  # type: ignore[method-assign]
+    for runner in ("rasa", "ours"):
+        if runner == "ours":
+            server.install()
         readings = []
         tracker = DialogueStateTracker("scenario", processor.domain.slots)
         tracker.update(ActionExecuted("action_listen"))
@@ -51,10 +53,22 @@ async def observe(model: str) -> dict[str, Any]:
             tracker.update(ActionExecuted(action))
             tracker.update(ActionExecuted("action_listen"))
         seen[runner] = {"readings": readings, "predictions": predictions}
+    seen["calls_through_rasas_method"] = len(SLOW_CALLS)
     return seen
 
 
-DASK_RUN = DaskGraphRunner.run
+# Calls predict_step.py hands to Rasa's own method: none once the graph is traced.
+SLOW_CALLS: list[None] = []
+_through_rasa = predict_step._rasa_predict
+
+
+def _counted(*args: Any) -> Any:
+    SLOW_CALLS.append(None)
+    return _through_rasa(*args)
+
+
+predict_step._rasa_predict = _counted
+
 
 if __name__ == "__main__":
     print(json.dumps(asyncio.run(observe(sys.argv[1]))))
