@@ -22,23 +22,19 @@ from rasa.engine.runner.dask import DaskGraphRunner
 def _order(runner: DaskGraphRunner, targets: tuple[str, ...]) -> tuple[str, ...]:
     """The nodes the targets need (Rasa's minimal schema), each after its own needs."""
     orders: dict[tuple[str, ...], tuple[str, ...]] = runner.__dict__.setdefault("_orders", {})
-    if targets in orders:
-        return orders[targets]
-    nodes = runner._graph_schema.nodes
-    order: list[str] = []
+    if targets not in orders:
+        nodes = runner._graph_schema.nodes
+        order: list[str] = []
 
-    def place(name: str, path: tuple[str, ...]) -> None:
-        if name in order or name not in nodes:
-            return
-        if name in path:
-            raise GraphRunError(f"The graph has a cycle through '{name}'.")
-        for need in nodes[name].needs.values():
-            place(need, (*path, name))
-        order.append(name)
+        def place(name: str) -> None:
+            if name in nodes and name not in order:
+                for need in nodes[name].needs.values():
+                    place(need)
+                order.append(name)
 
-    for target in targets:
-        place(target, ())
-    orders[targets] = tuple(order)
+        for target in targets:
+            place(target)
+        orders[targets] = tuple(order)
     return orders[targets]
 
 
@@ -52,7 +48,8 @@ def run(
     order = _order(self, tuple(run_targets))
     results: dict[str, Any] = {}
     for name, value in (inputs or {}).items():
-        if isinstance(value, str) and value in order:
+        # As dask's graph: the nodes and the inputs added before this one.
+        if isinstance(value, str) and (value in order or value in results):
             raise GraphRunError(
                 f"Input value '{value}' clashes with a node name. Make sure that none of the "
                 f"input names passed to the `run` method are the same as node names in the "
@@ -68,4 +65,4 @@ def run(
             results[name] = self._instantiated_nodes[name](*needs)
     except RuntimeError as error:
         raise GraphRunError("Error running runner.") from error
-    return dict(results.get(target, target) for target in run_targets)
+    return dict(results[target] for target in run_targets)  # KeyError for an unknown one

@@ -66,12 +66,10 @@ def _wal(connection: Any, _record: Any) -> None:
 # ORM query costs more than running it.
 _STAMP = sa.text(
     """
-    SELECT count(id), max(id), max(timestamp) FROM events
-    WHERE sender_id = :sender AND (
-        timestamp >= (SELECT max(timestamp) FROM events
-                      WHERE sender_id = :sender AND type_name = 'session_started')
-        OR NOT EXISTS (SELECT 1 FROM events
-                       WHERE sender_id = :sender AND type_name = 'session_started'))
+    SELECT count(id), max(id), max(timestamp) FROM events, (
+        SELECT max(timestamp) AS session_start FROM events
+        WHERE sender_id = :sender AND type_name = 'session_started') AS latest
+    WHERE sender_id = :sender AND (session_start IS NULL OR timestamp >= session_start)
     """
 )
 

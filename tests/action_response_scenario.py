@@ -21,8 +21,11 @@ from rasa.shared.core.events import (
     BotUttered,
     ConversationPaused,
     ConversationResumed,
+    DefinePrevUserUtteredFeaturization,
     EntitiesAdded,
     FollowupAction,
+    LegacyForm,
+    LegacyFormValidation,
     LoopInterrupted,
     ReminderCancelled,
     ReminderScheduled,
@@ -34,7 +37,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-# Every event type an action may return, as Rasa writes it.
+# Every event type of Rasa's schema (23), as Rasa writes it.
 EVENTS = [
     UserUttered("oi", {"name": "greet", "confidence": 0.9}, [{"entity": "x", "value": "y"}]),
     ActionExecuted("action_listen"),
@@ -58,6 +61,9 @@ EVENTS = [
     StoryExported(),
     AgentUttered("x"),
     ActionExecutionRejected("diagnosis_form"),
+    LegacyForm("diagnosis_form"),
+    LegacyFormValidation(False),
+    DefinePrevUserUtteredFeaturization(use_text_for_featurization=True),
 ]
 RESPONSE = {"text": "Understood: VPC", "buttons": [{"title": "Yes", "payload": "/affirm"}]}
 

@@ -10,6 +10,7 @@ import sys
 import time
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
@@ -27,7 +28,15 @@ async def scenario(options: dict[str, Any]) -> dict[str, Any]:
     rasa = SQLTrackerStore(domain=domain, **options)  # Rasa's own, another server in effect
     seen: dict[str, Any] = {}
     # Read with one query: no event in the session filter, so no tracker, as Rasa reads it.
-    seen["unknown_conversation"] = [await cached.retrieve("nobody"), await rasa.retrieve("nobody")]
+    statements: list[str] = []
+
+    def executed(*args: Any) -> None:
+        statements.append(args[2])
+
+    sa.event.listen(cached.engine, "before_cursor_execute", executed)
+    unknown = await cached.retrieve("nobody")
+    sa.event.remove(cached.engine, "before_cursor_execute", executed)
+    seen["unknown_conversation"] = [unknown, await rasa.retrieve("nobody"), len(statements)]
 
     # A new conversation as Rasa's processor starts it: `action_session_start` precedes the
     # `session_started` that Rasa reads back from; what is kept is what Rasa would read.
