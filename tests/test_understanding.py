@@ -378,3 +378,164 @@ def test_evidence_comes_from_what_the_user_stands_by(
 def test_words_and_evidence_that_disagree_are_asked_back(reader: AnswerReader) -> None:
     answer = reader.read_answer("private, 119.8.1.1", "access_type")
     assert answer.value is None and set(answer.candidates) == {"private", "public"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("um pdo no msmo nó", "um pod no mesmo no"),
+        ("from anohter nod", "from another node"),
+        ("a contaier on the smae host", "a container on the same host"),
+        # Slips that are words of their own stay as typed.
+        ("onde fica a mesa", "onde fica a mesa"),
+    ],
+)
+def test_typos_of_the_deciding_words_are_undone(typed: str, meant: str) -> None:
+    assert [c.text for c in clauses(typed)] == [meant]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An English "no" before what it is instead corrects; "no LB" still denies.
+        (
+            "iptables... hmm... no it's ipvs",
+            [("iptables", False, 0), ("hmm", False, 0), ("it's ipvs", True, 1)],
+        ),
+        # A marker that ends a clause ("…, I mean") corrects nothing when the next goes on.
+        (
+            "the dedicated one I mean, and it has an EIP",
+            [("the dedicated one", False, 0), ("and it has an eip", False, 0)],
+        ),
+        (
+            "tunnel, sorry, vpc, sorry, tunnel",
+            [("tunnel", False, 0), ("vpc", True, 1), ("tunnel", True, 2)],
+        ),
+        # A dot inside a name does not end a sentence.
+        ("kubernetes.io/elb.class: union", [("kubernetes.io/elb.class: union", False, 0)]),
+    ],
+)
+def test_each_correction_starts_a_new_stretch(
+    text: str, expected: list[tuple[str, bool, int]]
+) -> None:
+    assert [(c.text, c.corrects, c.epoch) for c in clauses(text, english=True)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the client pod sits on node-3", "o pod cliente fica no worker-2", "pod do cliente no node-1"],
+)
+def test_a_pod_named_as_the_client_is_the_client(text: str) -> None:
+    from knowledge.intake.keywords import fold
+
+    assert subject(fold(text)) == "container"
+
+
+@pytest.mark.parametrize(
+    ("text", "placed"),
+    [
+        # Addresses given as where each pod runs are nodes; a pod's own address is not.
+        ("caller pod 10.1.0.7 runs on 192.168.5.10, backend pod on 192.168.5.11", "other"),
+        ("both pods run on 192.168.5.10 and on 192.168.5.10", "same"),
+        ("curl 192.168.5.100 from a pod on 192.168.5.10", None),
+        # A node numbered like an address's first byte is the address, not node 192.
+        ("on node 192.168.5.10, and the backend on node 192.168.5.12", "other"),
+    ],
+)
+def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -> None:
+    assert placement(text) == placed
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # The last correction's first value is meant; what follows it gives reasons.
+        ("ipvs - no sorry, iptables, the ipvs one is our test cluster", "proxy_mode", "iptables"),
+        ("vpc... let me look... no it's tunnel", "network_model", "tunnel"),
+        # A client pod and the server on two named nodes: a container on another node.
+        ("the client pod lives on worker-7 while the server sits on worker-2", "client_location",
+         "container-other-node"),
+        ("um pood no mesmo node do backend", "client_location", "container-same-node"),
+        # The ELB class annotation names the option inside a long story.
+        (
+            "long story: the team moved everything last month, the gateway keeps timing out and "
+            "the svc is LoadBalancer with kubernetes.io/elb.class: performance, nothing else",
+            "service_type",
+            "loadbalancer-dedicated",
+        ),
+    ],
+)  # fmt: skip
+def test_corrections_clients_and_annotations_read_the_value_meant(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # Callers listed without saying where they run: asked back.
+        (
+            "lots of things call it, cron jobs, the web front, a queue worker, some scripts, and "
+            "the alert only shows the ELB address",
+            "client_location",
+        ),
+        # One word of a long story ("gateway") is no answer.
+        (
+            "so the payments gateway calls the orders api and it broke after the migration, we "
+            "restarted everything already",
+            "service_type",
+        ),
+    ],
+)
+def test_a_long_story_that_names_no_option_sets_nothing(
+    reader: AnswerReader, text: str, fact: str
+) -> None:
+    assert reader.read_answer(text, fact).value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # What stands after a correction, read with the kind of client it names.
+        ("from the host of node-5... no wait, I meant a pod on a different node", "client_location",
+         "container-other-node"),
+        ("do próprio nó... não, errei, de um container no mesmo nó", "client_location",
+         "container-same-node"),
+        # "both" placing two things together is not a choice left open.
+        ("the caller and the api pods both run on 10.20.0.9", "client_location",
+         "container-same-node"),
+    ],
+)  # fmt: skip
+def test_what_stands_after_a_correction_is_read(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "hedge"),
+    [
+        ("both pods sit on node-4", False),
+        ("os dois pods ficam no node-4", False),
+        ("both", True),
+        ("I tried both the pod's node and another one", True),
+    ],
+)
+def test_both_is_a_hedge_only_when_it_leaves_the_choice_open(text: str, hedge: bool) -> None:
+    assert hedged(text) is hedge
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # A marker that closes the message corrects the clause before it.
+        ("ipvs? I looked at the node just now, iptables actually", "proxy_mode", "iptables"),
+        # A correction that an address typed after it agrees with.
+        ("public - no sorry, we call its private address 10.3.0.4", "access_type", "private"),
+    ],
+)
+def test_closing_markers_and_corrections_with_an_address(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value

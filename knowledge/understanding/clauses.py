@@ -8,7 +8,7 @@ by the model; this module only decides which words belong together and which are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.intake.keywords import fold
 from knowledge.intake.language import detect_language
@@ -42,7 +42,8 @@ _ONLY_NO = re.compile(
 )
 # Alternatives ("vpc or tunnel", "ou X ou Y") are clauses of their own: two options named side
 # by side are a question to ask back, not an answer.
-# A full stop ends a clause, not a version's dot ("cloud native 2.0", "v1.25").
+# A full stop ends a clause, not a dot inside a version or a name ("cloud native 2.0", "v1.25",
+# "kubernetes.io/elb.class").
 # "without" starts a clause of its own too, the denied one ("ClusterIP sem balanceador").
 # So does a relative clause that denies ("a host of the cluster that isn't the pod's").
 _WITHOUT = (
@@ -50,11 +51,16 @@ _WITHOUT = (
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
     r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)"
 )
+# An English "no" that starts what it is instead ("tunnel... no it's VPC") corrects; "no LB"
+# denies. (Portuguese "não é X" denies X, so only English here.)
+_NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n]+|\.(?![\dx])|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
+    rf"\s*(?:[,;!?\n]+|\.(?!\w)|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|"
+    rf"(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
-_CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b")
+_CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b|^\s*(?:no|nope|nah)\s*$")
 _OR = re.compile(r"\b(?:or|ou|either)\b")
+_GOES_ON = re.compile(r"(?:and|also|plus)\b")  # not "e": folded, it is also "é"
 
 # A clause that denies what it names. "no" only alone (in Portuguese "no" means "in the"; and
 # "no, it's X" takes back what came before, it does not deny X).
@@ -70,11 +76,49 @@ _ENGLISH_NO = re.compile(
 )
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
+# The words that decide between close options (a pod or a node, the same one or another),
+# where one typo makes another reading: "outro pdo no mesmo no", "anohter nod". Each is
+# restored from its common slips (two letters swapped, one doubled, one dropped in a longer
+# word), so the model and the rules read the word meant. Slips that are words of their own
+# ("onde", "mesa", "ouro", "memo") are left alone.
+_KEYWORDS = (
+    "pod", "pods", "node", "nodes", "container", "containers", "another", "other", "outside",
+    "same", "host", "worker", "mesmo", "mesma", "outro", "outra", "cluster", "different",
+    "diferente", "shared", "dedicated", "public", "private", "internal", "compartilhado",
+    "dedicado", "privado", "publico", "balancer", "nodeport", "clusterip", "ingress", "iptables",
+)  # fmt: skip
+_REAL_WORDS = frozenset(
+    ("onde", "ondes", "odes", "memo", "mesa", "esma", "esmo", "meso", "ouro", "oura", "outa",
+     "outo", "luster", "custer", "ther")
+)  # fmt: skip
+_EXTRA_SLIPS = {"nod": "node", "msm": "mesmo", "pdos": "pods"}
+
+
+def _slips(word: str) -> set[str]:
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    doubled = {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    dropped = {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) >= 5 else set()
+    return swapped | doubled | dropped
+
+
+_TYPOS = {
+    slip: word
+    for word in _KEYWORDS
+    for slip in sorted(_slips(word))
+    if slip not in _KEYWORDS and slip not in _REAL_WORDS
+} | _EXTRA_SLIPS
+_TOKEN = re.compile(r"[a-z]+")
+
+
+def _retyped(folded: str) -> str:
+    return _TOKEN.sub(lambda m: _TYPOS.get(m.group(), m.group()), folded)
+
 
 def normalise(text: str) -> str:
-    """Folded (case, accents, blanks), with emoji and odd symbols turned into blanks."""
+    """Folded (case, accents, blanks), with emoji and odd symbols turned into blanks and the
+    deciding words' typos undone."""
     folded = fold(_PUNCTUATION.sub(" ", text[-MAX_ANSWER_CHARS:]))
-    return folded.replace("’", "'")
+    return _retyped(folded.replace("’", "'"))
 
 
 @dataclass(frozen=True)
@@ -87,6 +131,10 @@ class Clause:
     alternative: bool = False
     # The clause as typed (lower case, accents kept: "nó 2"), where folding kept the length.
     typed: str = ""
+    # How many correction markers come before it: the clauses of the last correction say what
+    # is meant, the first of them that names a value most directly ("public - sorry, private,
+    # the EIP is on another LB").
+    epoch: int = 0
 
 
 def clauses(text: str, english: bool = False) -> list[Clause]:
@@ -97,31 +145,57 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
     if len(typed) != len(folded):
         typed = folded  # a ligature or the like: offsets differ, the folded text stands in
     found: list[Clause] = []
-    position = 0
-    corrected = after_or = False
+    position = epoch = 0
+    corrected = after_or = pending = closing = False
     for match in [*_SPLIT.finditer(folded), None]:
         end = match.start() if match is not None else len(folded)
         piece = normalise(folded[position:end]).strip(" .:-'")
         before_or = match is not None and bool(_OR.search(match.group()))
+        if piece and pending:
+            # A marker that ends what it follows ("the shared one I mean, and …") corrects
+            # nothing: the clause after it goes on ("and").
+            pending = False
+            if not _GOES_ON.match(piece):
+                corrected = True
+                epoch += 1
         if piece:
+            closing = False
             negated = denial(piece, english) is not None
             found.append(
                 Clause(
-                    piece, negated, corrected, after_or or before_or, typed[position:end].strip()
+                    piece,
+                    negated,
+                    corrected,
+                    after_or or before_or,
+                    typed[position:end].strip(),
+                    epoch,
                 )
             )
         if match is None:
             break
         after_or = before_or
         # Everything after a correction marker outranks what came before it.
-        corrected = corrected or bool(_CORRECTS.search(match.group()) or _ONLY_NO.match(piece))
+        if _CORRECTS.search(match.group()) or _ONLY_NO.match(piece):
+            pending = True
+        closing = closing or bool(_CORRECTS.search(match.group()))
         position = match.end()
+    if closing and len(found) > 1:
+        # A marker that closes the message corrects the clause before it ("iptables? …,
+        # it's IPVS actually", "…, é iptables na verdade").
+        last = found[-1]
+        found[-1] = replace(last, corrects=True, epoch=last.epoch + 1)
     return found
 
 
+# "both pods are on node-2", "os dois pods no mesmo node": two things placed together, not a
+# choice left open.
+_TOGETHER = (
+    r"(?!\s+(?:(?:pods|containers|conteineres|deployments|apps)\b(?!'s)"
+    r"|(?:are\s+|run\s+|sit\s+|live\s+)?on|(?:estao|ficam|rodam|tao)\s+(?:no|na|em)|(?:no|na|em)\b))"
+)
 # "both", "either", "tanto faz": the user does not pick one option.
 _HEDGE = re.compile(
-    r"\b(?:both|either|whichever|any of them|os dois|as duas|ambos|ambas|tanto faz|"
+    rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either|whichever|any of them|tanto faz|"
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
@@ -179,6 +253,14 @@ _A_POD = re.compile(
     r"\b(?:a|an|another|um|uma|outro|outra|my|our|meu|nosso|client|cliente|frontend|debug|"
     r"test|teste|some|algum)\s+$"
 )
+# The user on a node is on its host ("I'm on node-1 itself", "to logado no nó 2").
+_ME_ON = re.compile(
+    r"\b(?:i'?m|i am|we'?re|we are|estou|to|tou|logado|logged in|ssh'?d)\s+(?:on|in|at|into|"
+    r"no|na|em)\s+(?:(?:the|that|this|o|a|esse|este)\s+)?$"
+)
+# A pod named as the client's ("the client pod", "o pod cliente", "pod do cliente").
+_CLIENT_BEFORE = re.compile(r"\b(?:client|cliente|caller|calling|chamador)'?s?\s+$")
+_CLIENT_AFTER = re.compile(r"\s+(?:(?:do|da|of the)\s+)?(?:client|cliente|chamador)\b")
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
 # the clause says where something runs, not that the client is a node.
 _PLACE = re.compile(
@@ -198,10 +280,13 @@ def subject(text: str, places: bool = True) -> str | None:
         if match.group("target"):
             return None
         if match.group("node"):
-            if not places and _PLACE.search(text[: match.start()]):
+            before = text[: match.start()]
+            if not places and _PLACE.search(before) and not _ME_ON.search(before):
                 continue
             return "node"
         before, after = text[: match.start()], text[match.end() :]
+        if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
+            return "container"  # "o pod cliente", "the client pod": the client, whatever else
         if _THE_POD.search(before) or (_IS_PLACED.match(after) and not _A_POD.search(before)):
             return None
         return "container"

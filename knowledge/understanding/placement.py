@@ -19,25 +19,39 @@ __all__ = ["placement"]
 _NAMED = re.compile(
     r"\b(?P<prefix>(?:[a-z0-9]+-)*)"
     r"(?:nodes?|nó|nodo|noeud|worker|host|vm|ecs|servidor|server|maquina|máquina|machine)"
-    r"(?:[ _-]?0*(?P<number>\d{1,3})\b|[_-](?P<letter>[a-z])\b)"
+    # Not the first number of an address ("node 192.168.0.31"): that is compared as one.
+    r"(?:[ _-]?0*(?P<number>\d{1,3})\b(?!\.\d)|[_-](?P<letter>[a-z])\b)"
 )
 _ADDRESS = re.compile(r"(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
+# An address given as where something runs ("server pod on 192.168.0.47", "no nó 10.0.0.5"):
+# a node's, unlike an address typed alone, which may be the load balancer's or a pod's.
+_PLACED = re.compile(
+    r"\b(?:on|em|no|na|num|numa)\s+(?:(?:the|o|a)\s+)?"
+    r"(?:(?:nodes?|nó|host|worker|vm|ecs|servidor|server|maquina|máquina|machine)\s+)?"
+    r"(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?![\w.])"
+)
+
+# "both pods are on 192.168.0.21", "os dois no node-3": one node named for the two of them.
+_BOTH = re.compile(r"\b(?:both|os dois|as duas|ambos|ambas)\b")
 
 
 def placement(text: str, addresses: bool = False) -> str | None:
-    """`other` when two different nodes are named, `same` when one is named twice, else None.
-    Nodes are compared by name (its whole name: pool-a-node-1 is not pool-b-node-1), or, where
-    `addresses` is set and no name is given, by address: never a name with an address, which
-    may be that node's own."""
+    """`other` when two different nodes are named, `same` when one is named twice (or once for
+    both), else None.
+    Nodes are compared by name (its whole name: pool-a-node-1 is not pool-b-node-1), or, when
+    no name is given, by address: every address where `addresses` is set, else only those
+    given as a place ("on 192.168.0.31"); never a name with an address, which may be that
+    node's own."""
     lowered = text.lower()
     named = [
         (m.group("prefix"), m.group("number") or m.group("letter"))
         for m in _NAMED.finditer(lowered)
     ]
-    if not named and addresses:
-        named = [("", m.group("address")) for m in _ADDRESS.finditer(lowered)]
+    if not named:
+        where = _ADDRESS if addresses else _PLACED
+        named = [("", m.group("address")) for m in where.finditer(lowered)]
     if len(set(named)) >= 2:
         return "other"
-    if len(named) >= 2:
+    if len(named) >= 2 or (named and _BOTH.search(lowered)):
         return "same"
     return None

@@ -57,10 +57,11 @@ MENTION_MARGIN = 0.45
 # Words each side of a phrase that names a fact outside its question.
 _WINDOW = 3
 # A pasted Service or kube-proxy setting names the value itself ("externalTrafficPolicy: Local").
+# The ELB class annotation names a synonym of its option ("kubernetes.io/elb.class: union").
 _FIELDS = {
     "external_traffic_policy": re.compile(r"\bexternaltrafficpolicy\W{0,3}[:=]\W{0,3}(\w+)"),
     "proxy_mode": re.compile(r"\b(?:proxymode|mode)\W{0,3}[:=]\W{0,3}(\w+)"),
-    "service_type": re.compile(r"\btype\W{0,3}[:=]\W{0,3}(\w+)"),
+    "service_type": re.compile(r"\b(?:type|elb\.class)\W{0,3}[:=]\W{0,3}(\w+)"),
 }
 
 
@@ -231,28 +232,88 @@ class AnswerReader:
         scores = model.scores(text)
         # Only the model's own hesitation is refined: options the user named side by side in
         # separate clauses are asked back (_combine).
-        whole = self._refined(_decide(fact, self._ruled(fact, scores, evidence, denied)))
+        ruled = self._ruled(fact, scores, evidence, denied)
+        whole = self._refined(_decide(fact, ruled))
         settled = self._settled(fact, evidence, denied)
         if settled is not None and whole.value in (None, settled):
             # Two nodes compared, or an address typed: the words leave one option.
             whole = Answer(fact, settled, confidence=whole.confidence)
         # The words read alone say one option, an address, a field or the kind of client named
         # another ("private, 119.8.1.1"): asked, never settled silently. Two nodes compared
-        # are trusted over the model, which cannot compare them.
+        # are trusted over the model, which cannot compare them. A reading the model itself
+        # hardly holds (what is left once the nodes rule out its choice) says nothing.
         placed = {key: said for key, said in evidence.items() if key == "pod_node"}
         plain = _decide(fact, self._ruled(fact, scores, placed, denied))
-        if plain.understood and whole.understood and plain.value != whole.value:
-            return Answer(fact, candidates=(str(plain.value), str(whole.value)))
+        conflict = (
+            plain.understood
+            and whole.understood
+            and plain.value != whole.value
+            and scores.get(str(plain.value), 0.0) >= CANDIDATE
+        )
+        asked_back = Answer(fact, candidates=(str(plain.value), str(whole.value)))
+        affirmed = [c for c in found if not c.negated]
+
+        def by_clause() -> list[tuple[Clause, dict[str, float]]]:
+            return [
+                (clause, self._ruled(fact, model.scores(clause.text), evidence, denied))
+                for clause in affirmed
+            ]
+
+        if conflict:
+            if not any(c.corrects for c in affirmed):
+                return asked_back
+            # The plain reading may be the words taken back ("the other node. no, I meant a
+            # pod on it"): what the correction says, when the evidence agrees with it.
+            corrected = self._corrected(fact, by_clause(), evidence, denied)
+            if corrected is not None and corrected.value == whole.value:
+                return corrected
+            return asked_back
         if settled is not None and whole.value == settled:
             return whole
-        affirmed = [c for c in found if not c.negated]
         if len(found) == 1 or not affirmed:
             return whole
-        by_clause = [
-            (clause, self._ruled(fact, model.scores(clause.text), evidence, denied))
-            for clause in affirmed
+        read = by_clause()
+        corrected = self._corrected(fact, read, evidence, denied)
+        if corrected is not None:
+            return corrected
+        leaning = max((v for v in ruled if v != NONE), key=ruled.__getitem__, default=None)
+        return self._combine(fact, whole, read, leaning)
+
+    def _corrected(
+        self,
+        fact: str,
+        by_clause: list[tuple[Clause, dict[str, float]]],
+        evidence: dict[str, str],
+        denied: set[str],
+    ) -> Answer | None:
+        """What the last correction says ("…, actually VPC"), which outranks what came before
+        it. Of its clauses, the first that says a value is what is meant; the ones after it
+        give reasons ("…, sorry, private, the EIP is on another LB"). Where an option joins
+        two things (what runs the client and where), the correction's clauses are read
+        together: one may say what ("from a pod"), the next where ("on the same node")."""
+        said = [
+            (clause, answer)
+            for clause, scores in by_clause
+            if clause.corrects and (answer := _decide(fact, scores)).understood
         ]
-        return self._combine(fact, whole, by_clause)
+        if not said:
+            return None
+        latest = max(clause.epoch for clause, _ in said)
+        meant = [answer for clause, answer in said if clause.epoch == latest]
+        earlier = [answer for clause, answer in said if clause.epoch < latest]
+        first = meant[0]
+        options = self.playbook.fact(fact).options
+        if len(meant) > 1 and any(o.runs_in or o.pod_node for o in options):
+            text = ", ".join(c.text for c, _ in by_clause if c.corrects and c.epoch == latest)
+            scores = self._ruled(fact, self.model(fact).scores(text), evidence, denied)
+            joint = self._refined(_decide(fact, scores))
+            if joint.value in {answer.value for answer in meant}:
+                return joint
+        for other in [*meant[1:], *earlier]:
+            specific = self._specific(fact, (str(first.value), str(other.value)))
+            if specific is not None:
+                return Answer(fact, specific, confidence=first.confidence)
+        return first
 
     def _evidence(self, fact: str, text: str, found: list[Clause]) -> dict[str, str]:
         """What the words settle besides the model: which node (`pod_node`: two different
@@ -283,7 +344,11 @@ class AnswerReader:
             pasted = _FIELDS[fact].search(folded)
             # A bare `mode:` is kube-proxy's only in its own configuration.
             if pasted is not None and (fact != "proxy_mode" or "proxy" in folded):
-                values = {value.casefold(): value for value in self.playbook.fact(fact).values}
+                values = {
+                    fold(word): option.value
+                    for option in self.playbook.fact(fact).options
+                    for word in (*option.synonyms, option.value)
+                }
                 if pasted.group(1) in values:
                     evidence["value"] = values[pasted.group(1)]
         return evidence
@@ -300,10 +365,18 @@ class AnswerReader:
         return said[1] - said[0]
 
     def _compatible(self, fact: str, evidence: dict[str, str]) -> list[str]:
+        # A value named also allows the options that refine it (a dedicated ELB's class, and
+        # the nginx-ingress add-on on one). A client pod whose node is compared with the
+        # Service pod's runs in the cluster: not an option that is neither container nor node.
+        in_cluster = evidence.get("runs_in") == "container" and "pod_node" in evidence
         return [
             option.value
             for option in self.playbook.fact(fact).options
-            if all(getattr(option, key) in (None, said) for key, said in evidence.items())
+            if all(
+                getattr(option, key) in (None, said) or (key == "value" and option.refines == said)
+                for key, said in evidence.items()
+            )
+            and not (in_cluster and option.runs_in is None)
         ]
 
     def _settled(self, fact: str, evidence: dict[str, str], denied: set[str]) -> str | None:
@@ -327,22 +400,13 @@ class AnswerReader:
         return {value: p / total for value, p in kept.items()}
 
     def _combine(
-        self, fact: str, whole: Answer, by_clause: list[tuple[Clause, dict[str, float]]]
+        self,
+        fact: str,
+        whole: Answer,
+        by_clause: list[tuple[Clause, dict[str, float]]],
+        leaning: str | None = None,
     ) -> Answer:
-        # A later correction ("…, actually VPC") outranks what came before it; of two clauses
-        # after it, one may refine the other ("…, no, the nginx-ingress, on a dedicated ELB").
-        corrected = [
-            answer
-            for clause, scores in by_clause
-            if clause.corrects and (answer := _decide(fact, scores)).understood
-        ]
-        if corrected:
-            last = corrected[-1]
-            for other in corrected[:-1]:
-                specific = self._specific(fact, (str(last.value), str(other.value)))
-                if specific is not None:
-                    return Answer(fact, specific, confidence=last.confidence)
-            return last
+        """`leaning`: the option the whole message scores highest, however low."""
         readings = [
             (clause, _decide(fact, scores, strict=True).value) for clause, scores in by_clause
         ]
@@ -377,9 +441,16 @@ class AnswerReader:
         if whole.understood or not sure:
             return whole
         # One clause says it clearly, the message as a whole is blurred by the others (denied
-        # options, context): the clear one, if the whole message leaves it possible.
+        # options, context): the clear one, if the whole message leaves it possible, and
+        # leans to it or the clause names it. A clause the model reads from one word of a long
+        # story ("the api gateway talks to…", "worker de fila" in a list of callers) is not
+        # what the message says.
         (value,) = sure
         if whole.candidates and value not in whole.candidates:
+            return whole
+        if value != leaning and not any(
+            value == read and value in self._named(fact, clause.text) for clause, read in readings
+        ):
             return whole
         return Answer(fact, value)
 
