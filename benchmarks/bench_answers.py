@@ -75,6 +75,7 @@ def main() -> None:
         "answers_dev2.yaml",
         "answers_dev3.yaml",
         "answers_dev4.yaml",
+        "answers_dev5.yaml",
     ):
         data = answers(name)
         timings = []
