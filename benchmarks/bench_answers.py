@@ -76,6 +76,7 @@ def main() -> None:
         "answers_dev3.yaml",
         "answers_dev4.yaml",
         "answers_dev5.yaml",
+        "answers_dev6.yaml",
     ):
         data = answers(name)
         timings = []

@@ -320,7 +320,8 @@ def test_no_reply_breaks_the_reader_whatever_the_question(reader: AnswerReader) 
     from .answer_metrics import answers
 
     texts = {a["text"] for name in ("answers_dev.yaml", "answers_dev2.yaml",
-                                    "answers_dev3.yaml", "answers_dev4.yaml", "answers_dev5.yaml")
+                                    "answers_dev3.yaml", "answers_dev4.yaml", "answers_dev5.yaml",
+                                    "answers_dev6.yaml")
              for a in answers(name)}  # fmt: skip
     for text in sorted(texts):
         for fact in reader.questions:
@@ -536,6 +537,30 @@ def test_both_is_a_hedge_only_when_it_leaves_the_choice_open(text: str, hedge: b
     ],
 )
 def test_closing_markers_and_corrections_with_an_address(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # What runs the client, denied: the other kind, where the node is already told.
+        ("a script on a different worker, it isn't containerized", "client_location",
+         "other-node"),
+        ("de outro nó, não é contêiner nenhum", "client_location", "other-node"),
+        # "checked" followed by what was checked corrects a first guess; a double dash splits.
+        ("ipvs probably. checked the configmap: iptables", "proxy_mode", "iptables"),
+        ("Local -- no, checked, Cluster", "external_traffic_policy", "Cluster"),
+        # …but one more thing done is no correction.
+        ("it's a shared ELB; I restarted the pods and checked the logs too", "service_type",
+         "loadbalancer-shared"),
+        # kubectl's column headers name nothing (CLUSTER-IP is not a ClusterIP Service).
+        ("NAME  TYPE  CLUSTER-IP  EXTERNAL-IP  PORT(S)\napi  NodePort  10.247.1.9  <none>  80:31080/TCP",
+         "service_type", "nodeport"),
+    ],
+)  # fmt: skip
+def test_denied_kinds_checked_corrections_and_table_headers(
     reader: AnswerReader, text: str, fact: str, value: str
 ) -> None:
     assert reader.read_answer(text, fact).value == value

@@ -27,7 +27,11 @@ MAX_ANSWER_CHARS = 600
 _CORRECTION = (
     r"but|mas|porem|actually|i mean|i meant|meant|na verdade|quer dizer|quis dizer|ou melhor|"
     r"sorry|desculpa|desculpe|foi mal|my bad|wait|pera|perai|opa|ops|oops|hold on|na real|"
-    r"ah nao|just checked|conferi|corrigindo|correcting|correction|scratch that|errei|"
+    # "checked" corrects where what was checked comes next ("checked the yaml: Local",
+    # "no, checked, iptables"), not as one more thing done ("checked security groups").
+    r"ah nao|(?:just |double[- ]?)?checked(?=\s*[,:]|\s+the\s+\S+\s*:)|just checked|conferi|"
+    r"verifiquei|corrigindo|correcting|correction|"
+    r"scratch that|errei|"
     r"me enganei|i was wrong|on second thought|"
     # A change told as news: what it is now follows ("we changed it back to ClusterIP").
     r"(?:changed|switched)(?: it)?(?: back)? to|now it'?s|now it is|agora e|agora ta|agora esta|"
@@ -55,10 +59,11 @@ _WITHOUT = (
 # denies. (Portuguese "não é X" denies X, so only English here.)
 _NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n]+|\.(?!\w)|\s/\s|\s-\s|\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|"
+    rf"\s*(?:[,;!?\n]+|\.(?!\w)|\s/\s|\s-{{1,2}}\s|\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|"
     rf"(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
-_CORRECTS = re.compile(rf"\b(?:{_CORRECTION})\b|^\s*(?:no|nope|nah)\s*$")
+# ("checked" alone: _SPLIT cut there only where it corrects.)
+_CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)\s*$")
 _OR = re.compile(r"\b(?:or|ou|either)\b")
 _GOES_ON = re.compile(r"(?:and|also|plus)\b")  # not "e": folded, it is also "é"
 
@@ -227,7 +232,7 @@ def withdrawn(found: list[Clause]) -> bool:
 
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
-_CONTAINER = r"pods?|cont[aei]{1,3}ne?r(?:e?s)?|sidecar|deployment|app|aplicacao"
+_CONTAINER = r"pods?|cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
 _NODE = (
     r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
     r"box|"

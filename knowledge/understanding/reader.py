@@ -56,6 +56,12 @@ MENTION_ACCEPT = 0.7
 MENTION_MARGIN = 0.45
 # Words each side of a phrase that names a fact outside its question.
 _WINDOW = 3
+# `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
+_COLUMN = (
+    r"(?:NAME|NAMESPACE|TYPE|CLUSTER-IP|EXTERNAL-IP|PORT\(S\)|AGE|READY|STATUS|RESTARTS|IP|"
+    r"NODE|NOMINATED NODE|READINESS GATES|SELECTOR|MODE)"
+)
+_TABLE_HEADER = re.compile(rf"\b{_COLUMN}(?:[ \t]+{_COLUMN}){{2,}}(?![\w(])")
 # A pasted Service or kube-proxy setting names the value itself ("externalTrafficPolicy: Local").
 # The ELB class annotation names a synonym of its option ("kubernetes.io/elb.class: union").
 _FIELDS = {
@@ -172,6 +178,9 @@ class AnswerReader:
         that fact, so they are taken out of the answer before it is read."""
         if foreign(text):
             return Answer(fact)  # asked again: we read English and Portuguese only
+        # A pasted `kubectl get` table's header names no answer (its CLUSTER-IP column is
+        # not a ClusterIP Service).
+        text = _TABLE_HEADER.sub(" ", text)
         is_english = english(text)
         found = clauses(self._without_other_facts(text, fact), english=is_english)
         if not found or withdrawn(found):
@@ -249,6 +258,7 @@ class AnswerReader:
             and whole.understood
             and plain.value != whole.value
             and scores.get(str(plain.value), 0.0) >= CANDIDATE
+            and not self._kind_denied(fact, found, str(plain.value), str(whole.value))
         )
         asked_back = Answer(fact, candidates=(str(plain.value), str(whole.value)))
         affirmed = [c for c in found if not c.negated]
@@ -278,6 +288,14 @@ class AnswerReader:
             return corrected
         leaning = max((v for v in ruled if v != NONE), key=ruled.__getitem__, default=None)
         return self._combine(fact, whole, read, leaning)
+
+    def _kind_denied(self, fact: str, found: list[Clause], plain: str, whole: str) -> bool:
+        """The plain reading differs from the evidence's only in what runs the client, and the
+        user denied that kind ("another node, not containerized", "não é container")."""
+        options = self.playbook.fact(fact)
+        first, second = options.option(plain), options.option(whole)
+        denied_kinds = {subject(c.text) for c in found if c.negated} - {None}
+        return first.pod_node == second.pod_node and first.runs_in in denied_kinds
 
     def _corrected(
         self,
