@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -65,8 +66,19 @@ def answer_by_clicks(driver: webdriver.Chrome, answers: dict[str, str]) -> list[
 
 def click_and_wait(driver: webdriver.Chrome, selector: str) -> None:
     """Press a button that loads the next page, and wait until that page replaced this one."""
-    button = driver.find_element(By.CSS_SELECTOR, selector)
-    button.click()
+    for attempt in range(3):
+        button = driver.find_element(By.CSS_SELECTOR, selector)
+        try:
+            button.click()
+            break
+        except WebDriverException as exc:
+            # Found in a page that was then replaced (the previous answer's page still
+            # settling): find it again in the page there is now.
+            gone = isinstance(exc, StaleElementReferenceException) or (
+                "does not belong to the document" in str(exc)
+            )
+            if not gone or attempt == 2:
+                raise
     WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
 
 
