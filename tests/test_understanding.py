@@ -564,3 +564,33 @@ def test_denied_kinds_checked_corrections_and_table_headers(
     reader: AnswerReader, text: str, fact: str, value: str
 ) -> None:
     assert reader.read_answer(text, fact).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # Of two options, denying one is the other, in either language, doubled "não" too.
+        ("it's not IPVS", "proxy_mode", "iptables"),
+        ("não tá Cluster não", "external_traffic_policy", "Local"),
+        ("there is no EIP on it, nothing public at all", "access_type", "private"),
+        # ...but denying both, or not knowing, is no answer.
+        ("not Local, not Cluster either", "external_traffic_policy", None),
+        # A change back told as news corrects.
+        ("ipvs... não, voltamos para iptables semana passada", "proxy_mode", "iptables"),
+        # A Kubernetes Job runs in a pod; `kubectl get pods` names no client.
+        ("a k8s job scheduled on the same node as the backend", "client_location",
+         "container-same-node"),
+    ],
+)  # fmt: skip
+def test_the_other_of_two_a_change_back_and_jobs(
+    reader: AnswerReader, text: str, fact: str, value: str | None
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
+    answer = reader.read_answer(
+        "kubectl get pods -o wide says the backend is on node-4, and I curl from node-4's shell",
+        "client_location",
+    )
+    assert answer.value != "container-same-node"

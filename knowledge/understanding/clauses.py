@@ -35,7 +35,9 @@ _CORRECTION = (
     r"me enganei|i was wrong|on second thought|"
     # A change told as news: what it is now follows ("we changed it back to ClusterIP").
     r"(?:changed|switched)(?: it)?(?: back)? to|now it'?s|now it is|agora e|agora ta|agora esta|"
-    r"(?:mudamos|mudei|trocamos|troquei|mudou)(?: ele| o)?(?: de volta)? (?:pra|para)"
+    r"went back to|reverted(?: it)? to|"
+    r"(?:mudamos|mudei|trocamos|troquei|mudou|voltamos|voltei|voltou|revertemos|reverti)"
+    r"(?: ele| o)?(?: de volta)? (?:pra|para)"
 )
 # "X instead of Y": what follows is denied, so it starts a clause of its own.
 _INSTEAD = r"instead of|rather than|em vez de|ao inves de|no lugar de"
@@ -71,7 +73,8 @@ _GOES_ON = re.compile(r"(?:and|also|plus)\b")  # not "e": folded, it is also "é
 # "no, it's X" takes back what came before, it does not deny X).
 _NEGATION = re.compile(
     r"^(?:no|nope|nah|nao|n)$"
-    r"|\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor)\b"
+    r"|\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor|"
+    r"nothing|nada de)\b"
     rf"|\b(?:{_INSTEAD}|{_WITHOUT})\b"
 )
 # In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
@@ -232,7 +235,7 @@ def withdrawn(found: list[Clause]) -> bool:
 
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
-_CONTAINER = r"pods?|cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
+_CONTAINER = r"(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:do|of|in|no) (?:kubernetes|k8s)|cronjobs?|pods?|cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
 _NODE = (
     r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
     r"box|"
@@ -263,6 +266,7 @@ _ME_ON = re.compile(
     r"\b(?:i'?m|i am|we'?re|we are|estou|to|tou|logado|logged in|ssh'?d)\s+(?:on|in|at|into|"
     r"no|na|em)\s+(?:(?:the|that|this|o|a|esse|este)\s+)?$"
 )
+_COMMAND = re.compile(r"\b(?:get|describe|logs|exec|top)\s+$")
 # A pod named as the client's ("the client pod", "o pod cliente", "pod do cliente").
 _CLIENT_BEFORE = re.compile(r"\b(?:client|cliente|caller|calling|chamador)'?s?\s+$")
 _CLIENT_AFTER = re.compile(r"\s+(?:(?:do|da|of the)\s+)?(?:client|cliente|chamador)\b")
@@ -290,6 +294,8 @@ def subject(text: str, places: bool = True) -> str | None:
                 continue
             return "node"
         before, after = text[: match.start()], text[match.end() :]
+        if _COMMAND.search(before):
+            continue  # "kubectl get pods": a command, not a client
         if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
             return "container"  # "o pod cliente", "the client pod": the client, whatever else
         if _THE_POD.search(before) or (_IS_PLACED.match(after) and not _A_POD.search(before)):

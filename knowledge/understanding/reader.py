@@ -56,6 +56,8 @@ MENTION_ACCEPT = 0.7
 MENTION_MARGIN = 0.45
 # Words each side of a phrase that names a fact outside its question.
 _WINDOW = 3
+# Words that deny, taken out of a denied clause to read what it denies.
+_DENYING = re.compile(r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not)\b")
 # `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
 _COLUMN = (
     r"(?:NAME|NAMESPACE|TYPE|CLUSTER-IP|EXTERNAL-IP|PORT\(S\)|AGE|READY|STATUS|RESTARTS|IP|"
@@ -280,7 +282,9 @@ class AnswerReader:
             return asked_back
         if settled is not None and whole.value == settled:
             return whole
-        if len(found) == 1 or not affirmed:
+        if not affirmed:
+            return self._the_other(fact, found, is_english) or whole
+        if len(found) == 1:
             return whole
         read = by_clause()
         corrected = self._corrected(fact, read, evidence, denied)
@@ -288,6 +292,27 @@ class AnswerReader:
             return corrected
         leaning = max((v for v in ruled if v != NONE), key=ruled.__getitem__, default=None)
         return self._combine(fact, whole, read, leaning)
+
+    def _the_other(self, fact: str, found: list[Clause], is_english: bool) -> Answer | None:
+        """Of two options, the one left when every clause denies the other ("it's not Local",
+        "não é ipvs"): what follows each denial is read, and must name one option only."""
+        values = self.playbook.fact(fact).values
+        if len(values) != 2:
+            return None
+        model = self.model(fact)
+        named = set()
+        for clause in found:
+            start = denial(clause.text, is_english)
+            # The words denied, without the denial ("não é ipvs não": "é ipvs").
+            rest = _DENYING.sub(" ", clause.text[start:]).strip() if start is not None else ""
+            said = _decide(fact, model.scores(rest)) if rest else Answer(fact)
+            if not said.understood:
+                return None
+            named.add(str(said.value))
+        if len(named) != 1:
+            return None
+        (other,) = set(values) - named
+        return Answer(fact, other)
 
     def _kind_denied(self, fact: str, found: list[Clause], plain: str, whole: str) -> bool:
         """The plain reading differs from the evidence's only in what runs the client, and the
