@@ -77,6 +77,7 @@ def main() -> None:
         "answers_dev4.yaml",
         "answers_dev5.yaml",
         "answers_dev6.yaml",
+        "answers_dev7.yaml",
     ):
         data = answers(name)
         timings = []
