@@ -594,3 +594,31 @@ def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
         "client_location",
     )
     assert answer.value != "container-same-node"
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "candidates"),
+    [
+        # The kind of client said, which node not: both asked, never the model's default.
+        ("it's a container", "client_location", ("container-same-node", "container-other-node")),
+        ("rodo do terminal de um worker", "client_location", ("same-node", "other-node")),
+        ("the node's address", "nodeport_target", ("pod-node", "other-node")),
+    ],
+)  # fmt: skip
+def test_which_node_is_asked_when_the_words_do_not_say_it(
+    reader: AnswerReader, text: str, fact: str, candidates: tuple[str, ...]
+) -> None:
+    answer = reader.read_answer(text, fact)
+    assert answer.value is None and set(answer.candidates) == set(candidates)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        ("o IP do worker onde o backend roda", "nodeport_target", "pod-node"),
+        ("a container on some other worker", "client_location", "container-other-node"),
+        ("from the host that runs the backend pod", "client_location", "same-node"),
+    ],
+)  # fmt: skip
+def test_which_node_said_is_read(reader: AnswerReader, text: str, fact: str, value: str) -> None:
+    assert reader.read_answer(text, fact).value == value

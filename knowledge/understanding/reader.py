@@ -37,6 +37,7 @@ from knowledge.understanding.clauses import (
     denies,
     english,
     hedged,
+    normalise,
     subject,
     withdrawn,
 )
@@ -56,6 +57,19 @@ MENTION_ACCEPT = 0.7
 MENTION_MARGIN = 0.45
 # Words each side of a phrase that names a fact outside its question.
 _WINDOW = 3
+# Words that say which node (the Service pod's, another): without one (or nodes compared), a
+# reading of same or other node is the model's default, not the user's word.
+_PLACEMENT = re.compile(
+    r"\b(?:same|other|others|another|different|elsewhere|own|separate|distinct|remote|"
+    r"neighbou?r\w*|itself|local(?:ly|host)?|where|whose|its|that|this|those|these|the pod'?s?|"
+    r"backend'?s?|service'?s?|target|co-?located|together|alongside|next to|shares?|shared|"
+    r"mesm[oa]s?|outr[oa]s?|diferentes?|propri[oa]|onde|dele|dela|daquele|desse|deste|nesse|"
+    r"neste|naquele|junto|juntos|alvo|separad[oa]|distint[oa]|vizinh[oa]|do pod|do backend|"
+    r"do servico|ali|la|aqui|dali|daqui|in ?loco|qualquer|any other|\w+-\d+|\d+(?:\.\d+){1,3})\b"
+)
+_A_POD = re.compile(r"\b(?:pods?|pod'?s|backend|conta?i?ne?r\w*|conteiner\w*)\b")
+_A_NODE = re.compile(r"\b(?:nodes?|node'?s|worker\w*|hosts?|vms?|ecs|maquina|servidor)\b")
+_NO_TYPED = re.compile(r"\bnós?\b")  # "nó" as typed: folded, it is Portuguese "no" ("in the")
 # Words that deny, taken out of a denied clause to read what it denies.
 _DENYING = re.compile(r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not)\b")
 # `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
@@ -188,6 +202,9 @@ class AnswerReader:
         if not found or withdrawn(found):
             return Answer(fact)
         answer = self._read(fact, text, found, is_english)
+        if answer.value is not None and not self._placed(fact, text, answer.value):
+            # "from a pod", "o IP do nó": which node is not said; both are asked.
+            return Answer(fact, candidates=self._both_nodes(fact, answer.value))
         if answer.value is not None and self._hedged(text[-MAX_ANSWER_CHARS:], fact):
             # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
@@ -292,6 +309,28 @@ class AnswerReader:
             return corrected
         leaning = max((v for v in ruled if v != NONE), key=ruled.__getitem__, default=None)
         return self._combine(fact, whole, read, leaning)
+
+    def _placed(self, fact: str, text: str, value: str) -> bool:
+        """Whether a reading that says which node (the pod's, another) rests on words that say
+        it: a placement word, or nodes compared."""
+        option = self.playbook.fact(fact).option(value)
+        if option.pod_node is None:
+            return True
+        words = normalise(text)  # typos of the deciding words undone
+        return (
+            bool(_PLACEMENT.search(words))
+            # The Service's pod and a node in one reply relate them ("o nó que hospeda o pod").
+            or bool(_A_POD.search(words) and (_A_NODE.search(words) or _NO_TYPED.search(text)))
+            or placement(words, addresses=True) is not None
+        )
+
+    def _both_nodes(self, fact: str, value: str) -> tuple[str, ...]:
+        """The option read and its twin on the other node (the same kind of client)."""
+        options = self.playbook.fact(fact).options
+        read = self.playbook.fact(fact).option(value)
+        return tuple(
+            o.value for o in options if o.pod_node is not None and o.runs_in == read.runs_in
+        )
 
     def _the_other(self, fact: str, found: list[Clause], is_english: bool) -> Answer | None:
         """Of two options, the one left when every clause denies the other ("it's not Local",
