@@ -78,6 +78,7 @@ def main() -> None:
         "answers_dev5.yaml",
         "answers_dev6.yaml",
         "answers_dev7.yaml",
+        "answers_dev8.yaml",
     ):
         data = answers(name)
         timings = []

@@ -321,7 +321,8 @@ def test_no_reply_breaks_the_reader_whatever_the_question(reader: AnswerReader) 
 
     texts = {a["text"] for name in ("answers_dev.yaml", "answers_dev2.yaml",
                                     "answers_dev3.yaml", "answers_dev4.yaml", "answers_dev5.yaml",
-                                    "answers_dev6.yaml", "answers_dev7.yaml")
+                                    "answers_dev6.yaml", "answers_dev7.yaml",
+                                    "answers_dev8.yaml")
              for a in answers(name)}  # fmt: skip
     for text in sorted(texts):
         for fact in reader.questions:
