@@ -55,16 +55,115 @@ def test_hedges_are_seen(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "fact", "value"),
     [
+        # Corrections, denials and refinements.
         ("não é túnel, é VPC", "network_model", "vpc"),
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
         ("nginx ingress addon on a dedicated elb", "service_type", "nginx-ingress-dedicated"),
         # One thing described in two clauses: the add-on, and the ELB it sits on.
         ("o ingress nginx do addon, num ELB dedicado", "service_type", "nginx-ingress-dedicated"),
+        # Nodes and addresses in the words settle the option.
+        ("I hit node-2's address, the pod lives on node-1", "nodeport_target", "other-node"),
+        ("o IP do node-3, e o pod roda no node-3 mesmo", "nodeport_target", "pod-node"),
+        (
+            "a job in a pod. it gets scheduled on node-4, the backend on node-2",
+            "client_location",
+            "container-other-node",
+        ),
+        (
+            "the cron script runs on worker-2's host; pod is on worker-5",
+            "client_location",
+            "other-node",
+        ),
+        ("public, it's 119.8.x.x", "access_type", "public"),
+        ("só o 192.168.x.x da VPC", "access_type", "private"),
+        ("no mesmo nó do pod, direto no host", "client_location", "same-node"),
+        # Denials, choices and pasted fields.
+        # Options named after a denial are ruled out, whatever the model makes of the rest.
+        ("no ELB and no node port, a plain internal service with a cluster ip", "service_type",
+         "clusterip"),
+        # Options listed as a choice give way to the one stated plainly.
+        ("na criação dava pra escolher ipvs ou iptables, e a gente manteve iptables por "
+         "causa do tutorial", "proxy_mode", "iptables"),
+        # A closing question that names no option is not a question back.
+        ("Cluster, we never changed it. Is that what you needed?", "external_traffic_policy",
+         "Cluster"),
+        # Of two clauses after a correction, the one that refines the other.
+        ("shared ELB... no, wait: the nginx ingress add-on, sitting on a dedicated ELB",
+         "service_type", "nginx-ingress-dedicated"),
+        # Evidence comes from what the user stands by.
+        # Evidence only from what stands: a denied address or node proves nothing.
+        ("not 119.8.1.1, I use the private one", "access_type", "private"),
+        ("o IP privado, não o 119.8.1.1", "access_type", "private"),
+        ("I don't use node-2, I use node-1 where the pod is", "nodeport_target", "pod-node"),
+        # After a correction, only what it says.
+        ("it used to be type: NodePort, now it's a ClusterIP", "service_type", "clusterip"),
+        # "no" before a named node is Portuguese "on" in a mixed reply.
+        ("ssh no worker-3 e curl dali, the pod is on worker-1 though", "client_location",
+         "other-node"),
+        # Corrections, the client named as such, annotations.
+        # The last correction's first value is meant; what follows it gives reasons.
+        ("ipvs - no sorry, iptables, the ipvs one is our test cluster", "proxy_mode", "iptables"),
+        ("vpc... let me look... no it's tunnel", "network_model", "tunnel"),
+        # A client pod and the server on two named nodes: a container on another node.
+        ("the client pod lives on worker-7 while the server sits on worker-2", "client_location",
+         "container-other-node"),
+        ("um pood no mesmo node do backend", "client_location", "container-same-node"),
+        # The ELB class annotation names the option inside a long story.
+        (
+            "long story: the team moved everything last month, the gateway keeps timing out and "
+            "the svc is LoadBalancer with kubernetes.io/elb.class: performance, nothing else",
+            "service_type",
+            "loadbalancer-dedicated",
+        ),
+        # What stands after a correction.
+        # What stands after a correction, read with the kind of client it names.
+        ("from the host of node-5... no wait, I meant a pod on a different node", "client_location",
+         "container-other-node"),
+        ("do próprio nó... não, errei, de um container no mesmo nó", "client_location",
+         "container-same-node"),
+        # "both" placing two things together is not a choice left open.
+        ("the caller and the api pods both run on 10.20.0.9", "client_location",
+         "container-same-node"),
+        # Closing markers and corrections with an address.
+        # A marker that closes the message corrects the clause before it.
+        ("ipvs? I looked at the node just now, iptables actually", "proxy_mode", "iptables"),
+        # A correction that an address typed after it agrees with.
+        ("public - no sorry, we call its private address 10.3.0.4", "access_type", "private"),
+        # A denied kind of client, "checked" corrections, table headers.
+        # What runs the client, denied: the other kind, where the node is already told.
+        ("a script on a different worker, it isn't containerized", "client_location",
+         "other-node"),
+        ("de outro nó, não é contêiner nenhum", "client_location", "other-node"),
+        # "checked" followed by what was checked corrects a first guess; a double dash splits.
+        ("ipvs probably. checked the configmap: iptables", "proxy_mode", "iptables"),
+        ("Local -- no, checked, Cluster", "external_traffic_policy", "Cluster"),
+        # …but one more thing done is no correction.
+        ("it's a shared ELB; I restarted the pods and checked the logs too", "service_type",
+         "loadbalancer-shared"),
+        # kubectl's column headers name nothing (CLUSTER-IP is not a ClusterIP Service).
+        ("NAME  TYPE  CLUSTER-IP  EXTERNAL-IP  PORT(S)\napi  NodePort  10.247.1.9  <none>  80:31080/TCP",
+         "service_type", "nodeport"),
+        # The other of two options, a change back, Kubernetes Jobs.
+        # Of two options, denying one is the other, in either language, doubled "não" too.
+        ("it's not IPVS", "proxy_mode", "iptables"),
+        ("não tá Cluster não", "external_traffic_policy", "Local"),
+        ("there is no EIP on it, nothing public at all", "access_type", "private"),
+        # ...but denying both, or not knowing, is no answer.
+        ("not Local, not Cluster either", "external_traffic_policy", None),
+        # A change back told as news corrects.
+        ("ipvs... não, voltamos para iptables semana passada", "proxy_mode", "iptables"),
+        # A Kubernetes Job runs in a pod; `kubectl get pods` names no client.
+        ("a k8s job scheduled on the same node as the backend", "client_location",
+         "container-same-node"),
+        # Which node, when the words say it.
+        ("o IP do worker onde o backend roda", "nodeport_target", "pod-node"),
+        ("a container on some other worker", "client_location", "container-other-node"),
+        ("from the host that runs the backend pod", "client_location", "same-node"),
     ],
-)
-def test_corrections_denials_and_refinements_read_the_value_meant(
-    reader: AnswerReader, text: str, fact: str, value: str
+)  # fmt: skip
+def test_a_reply_is_read_as_the_value_meant(
+    reader: AnswerReader, text: str, fact: str, value: str | None
 ) -> None:
     assert reader.read_answer(text, fact).value == value
 
@@ -170,32 +269,6 @@ def test_two_nodes_named_or_one_named_twice(text: str, addresses: bool, placed: 
 
 
 @pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        ("I hit node-2's address, the pod lives on node-1", "nodeport_target", "other-node"),
-        ("o IP do node-3, e o pod roda no node-3 mesmo", "nodeport_target", "pod-node"),
-        (
-            "a job in a pod. it gets scheduled on node-4, the backend on node-2",
-            "client_location",
-            "container-other-node",
-        ),
-        (
-            "the cron script runs on worker-2's host; pod is on worker-5",
-            "client_location",
-            "other-node",
-        ),
-        ("public, it's 119.8.x.x", "access_type", "public"),
-        ("só o 192.168.x.x da VPC", "access_type", "private"),
-        ("no mesmo nó do pod, direto no host", "client_location", "same-node"),
-    ],
-)
-def test_nodes_and_addresses_in_the_words_settle_the_option(
-    reader: AnswerReader, text: str, fact: str, value: str
-) -> None:
-    assert reader.read_answer(text, fact).value == value
-
-
-@pytest.mark.parametrize(
     ("text", "fact"),
     [
         ("Desde fuera del clúster, desde mi portátil", "client_location"),
@@ -247,29 +320,6 @@ def test_both_sides_of_or_are_alternatives() -> None:
 def test_no_is_english_when_the_other_words_are() -> None:
     assert english("no ELB, no nodeport, reachable only inside")
     assert not english("no nó do pod")
-
-
-@pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        # Options named after a denial are ruled out, whatever the model makes of the rest.
-        ("no ELB and no node port, a plain internal service with a cluster ip", "service_type",
-         "clusterip"),
-        # Options listed as a choice give way to the one stated plainly.
-        ("na criação dava pra escolher ipvs ou iptables, e a gente manteve iptables por "
-         "causa do tutorial", "proxy_mode", "iptables"),
-        # A closing question that names no option is not a question back.
-        ("Cluster, we never changed it. Is that what you needed?", "external_traffic_policy",
-         "Cluster"),
-        # Of two clauses after a correction, the one that refines the other.
-        ("shared ELB... no, wait: the nginx ingress add-on, sitting on a dedicated ELB",
-         "service_type", "nginx-ingress-dedicated"),
-    ],
-)  # fmt: skip
-def test_denials_choices_and_pasted_fields_read_the_value(
-    reader: AnswerReader, text: str, fact: str, value: str
-) -> None:
-    assert reader.read_answer(text, fact).value == value
 
 
 @pytest.mark.parametrize(
@@ -357,26 +407,6 @@ def test_nodes_are_compared_by_whole_name_or_address(
     assert placement(text, addresses=addresses) == placed
 
 
-@pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        # Evidence only from what stands: a denied address or node proves nothing.
-        ("not 119.8.1.1, I use the private one", "access_type", "private"),
-        ("o IP privado, não o 119.8.1.1", "access_type", "private"),
-        ("I don't use node-2, I use node-1 where the pod is", "nodeport_target", "pod-node"),
-        # After a correction, only what it says.
-        ("it used to be type: NodePort, now it's a ClusterIP", "service_type", "clusterip"),
-        # "no" before a named node is Portuguese "on" in a mixed reply.
-        ("ssh no worker-3 e curl dali, the pod is on worker-1 though", "client_location",
-         "other-node"),
-    ],
-)  # fmt: skip
-def test_evidence_comes_from_what_the_user_stands_by(
-    reader: AnswerReader, text: str, fact: str, value: str
-) -> None:
-    assert reader.read_answer(text, fact).value == value
-
-
 def test_words_and_evidence_that_disagree_are_asked_back(reader: AnswerReader) -> None:
     answer = reader.read_answer("private, 119.8.1.1", "access_type")
     assert answer.value is None and set(answer.candidates) == {"private", "public"}
@@ -449,31 +479,6 @@ def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -
 
 
 @pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        # The last correction's first value is meant; what follows it gives reasons.
-        ("ipvs - no sorry, iptables, the ipvs one is our test cluster", "proxy_mode", "iptables"),
-        ("vpc... let me look... no it's tunnel", "network_model", "tunnel"),
-        # A client pod and the server on two named nodes: a container on another node.
-        ("the client pod lives on worker-7 while the server sits on worker-2", "client_location",
-         "container-other-node"),
-        ("um pood no mesmo node do backend", "client_location", "container-same-node"),
-        # The ELB class annotation names the option inside a long story.
-        (
-            "long story: the team moved everything last month, the gateway keeps timing out and "
-            "the svc is LoadBalancer with kubernetes.io/elb.class: performance, nothing else",
-            "service_type",
-            "loadbalancer-dedicated",
-        ),
-    ],
-)  # fmt: skip
-def test_corrections_clients_and_annotations_read_the_value_meant(
-    reader: AnswerReader, text: str, fact: str, value: str
-) -> None:
-    assert reader.read_answer(text, fact).value == value
-
-
-@pytest.mark.parametrize(
     ("text", "fact"),
     [
         # Callers listed without saying where they run: asked back.
@@ -497,25 +502,6 @@ def test_a_long_story_that_names_no_option_sets_nothing(
 
 
 @pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        # What stands after a correction, read with the kind of client it names.
-        ("from the host of node-5... no wait, I meant a pod on a different node", "client_location",
-         "container-other-node"),
-        ("do próprio nó... não, errei, de um container no mesmo nó", "client_location",
-         "container-same-node"),
-        # "both" placing two things together is not a choice left open.
-        ("the caller and the api pods both run on 10.20.0.9", "client_location",
-         "container-same-node"),
-    ],
-)  # fmt: skip
-def test_what_stands_after_a_correction_is_read(
-    reader: AnswerReader, text: str, fact: str, value: str
-) -> None:
-    assert reader.read_answer(text, fact).value == value
-
-
-@pytest.mark.parametrize(
     ("text", "hedge"),
     [
         ("both pods sit on node-4", False),
@@ -526,67 +512,6 @@ def test_what_stands_after_a_correction_is_read(
 )
 def test_both_is_a_hedge_only_when_it_leaves_the_choice_open(text: str, hedge: bool) -> None:
     assert hedged(text) is hedge
-
-
-@pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        # A marker that closes the message corrects the clause before it.
-        ("ipvs? I looked at the node just now, iptables actually", "proxy_mode", "iptables"),
-        # A correction that an address typed after it agrees with.
-        ("public - no sorry, we call its private address 10.3.0.4", "access_type", "private"),
-    ],
-)
-def test_closing_markers_and_corrections_with_an_address(
-    reader: AnswerReader, text: str, fact: str, value: str
-) -> None:
-    assert reader.read_answer(text, fact).value == value
-
-
-@pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        # What runs the client, denied: the other kind, where the node is already told.
-        ("a script on a different worker, it isn't containerized", "client_location",
-         "other-node"),
-        ("de outro nó, não é contêiner nenhum", "client_location", "other-node"),
-        # "checked" followed by what was checked corrects a first guess; a double dash splits.
-        ("ipvs probably. checked the configmap: iptables", "proxy_mode", "iptables"),
-        ("Local -- no, checked, Cluster", "external_traffic_policy", "Cluster"),
-        # …but one more thing done is no correction.
-        ("it's a shared ELB; I restarted the pods and checked the logs too", "service_type",
-         "loadbalancer-shared"),
-        # kubectl's column headers name nothing (CLUSTER-IP is not a ClusterIP Service).
-        ("NAME  TYPE  CLUSTER-IP  EXTERNAL-IP  PORT(S)\napi  NodePort  10.247.1.9  <none>  80:31080/TCP",
-         "service_type", "nodeport"),
-    ],
-)  # fmt: skip
-def test_denied_kinds_checked_corrections_and_table_headers(
-    reader: AnswerReader, text: str, fact: str, value: str
-) -> None:
-    assert reader.read_answer(text, fact).value == value
-
-
-@pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        # Of two options, denying one is the other, in either language, doubled "não" too.
-        ("it's not IPVS", "proxy_mode", "iptables"),
-        ("não tá Cluster não", "external_traffic_policy", "Local"),
-        ("there is no EIP on it, nothing public at all", "access_type", "private"),
-        # ...but denying both, or not knowing, is no answer.
-        ("not Local, not Cluster either", "external_traffic_policy", None),
-        # A change back told as news corrects.
-        ("ipvs... não, voltamos para iptables semana passada", "proxy_mode", "iptables"),
-        # A Kubernetes Job runs in a pod; `kubectl get pods` names no client.
-        ("a k8s job scheduled on the same node as the backend", "client_location",
-         "container-same-node"),
-    ],
-)  # fmt: skip
-def test_the_other_of_two_a_change_back_and_jobs(
-    reader: AnswerReader, text: str, fact: str, value: str | None
-) -> None:
-    assert reader.read_answer(text, fact).value == value
 
 
 def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
@@ -611,15 +536,3 @@ def test_which_node_is_asked_when_the_words_do_not_say_it(
 ) -> None:
     answer = reader.read_answer(text, fact)
     assert answer.value is None and set(answer.candidates) == set(candidates)
-
-
-@pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        ("o IP do worker onde o backend roda", "nodeport_target", "pod-node"),
-        ("a container on some other worker", "client_location", "container-other-node"),
-        ("from the host that runs the backend pod", "client_location", "same-node"),
-    ],
-)  # fmt: skip
-def test_which_node_said_is_read(reader: AnswerReader, text: str, fact: str, value: str) -> None:
-    assert reader.read_answer(text, fact).value == value

@@ -326,10 +326,12 @@ class AnswerReader:
 
     def _both_nodes(self, fact: str, value: str) -> tuple[str, ...]:
         """The option read and its twin on the other node (the same kind of client)."""
-        options = self.playbook.fact(fact).options
-        read = self.playbook.fact(fact).option(value)
+        question = self.playbook.fact(fact)
+        read = question.option(value)
         return tuple(
-            o.value for o in options if o.pod_node is not None and o.runs_in == read.runs_in
+            o.value
+            for o in question.options
+            if o.pod_node is not None and o.runs_in == read.runs_in
         )
 
     def _the_other(self, fact: str, found: list[Clause], is_english: bool) -> Answer | None:
