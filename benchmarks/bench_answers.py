@@ -24,7 +24,7 @@ from knowledge.playbook import Playbook, load_playbook  # noqa: E402
 from knowledge.understanding import AnswerReader, read_message  # noqa: E402
 from knowledge.understanding.model import QuestionModel, fit_texts  # noqa: E402
 from knowledge.understanding.phrasings import phrasings  # noqa: E402
-from tests.answer_metrics import answers, scores  # noqa: E402
+from tests.answer_metrics import answers, development_sets, scores  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "answers.json"
 
@@ -69,17 +69,7 @@ def main() -> None:
             fact: cross_validation(playbook, fact) for fact in reader.questions
         },
     }
-    for name in (
-        "answers_heldout.yaml",
-        "answers_dev.yaml",
-        "answers_dev2.yaml",
-        "answers_dev3.yaml",
-        "answers_dev4.yaml",
-        "answers_dev5.yaml",
-        "answers_dev6.yaml",
-        "answers_dev7.yaml",
-        "answers_dev8.yaml",
-    ):
+    for name in ("answers_heldout.yaml", *development_sets()):
         data = answers(name)
         timings = []
         for answer in data:

@@ -44,6 +44,12 @@ def training_texts(playbook: Playbook) -> set[str]:
     return texts
 
 
+def development_sets() -> list[str]:
+    """The development sets (retired held-out sets among them), in the order they were made."""
+    names = [path.name for path in DATA.glob("answers_dev*.yaml")]
+    return sorted(names, key=lambda name: int(re.sub(r"\D", "", name) or 1))
+
+
 def answers(name: str) -> list[dict[str, Any]]:
     data: list[dict[str, Any]] = yaml.safe_load((DATA / name).read_text())["answers"]
     return data

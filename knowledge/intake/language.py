@@ -64,7 +64,8 @@ _FOREIGN = frozenset(
     cual tambien cuando puerto servicio contenedor tenemos tiene creo ahora muy nuestro nuestra
     le les du des depuis noeud noeuds pas celui celle sur est une avec dans je nous autre meme
     reseau qui pour tourne sont aussi et il ce cette un con una uno compartido entorno tramite
-    origen adresse privee defecto cambiamos contenedores
+    origen adresse privee defecto cambiamos contenedores politique garde gardons garder avons
+    utilisons
     der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
     anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
     """.split()  # noqa: SIM905
@@ -74,6 +75,7 @@ _FOREIGN = frozenset(
 _STRONG = frozenset(
     """
     del el los fuera depuis noeud reseau contenedores und nicht ist der une est ein eine
+    politique gardons utilisons
     """.split()  # noqa: SIM905
 )
 

@@ -14,8 +14,8 @@ from knowledge.intake.keywords import fold
 from knowledge.intake.language import detect_language
 
 __all__ = [
-    "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "normalise", "subject",
-    "withdrawn",
+    "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "normalise", "says_no",
+    "subject", "withdrawn",
 ]  # fmt: skip
 
 # Longer than any answer: a rambling message is cut to its last part (what people conclude
@@ -61,7 +61,7 @@ _WITHOUT = (
 # denies. (Portuguese "não é X" denies X, so only English here.)
 _NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n]+|\.(?!\w)|\s/\s|\s-{{1,2}}\s|\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|"
+    rf"\s*(?:[,;!?\n]+|\.(?!\w)|\s\((?=[^)]{{12,}}\))|(?<=\w)\)(?!\w)|\s/\s|\s-{{1,2}}\s|\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|"
     rf"(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
@@ -73,7 +73,8 @@ _GOES_ON = re.compile(r"(?:and|also|plus)\b")  # not "e": folded, it is also "é
 # "no, it's X" takes back what came before, it does not deny X).
 _NEGATION = re.compile(
     r"^(?:no|nope|nah|nao|n)$"
-    r"|\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor|"
+    # Not a command's flag ("kubectl -n kube-system").
+    r"|(?<!-)\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor|"
     r"nothing|nada de)\b"
     rf"|\b(?:{_INSTEAD}|{_WITHOUT})\b"
 )
@@ -212,6 +213,9 @@ _HEDGE = re.compile(
     # "Local on one Service, Cluster on the other": a value per case, not one answer.
     r"|\b(?:on|in)\s+(?:one|some)\b[^,;]*[,;].*\b(?:on|in)\s+(?:the\s+)?others?\b"
     r"|\b(?:em|no|na)\s+(?:um|uma|alguns|algumas)\b[^,;]*[,;].*\bn(?:o|a|os|as)\s+outr[oa]s?\b"
+    # "some clients are pods, others run on the host": more than one client, not one answer.
+    r"|\b(?:some|alguns|algumas)\b[^,;.]*[,;]\s*(?:and\s+|e\s+|while\s+|enquanto\s+)?"
+    r"(?:others|outros|outras)\b"
 )
 # Where a sentence ends (not a version's dot: "cloud native 2.0?").
 _SENTENCE_END = re.compile(r"[.!\n](?!\d)")
@@ -230,7 +234,12 @@ def asks(text: str) -> str | None:
 
 def withdrawn(found: list[Clause]) -> bool:
     """Whether the message ends by taking back what it said ("ipvs, no")."""
-    return len(found) > 1 and bool(_ONLY_NO.match(found[-1].text))
+    return len(found) > 1 and says_no(found[-1])
+
+
+def says_no(clause: Clause) -> bool:
+    """Whether the clause only says no ("…, wait no, …", "não, pera")."""
+    return bool(_ONLY_NO.match(clause.text))
 
 
 # Who the client is decides between a container and a node location: the first of these words
@@ -273,7 +282,7 @@ _CLIENT_AFTER = re.compile(r"\s+(?:(?:do|da|of the)\s+)?(?:client|cliente|chamad
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
 # the clause says where something runs, not that the client is a node.
 _PLACE = re.compile(
-    r"\b(?:em|on|in|at|num|numa|noutro|noutra)\s+(?:(?:the|a|an|um|uma|outro|outra|another|"
+    r"\b(?:em|on|in|at|no|na|num|numa|noutro|noutra)\s+(?:(?:the|a|an|um|uma|outro|outra|another|"
     r"other|different|same|mesmo|mesma|that|esse|algum|some|qualquer)\s+){0,2}$"
 )
 

@@ -38,6 +38,7 @@ from knowledge.understanding.clauses import (
     english,
     hedged,
     normalise,
+    says_no,
     subject,
     withdrawn,
 )
@@ -71,7 +72,9 @@ _A_POD = re.compile(r"\b(?:pods?|pod'?s|backend|conta?i?ne?r\w*|conteiner\w*)\b"
 _A_NODE = re.compile(r"\b(?:nodes?|node'?s|worker\w*|hosts?|vms?|ecs|maquina|servidor)\b")
 _NO_TYPED = re.compile(r"\bnós?\b")  # "nó" as typed: folded, it is Portuguese "no" ("in the")
 # Words that deny, taken out of a denied clause to read what it denies.
-_DENYING = re.compile(r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not)\b")
+_DENYING = re.compile(
+    r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not|sem|without)\b"
+)
 # `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
 _COLUMN = (
     r"(?:NAME|NAMESPACE|TYPE|CLUSTER-IP|EXTERNAL-IP|PORT\(S\)|AGE|READY|STATUS|RESTARTS|IP|"
@@ -307,8 +310,30 @@ class AnswerReader:
         corrected = self._corrected(fact, read, evidence, denied)
         if corrected is not None:
             return corrected
+        if whole.understood and any(says_no(clause) for clause in found):
+            # "the pod's node, wait no, the script round-robins…": the value read may be taken
+            # back for words the model cannot read; then which one is meant is asked.
+            taken_back = self._taken_back(fact, read, str(whole.value))
+            if taken_back:
+                return Answer(fact, candidates=taken_back)
         leaning = max((v for v in ruled if v != NONE), key=ruled.__getitem__, default=None)
         return self._combine(fact, whole, read, leaning)
+
+    def _taken_back(
+        self, fact: str, by_clause: list[tuple[Clause, dict[str, float]]], value: str
+    ) -> tuple[str, ...]:
+        """`value` and the option the correction leans to, when `value` is said only before a
+        correction whose own clauses say nothing; else empty."""
+        corrections = [scores for clause, scores in by_clause if clause.corrects]
+        before = [scores for clause, scores in by_clause if not clause.corrects]
+        if not corrections or not any(_decide(fact, s).value == value for s in before):
+            return ()
+        leaning = {
+            option: sum(scores.get(option, 0.0) for scores in corrections)
+            for option in self.playbook.fact(fact).values
+            if option != value
+        }
+        return (value, max(leaning, key=leaning.__getitem__)) if leaning else (value,)
 
     def _placed(self, fact: str, text: str, value: str) -> bool:
         """Whether a reading that says which node (the pod's, another) rests on words that say
