@@ -177,6 +177,32 @@ def test_hedges_are_seen(text: str) -> None:
         # A command's "-n" flag denies nothing.
         ("kubectl -n kube-system get pods shows cceaddon-nginx-ingress-controller, ELB is "
          "dedicated", "service_type", "nginx-ingress-dedicated"),
+        # Pasted `kubectl get pod -o wide` rows: the client pod's node and the backend's.
+        ("client-7c9d-abc12   1/1   Running   172.16.2.8    192.168.0.33\n"
+         "api-6c8d9-x2l       1/1   Running   172.16.0.34   192.168.0.21", "client_location",
+         "container-other-node"),
+        # Addresses given as a node's: after "ssh root@", "worker é o", "NODE do pod:", and
+        # one that ends a sentence.
+        ("NODE do pod: 10.1.0.7 / eu: ssh root@10.1.0.8 e curl de lá", "client_location",
+         "other-node"),
+        ("um script no crontab do worker, fora de contêiner. esse worker é o 10.0.0.23. o pod "
+         "do serviço tá no 10.0.0.41.", "client_location", "other-node"),
+        # A CronJob is the client even as "the CronJob"; so is what one calls "from inside".
+        ("the failing run of the CronJob was on node-4, and the backend only runs on node-1",
+         "client_location", "container-other-node"),
+        ("do host... wait, não, é de dentro do container do app, que tá no mesmo node do "
+         "backend", "client_location", "container-same-node"),
+        ("quem falha é o pod do api-gateway. ele tá no node-b. o pod do backend tá no node-c.",
+         "client_location", "container-other-node"),
+        # "tão no mesmo nó" places; the kind comes from the clause before the correction.
+        ("pod em outro nó, não, conferi, tão no mesmo nó", "client_location",
+         "container-same-node"),
+        # A typed address outweighs a lean of the model that no word names.
+        ("o endereço é 94.74.64.2", "access_type", "public"),
+        # Not knowing, both tried, Italian: no answer.
+        ("I don't know which node the pod is on", "nodeport_target", None),
+        ("testamos pelos dois, eip e privado", "access_type", None),
+        ("è pubblico, credo", "access_type", None),
         # French is not read.
         ("politique Local, on garde l'IP source", "external_traffic_policy", None),
     ],
@@ -194,6 +220,12 @@ def test_a_reply_is_read_as_the_value_meant(
         ("ou ipvs ou iptables", "proxy_mode"),
         ("public and private, both fail", "access_type"),
         ("o do pod, não pera, o pod mudou de nó, então é outro", "nodeport_target"),
+        # Nodes compared, what runs the client not said: both kinds on that node are asked.
+        (
+            "web-5f7b-2kq   1/1   Running   0   5h   172.16.1.9   192.168.0.11\n"
+            "I'm root on 192.168.0.12, curl from there",
+            "client_location",
+        ),
     ],
 )
 def test_two_values_are_asked_back_not_guessed(reader: AnswerReader, text: str, fact: str) -> None:
@@ -489,6 +521,14 @@ def test_a_pod_named_as_the_client_is_the_client(text: str) -> None:
         ("curl 192.168.5.100 from a pod on 192.168.5.10", None),
         # A node numbered like an address's first byte is the address, not node 192.
         ("on node 192.168.5.10, and the backend on node 192.168.5.12", "other"),
+        # A sentence's full stop ends the address; a shell's login and a node's label place it.
+        ("esse worker é o 10.0.0.23. o pod tá no 10.0.0.41.", "other"),
+        ("node: 10.1.0.7, ssh root@10.1.0.7", "same"),
+        # A `kubectl get pod -o wide` row places its pod on its NODE column.
+        (
+            "api-6c8d9-x2l   1/1   Running   0   2d   172.16.0.34   192.168.0.21, on 192.168.0.21",
+            "same",
+        ),
     ],
 )
 def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -> None:

@@ -65,7 +65,7 @@ _FOREIGN = frozenset(
     le les du des depuis noeud noeuds pas celui celle sur est une avec dans je nous autre meme
     reseau qui pour tourne sont aussi et il ce cette un con una uno compartido entorno tramite
     origen adresse privee defecto cambiamos contenedores politique garde gardons garder avons
-    utilisons
+    utilisons pubblico privato condiviso dedicato questo sono
     der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
     anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
     """.split()  # noqa: SIM905
@@ -75,7 +75,7 @@ _FOREIGN = frozenset(
 _STRONG = frozenset(
     """
     del el los fuera depuis noeud reseau contenedores und nicht ist der une est ein eine
-    politique gardons utilisons
+    politique gardons utilisons pubblico condiviso
     """.split()  # noqa: SIM905
 )
 

@@ -206,6 +206,7 @@ _TOGETHER = (
 _HEDGE = re.compile(
     rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either|whichever|any of them|tanto faz|"
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
+    r"(?:don'?t|do not|dont) know|nao faco ideia|pelos dois|pelas duas|tried both|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
     # "tem um LoadBalancer e também um Ingress": two things, not one answer.
@@ -244,12 +245,14 @@ def says_no(clause: Clause) -> bool:
 
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
-_CONTAINER = r"(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:do|of|in|no) (?:kubernetes|k8s)|cronjobs?|pods?|cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
+# A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
+_CONTAINER = r"(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:do|of|in|no) (?:kubernetes|k8s)|cronjobs?|pods?|cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
 _NODE = (
     r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
-    r"box|"
-    r"(?<=outro )no|(?<=mesmo )no|(?<=proprio )no|(?<=um )no|(?<=do )no|(?<=esse )no|"
-    r"(?<=num )no|(?<=qualquer )no|(?<=cada )no|(?<=o )no|(?<=no )no|(?<=de )no"
+    # A shell on a node: "via ssh", "I'm root on 10.0.0.5".
+    r"box|ssh|root(?= on| no| em)|"
+    r"(?<=\boutro )no|(?<=\bmesmo )no|(?<=\bproprio )no|(?<=\bum )no|(?<=\bdo )no|(?<=\besse )no|"
+    r"(?<=\bnum )no|(?<=\bqualquer )no|(?<=\bcada )no|(?<=\bo )no|(?<=\bno )no|(?<=\bde )no"
 )
 # The Service's own pod named by what it is ("backend's on node 1"): the clause places it.
 _TARGET = r"backend|back-end|backends"
@@ -270,15 +273,27 @@ _A_POD = re.compile(
     r"\b(?:a|an|another|um|uma|outro|outra|my|our|meu|nosso|client|cliente|frontend|debug|"
     r"test|teste|some|algum)\s+$"
 )
-# The user on a node is on its host ("I'm on node-1 itself", "to logado no nó 2").
+# The user on a node is on its host ("I'm on node-1 itself", "to logado no nó 2"), and so is
+# a command run straight on it ("curl direto no nó do pod").
 _ME_ON = re.compile(
-    r"\b(?:i'?m|i am|we'?re|we are|estou|to|tou|logado|logged in|ssh'?d)\s+(?:on|in|at|into|"
+    r"\b(?:i'?m|i am|we'?re|we are|estou|to|tou|logado|logged in|ssh'?d|direto|diretamente|"
+    r"directly|curl)\s+(?:on|in|at|into|"
     r"no|na|em)\s+(?:(?:the|that|this|o|a|esse|este)\s+)?$"
 )
 _COMMAND = re.compile(r"\b(?:get|describe|logs|exec|top)\s+$")
 # A pod named as the client's ("the client pod", "o pod cliente", "pod do cliente").
-_CLIENT_BEFORE = re.compile(r"\b(?:client|cliente|caller|calling|chamador)'?s?\s+$")
+_CLIENT_BEFORE = re.compile(
+    r"\b(?:(?:client|cliente|caller|calling|chamador)'?s?|"
+    r"(?:quem falha|o que falha|que falha|who fails|what fails) (?:e|is) (?:o|a|the))\s+$"
+)
 _CLIENT_AFTER = re.compile(r"\s+(?:(?:do|da|of the)\s+)?(?:client|cliente|chamador)\b")
+# A pod or container the call comes from ("de dentro do container do app", "from inside a
+# pod"), not one whose node is meant ("from the pod's node").
+_FROM = re.compile(
+    r"\b(?:de dentro|dentro|inside|within|from inside|from within|from|de)\s+"
+    r"(?:d[oa]s?\s+|of\s+)?(?:(?:the|a|an|um|uma|o|our|nosso)\s+)?$"
+)
+_ITS_NODE = re.compile(r"'s|s'|\s+(?:own\s+)?(?:nodes?|nos?|host|worker|machine|vm)\b")
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
 # the clause says where something runs, not that the client is a node.
 _PLACE = re.compile(
@@ -307,6 +322,10 @@ def subject(text: str, places: bool = True) -> str | None:
             continue  # "kubectl get pods": a command, not a client
         if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
             return "container"  # "o pod cliente", "the client pod": the client, whatever else
+        if "job" in match.group():
+            return "container"  # a Job's pod calls; no Service is backed by a Job
+        if _FROM.search(before) and not _ITS_NODE.match(after):
+            return "container"
         if _THE_POD.search(before) or (_IS_PLACED.match(after) and not _A_POD.search(before)):
             return None
         return "container"

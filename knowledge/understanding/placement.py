@@ -22,13 +22,24 @@ _NAMED = re.compile(
     # Not the first number of an address ("node 192.168.0.31"): that is compared as one.
     r"(?:[ _-]?0*(?P<number>\d{1,3})\b(?!\.\d)|[_-](?P<letter>[a-z])\b)"
 )
-_ADDRESS = re.compile(r"(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
+_ADDRESS = re.compile(r"(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?!\w|\.\d)")
 # An address given as where something runs ("server pod on 192.168.0.47", "no nó 10.0.0.5"):
 # a node's, unlike an address typed alone, which may be the load balancer's or a pod's.
+_NODE_WORD = r"(?:nodes?|nó|host|worker|vm|ecs|servidor|server|maquina|máquina|machine)"
 _PLACED = re.compile(
-    r"\b(?:on|em|no|na|num|numa)\s+(?:(?:the|o|a)\s+)?"
-    r"(?:(?:nodes?|nó|host|worker|vm|ecs|servidor|server|maquina|máquina|machine)\s+)?"
-    r"(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?![\w.])"
+    # "on 10.0.0.5", "no nó 10.0.0.5", "ssh root@10.0.0.8", "no shell do 10.0.0.32"
+    r"(?:\b(?:on|em|no|na|num|numa|ssh|shell d[oae]|shell of)\s+(?:(?:the|o|a)\s+)?"
+    rf"(?:{_NODE_WORD}\s+)?(?:[\w.-]+@)?"
+    # "NODE do pod: 10.1.0.7", "esse worker é o 10.0.0.23", "node=10.0.0.5"
+    rf"|\b{_NODE_WORD}(?:\s+(?:do pod|of the pod|do backend|of the backend))?"
+    r"(?:\s*[:=]|\s+(?:is|é|e)(?:\s+(?:o|the))?)?\s*)"
+    r"(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?!\w|\.\d)"
+)
+# A row of `kubectl get pod -o wide` (NAME READY [STATUS RESTARTS AGE] IP NODE): the pod is
+# on the node of its last column.
+_ROW = re.compile(
+    r"\b[a-z0-9][\w.-]*\s+\d+/\d+\s+(?:[a-z]\w*\s+)?(?:\d+(?:\s+\([^)]*\))?\s+)?"
+    r"(?:\d+[smhd]\w*\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|<none>)\s+(?P<node>[\w.-]+)"
 )
 
 # "both pods are on 192.168.0.21", "os dois no node-3": one node named for the two of them.
@@ -42,7 +53,7 @@ def placement(text: str, addresses: bool = False) -> str | None:
     no name is given, by address: every address where `addresses` is set, else only those
     given as a place ("on 192.168.0.31"); never a name with an address, which may be that
     node's own."""
-    lowered = text.lower()
+    lowered = _ROW.sub(lambda row: f" on {row.group('node')} ", text.lower())
     named = [
         (m.group("prefix"), m.group("number") or m.group("letter"))
         for m in _NAMED.finditer(lowered)

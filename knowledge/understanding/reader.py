@@ -205,6 +205,8 @@ class AnswerReader:
         if not found or withdrawn(found):
             return Answer(fact)
         answer = self._read(fact, text, found, is_english)
+        if not answer.understood and not answer.candidates:
+            return self._on_compared_nodes(fact, text, is_english)
         if answer.value is not None and not self._placed(fact, text, answer.value):
             # "from a pod", "o IP do nó": which node is not said; both are asked.
             return Answer(fact, candidates=self._both_nodes(fact, answer.value))
@@ -254,9 +256,7 @@ class AnswerReader:
         model = self.model(fact)
         # Evidence from the words as typed ("nó 2", "119.8.x.x"), in the clauses that stand: a
         # node or an address the user denies ("not 119.8.1.1, the private one") proves nothing.
-        typed = [c for c in clauses(raw, english=is_english) if not c.negated]
-        # After a correction, only what it says ("type: NodePort before, now ClusterIP").
-        standing = ", ".join(c.typed for c in [c for c in typed if c.corrects] or typed)
+        standing = self._standing(raw, is_english)
         evidence = self._evidence(fact, standing, found)
         denied = self._denied(fact, found, is_english)
         text = ", ".join(c.text for c in found)
@@ -281,6 +281,9 @@ class AnswerReader:
             and plain.value != whole.value
             and scores.get(str(plain.value), 0.0) >= CANDIDATE
             and not self._kind_denied(fact, found, str(plain.value), str(whole.value))
+            # Against a typed address or a pasted field, only a value the words name ("private,
+            # 119.8.1.1"), not one the model leans to ("o endereço é 94.74.64.2").
+            and ("value" not in evidence or plain.value in self._named(fact, text))
         )
         asked_back = Answer(fact, candidates=(str(plain.value), str(whole.value)))
         affirmed = [c for c in found if not c.negated]
@@ -334,6 +337,22 @@ class AnswerReader:
             if option != value
         }
         return (value, max(leaning, key=leaning.__getitem__)) if leaning else (value,)
+
+    @staticmethod
+    def _standing(raw: str, is_english: bool) -> str:
+        """The clauses that stand, as typed ("nó 2", "119.8.x.x"): a node or an address the
+        user denies ("not 119.8.1.1, the private one") proves nothing; after a correction,
+        only what it says ("type: NodePort before, now ClusterIP")."""
+        typed = [c for c in clauses(raw, english=is_english) if not c.negated]
+        return ", ".join(c.typed for c in [c for c in typed if c.corrects] or typed)
+
+    def _on_compared_nodes(self, fact: str, raw: str, is_english: bool) -> Answer:
+        """Nodes compared where nothing else was read (a pasted row and an address): the
+        options on that node, to pick from."""
+        options = self.playbook.fact(fact).options
+        placed = placement(self._standing(raw, is_english))
+        left = tuple(o.value for o in options if placed and o.pod_node == placed)
+        return Answer(fact, candidates=left if len(left) > 1 else ())
 
     def _placed(self, fact: str, text: str, value: str) -> bool:
         """Whether a reading that says which node (the pod's, another) rests on words that say
