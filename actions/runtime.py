@@ -6,6 +6,7 @@ import asyncio
 import logging
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Coroutine
 from functools import cache
 from typing import Any
 
@@ -86,6 +87,28 @@ def open_app(settings: Settings) -> App:
     return app
 
 
+class _KeptLoop:
+    """A worker thread's event loop, closed when the thread ends (and its locals with it)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def __del__(self) -> None:
+        self.loop.close()
+
+
+_worker = threading.local()
+
+
+def _run(coroutine: Coroutine[Any, Any, list[EventType]]) -> list[EventType]:
+    """`coroutine` run to its end on this worker thread's own event loop, kept for the
+    thread's next action: a new loop per action (`asyncio.run`) costs more than most actions."""
+    if not hasattr(_worker, "kept"):
+        _worker.kept = _KeptLoop()
+    loop: asyncio.AbstractEventLoop = _worker.kept.loop
+    return loop.run_until_complete(coroutine)
+
+
 class AppAction(Action, ABC):
     """An action over the knowledge core; tests pass their own App, the action server passes none."""
 
@@ -106,7 +129,7 @@ class AppAction(Action, ABC):
         """The action in a worker thread, with an event loop of its own: reading a long paste,
         validating a manifest and writing to the store are CPU and blocking work, and on the
         action server's event loop they would hold up every other user's turn."""
-        return await asyncio.to_thread(asyncio.run, self.answer(dispatcher, tracker, domain))
+        return await asyncio.to_thread(_run, self.answer(dispatcher, tracker, domain))
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
