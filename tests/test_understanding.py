@@ -181,10 +181,7 @@ def test_hedges_are_seen(text: str) -> None:
         ("client-7c9d-abc12   1/1   Running   172.16.2.8    192.168.0.33\n"
          "api-6c8d9-x2l       1/1   Running   172.16.0.34   192.168.0.21", "client_location",
          "container-other-node"),
-        # Addresses given as a node's: after "ssh root@", "worker é o", "NODE do pod:", and
-        # one that ends a sentence.
-        ("NODE do pod: 10.1.0.7 / eu: ssh root@10.1.0.8 e curl de lá", "client_location",
-         "other-node"),
+        # An address given as a node's ("worker é o"), one that ends a sentence.
         ("um script no crontab do worker, fora de contêiner. esse worker é o 10.0.0.23. o pod "
          "do serviço tá no 10.0.0.41.", "client_location", "other-node"),
         # A CronJob is the client even as "the CronJob"; so is what one calls "from inside".
@@ -219,7 +216,8 @@ def test_a_reply_is_read_as_the_value_meant(
         ("vpc or tunnel, not sure", "network_model"),
         ("ou ipvs ou iptables", "proxy_mode"),
         ("public and private, both fail", "access_type"),
-        ("o do pod, não pera, o pod mudou de nó, então é outro", "nodeport_target"),
+        # Nodes compared ("NODE do pod:", "ssh root@"), the rest unsure: asked.
+        ("NODE do pod: 10.1.0.7 / eu: ssh root@10.1.0.8 e curl de lá", "client_location"),
         # Nodes compared, what runs the client not said: both kinds on that node are asked.
         (
             "web-5f7b-2kq   1/1   Running   0   5h   172.16.1.9   192.168.0.11\n"

@@ -206,7 +206,8 @@ _TOGETHER = (
 _HEDGE = re.compile(
     rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either|whichever|any of them|tanto faz|"
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
-    r"(?:don'?t|do not|dont) know|nao faco ideia|pelos dois|pelas duas|tried both|"
+    r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
+    r"tried both|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
     # "tem um LoadBalancer e também um Ingress": two things, not one answer.
