@@ -14,6 +14,7 @@ import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -74,12 +75,26 @@ def click_and_wait(driver: webdriver.Chrome, selector: str) -> None:
         except WebDriverException as exc:
             # Found in a page that was then replaced (the previous answer's page still
             # settling): find it again in the page there is now.
-            gone = isinstance(exc, StaleElementReferenceException) or (
-                "does not belong to the document" in str(exc)
-            )
-            if not gone or attempt == 2:
+            if not _detached(exc) or attempt == 2:
                 raise
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+    WebDriverWait(driver, 10).until(lambda _: _replaced(button))
+
+
+def _detached(exc: WebDriverException) -> bool:
+    """Whether the error says the element left the page: Chrome says so in two ways."""
+    return isinstance(exc, StaleElementReferenceException) or (
+        "does not belong to the document" in str(exc)
+    )
+
+
+def _replaced(element: WebElement) -> bool:
+    try:
+        element.is_enabled()
+    except WebDriverException as exc:
+        if _detached(exc):
+            return True
+        raise
+    return False
 
 
 def wait_for(condition, timeout: float = 10.0):  # type: ignore[no-untyped-def]

@@ -254,8 +254,6 @@ class AnswerReader:
 
     def _read(self, fact: str, raw: str, found: list[Clause], is_english: bool) -> Answer:
         model = self.model(fact)
-        # Evidence from the words as typed ("nó 2", "119.8.x.x"), in the clauses that stand: a
-        # node or an address the user denies ("not 119.8.1.1, the private one") proves nothing.
         standing = self._standing(raw, is_english)
         evidence = self._evidence(fact, standing, found)
         denied = self._denied(fact, found, is_english)
@@ -336,7 +334,7 @@ class AnswerReader:
             for option in self.playbook.fact(fact).values
             if option != value
         }
-        return (value, max(leaning, key=leaning.__getitem__)) if leaning else (value,)
+        return (value, max(leaning, key=leaning.__getitem__))
 
     @staticmethod
     def _standing(raw: str, is_english: bool) -> str:
