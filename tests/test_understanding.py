@@ -200,6 +200,20 @@ def test_hedges_are_seen(text: str) -> None:
         ("I don't know which node the pod is on", "nodeport_target", None),
         ("testamos pelos dois, eip e privado", "access_type", None),
         ("è pubblico, credo", "access_type", None),
+        # After a mere "but", the nodes before it still count.
+        ("node-2's IP, but the pod lives on node-1", "nodeport_target", "other-node"),
+        # In another cluster, or no part of this one: outside (not "another cluster node").
+        ("a VM in the same VPC that isn't part of k8s", "client_location", "outside-cluster"),
+        ("de um pod de outro cluster CCE nosso, não desse", "client_location", "outside-cluster"),
+        ("a script running on another cluster node's OS", "client_location", "other-node"),
+        # "tá no" is Portuguese "is on the", not an English "no".
+        ("not Local, tá no Cluster padrão", "external_traffic_policy", "Cluster"),
+        # A value each, any node, out-of-option modes: no answer.
+        ("tem Local e Cluster, depends on which svc", "external_traffic_policy", None),
+        ("de um pod no mesmo nó e também de pod em outro nó, tudo falha", "client_location", None),
+        ("o ip de um nó qualquer", "nodeport_target", None),
+        ("o ip de um node qualquer, não o do pod", "nodeport_target", "other-node"),
+        ("nftables", "proxy_mode", None),
         # French is not read.
         ("politique Local, on garde l'IP source", "external_traffic_policy", None),
     ],
@@ -218,6 +232,17 @@ def test_a_reply_is_read_as_the_value_meant(
         ("public and private, both fail", "access_type"),
         # Nodes compared ("NODE do pod:", "ssh root@"), the rest unsure: asked.
         ("NODE do pod: 10.1.0.7 / eu: ssh root@10.1.0.8 e curl de lá", "client_location"),
+        # A correction whose words say nothing clear: what it took back is not kept.
+        (
+            "LoadBalancer... sorry, that's prod. The one failing in staging is a NodePort",
+            "service_type",
+        ),
+        # A `pod/NAME` listing names no client.
+        (
+            "pod/api-6c9b 1/1 Running 10.0.0.45 node 192.168.0.21 -- and my curl was run over ssh "
+            "on 192.168.0.21",
+            "client_location",
+        ),
         # Nodes compared, what runs the client not said: both kinds on that node are asked.
         (
             "web-5f7b-2kq   1/1   Running   0   5h   172.16.1.9   192.168.0.11\n"

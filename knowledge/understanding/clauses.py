@@ -66,6 +66,7 @@ _SPLIT = re.compile(
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)\s*$")
+_BUT = re.compile(r"but|mas|porem")
 _OR = re.compile(r"\b(?:or|ou|either)\b")
 _GOES_ON = re.compile(r"(?:and|also|plus)\b")  # not "e": folded, it is also "é"
 
@@ -80,7 +81,9 @@ _NEGATION = re.compile(
 )
 # In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
 # Not before a named node: "ssh no worker-3" is Portuguese "on worker-3" in a mixed message.
+# Nor after a Portuguese verb of place: "tá no Cluster padrão" is "is on the default Cluster".
 _ENGLISH_NO = re.compile(
+    r"(?<!\bta )(?<!\besta )(?<!\bfica )(?<!\broda )(?<!\bmora )"
     r"\bno\b(?!\s+(?:[a-z0-9]+-)*(?:nodes?|no|worker|host|vm|ecs|servidor)[ _-]?\w*\d)"
 )
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
@@ -144,6 +147,9 @@ class Clause:
     # is meant, the first of them that names a value most directly ("public - sorry, private,
     # the EIP is on another LB").
     epoch: int = 0
+    # Its correction marker is only a "but" ("mas", "porém"): it may add to what came before
+    # rather than take it back ("node-2's IP, but the pod lives on node-1").
+    contrast: bool = False
 
 
 def clauses(text: str, english: bool = False) -> list[Clause]:
@@ -155,7 +161,7 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
         typed = folded  # a ligature or the like: offsets differ, the folded text stands in
     found: list[Clause] = []
     position = epoch = 0
-    corrected = after_or = pending = closing = False
+    corrected = after_or = pending = closing = contrast = but = False
     for match in [*_SPLIT.finditer(folded), None]:
         end = match.start() if match is not None else len(folded)
         piece = normalise(folded[position:end]).strip(" .:-'")
@@ -167,6 +173,7 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
             if not _GOES_ON.match(piece):
                 corrected = True
                 epoch += 1
+                contrast = but
         if piece:
             closing = False
             negated = denial(piece, english) is not None
@@ -178,6 +185,7 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
                     after_or or before_or,
                     typed[position:end].strip(),
                     epoch,
+                    contrast,
                 )
             )
         if match is None:
@@ -186,6 +194,7 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
         # Everything after a correction marker outranks what came before it.
         if _CORRECTS.search(match.group()) or _ONLY_NO.match(piece):
             pending = True
+            but = bool(_BUT.fullmatch(match.group().strip(" ,;.!?\n")))
         closing = closing or bool(_CORRECTS.search(match.group()))
         position = match.end()
     if closing and len(found) > 1:
@@ -211,7 +220,15 @@ _HEDGE = re.compile(
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
     # "tem um LoadBalancer e também um Ingress": two things, not one answer.
-    r"|\b(?:and also|e tambem)\s+(?:an?|one|um|uma)\b"
+    r"|\b(?:and also|e tambem|as well as)\b"
+    # "um tá local e o outro cluster": a value each.
+    r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|and the other)\b"
+    # "o IP de um nó qualquer", "any node": no node in particular.
+    # ("um nó qualquer que não tem o pod" is another node.)
+    r"|(?:\b(?:um|uma)\s+\w+\s+qualquer|\bqualquer\s+(?:no|node|worker|host)"
+    r"|\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|nao o|not the|that doesn'?t|"
+    r"that isn'?t|without|sem|other than|except)\b)"
+    r"|\b(?:depends|it depends|depende)\b"
     # "Local on one Service, Cluster on the other": a value per case, not one answer.
     r"|\b(?:on|in)\s+(?:one|some)\b[^,;]*[,;].*\b(?:on|in)\s+(?:the\s+)?others?\b"
     r"|\b(?:em|no|na)\s+(?:um|uma|alguns|algumas)\b[^,;]*[,;].*\bn(?:o|a|os|as)\s+outr[oa]s?\b"
@@ -319,8 +336,8 @@ def subject(text: str, places: bool = True) -> str | None:
                 continue
             return "node"
         before, after = text[: match.start()], text[match.end() :]
-        if _COMMAND.search(before):
-            continue  # "kubectl get pods": a command, not a client
+        if _COMMAND.search(before) or after.startswith("/"):
+            continue  # "kubectl get pods", "pod/api-6c9b": a command or a listing, not a client
         if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
             return "container"  # "o pod cliente", "the client pod": the client, whatever else
         if "job" in match.group():

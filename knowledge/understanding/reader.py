@@ -75,6 +75,17 @@ _NO_TYPED = re.compile(r"\bnós?\b")  # "nó" as typed: folded, it is Portuguese
 _DENYING = re.compile(
     r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not|sem|without)\b"
 )
+# A client said to be outside the cluster: in another cluster, or no part of this one. ("From
+# outside it works" is how the failure is told, not where the client runs: not taken.)
+_OUTSIDE = re.compile(
+    r"\b(?:isn'?t|is not|not|nao e|nao faz|no es)\s+(?:a\s+)?parte?\s+(?:of|do|da|de)\s+"
+    r"(?:the\s+|o\s+|a\s+|our\s+|nosso\s+)?(?:cluster|k8s|kubernetes|cce)\b"
+    r"|\b(?:from|de|in|em|num|numa|on|no|na)\s+(?:(?:a|an|um|uma|our|nosso)\s+)?"
+    r"(?:(?:pod|vm|node|no|maquina|machine|host|ecs)\s+(?:of|in|on|de|do|em|no)\s+)?"
+    r"(?:(?:a|an|um|uma|the|o|our|nosso)\s+)?(?:outro|another|other|different|second|segundo|"
+    r"separate)\s+(?:cce\s+|k8s\s+|kubernetes\s+)?cluster\b"
+    r"(?!\s+(?:nodes?|no|nos|worker|workers|host|member)\b)"  # "another cluster node"
+)
 # `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
 _COLUMN = (
     r"(?:NAME|NAMESPACE|TYPE|CLUSTER-IP|EXTERNAL-IP|PORT\(S\)|AGE|READY|STATUS|RESTARTS|IP|"
@@ -317,6 +328,10 @@ class AnswerReader:
             taken_back = self._taken_back(fact, read, str(whole.value))
             if taken_back:
                 return Answer(fact, candidates=taken_back)
+        # What a correction left standing is weighed, not what it took back ("LoadBalancer...
+        # sorry, that's prod. The one failing in staging is a NodePort").
+        latest = max((c.epoch for c, _ in read if c.corrects and not c.contrast), default=0)
+        read = [(clause, scores) for clause, scores in read if clause.epoch >= latest]
         leaning = max((v for v in ruled if v != NONE), key=ruled.__getitem__, default=None)
         return self._combine(fact, whole, read, leaning)
 
@@ -340,9 +355,11 @@ class AnswerReader:
     def _standing(raw: str, is_english: bool) -> str:
         """The clauses that stand, as typed ("nó 2", "119.8.x.x"): a node or an address the
         user denies ("not 119.8.1.1, the private one") proves nothing; after a correction,
-        only what it says ("type: NodePort before, now ClusterIP")."""
+        only what it says ("type: NodePort before, now ClusterIP"), and after a mere "but" what
+        came before too ("node-2's IP, but the pod lives on node-1")."""
         typed = [c for c in clauses(raw, english=is_english) if not c.negated]
-        return ", ".join(c.typed for c in [c for c in typed if c.corrects] or typed)
+        latest = max((c.epoch for c in typed if c.corrects and not c.contrast), default=0)
+        return ", ".join(c.typed for c in typed if c.epoch >= latest)
 
     def _on_compared_nodes(self, fact: str, raw: str, is_english: bool) -> Answer:
         """Nodes compared where nothing else was read (a pasted row and an address): the
@@ -463,6 +480,11 @@ class AnswerReader:
             kinds = kinds or {subject(c.text) for c in standing} - {None}
             if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
+            outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
+            said = " ".join(clause.text for clause in found)
+            if len(outside) == 1 and _OUTSIDE.search(said):
+                # "a VM that isn't part of k8s", "de um pod de outro cluster CCE"
+                evidence["value"] = outside[0]
         if fact == ACCESS and (kind := answer_address_kind(text)) is not None:
             evidence["value"] = kind
         elif fact in _FIELDS:
