@@ -11,9 +11,9 @@ from knowledge.understanding import AnswerReader
 from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
-# Regression floors just below what the reader reaches on this set (v9: 0.9103 accuracy, 3.31%
-# wrong values; en 0.9099 / 3.00%, pt 0.9058 / 2.69%); issue 7 asks for 0.95 and 0.01 (open).
-MIN_ACCURACY = 0.90
+# Regression floors just below what the reader reaches on this set (v10: 0.9325 accuracy, 2.58%
+# wrong values; en 0.9182 / 3.18%, pt 0.9398 / 1.85%); issue 7 asks for 0.95 and 0.01 (open).
+MIN_ACCURACY = 0.91
 MAX_WRONG = 0.035
 
 
