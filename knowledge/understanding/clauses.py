@@ -60,9 +60,12 @@ _WITHOUT = (
 # An English "no" that starts what it is instead ("tunnel... no it's VPC") corrects; "no LB"
 # denies. (Portuguese "não é X" denies X, so only English here.)
 _NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
+# A parenthesis of a few words or more is a statement of its own ("(that one is pinned to
+# node-1)"), not a short gloss ("LoadBalancer (dedicated)").
+_PARENTHESIS = r"\s\((?=[^)]{12,}\))|(?<=\w)\)(?!\w)"
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n]+|\.(?!\w)|\s\((?=[^)]{{12,}}\))|(?<=\w)\)(?!\w)|\s/\s|\s-{{1,2}}\s|\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|"
-    rf"(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
+    rf"\s*(?:[,;!?\n]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|"
+    rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)\s*$")
