@@ -15,7 +15,6 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from .api_helpers import ApiServer
@@ -88,6 +87,7 @@ def _detached(exc: WebDriverException) -> bool:
 
 
 def _replaced(element: WebElement) -> bool:
+    """Selenium's `staleness_of`, also for Chrome's other way of saying the element is gone."""
     try:
         element.is_enabled()
     except WebDriverException as exc:
@@ -233,5 +233,5 @@ def test_the_keyboard_reaches_every_option_with_a_visible_focus(
     target.send_keys(Keys.ENTER)
     # Enter submits the form: wait until the next page replaced this one before reading it
     # (reading the old page's buttons while it unloads raised StaleElementReferenceException).
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(target))
+    WebDriverWait(browser, 10).until(lambda _: _replaced(target))
     assert wait_for(lambda: question(browser)) not in (None, "service_type")

@@ -8,14 +8,15 @@ by the model; this module only decides which words belong together and which are
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from knowledge.intake.keywords import fold
 from knowledge.intake.language import detect_language
 
 __all__ = [
-    "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "normalise", "says_no",
-    "subject", "withdrawn",
+    "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "last_correction",
+    "normalise", "says_no", "subject", "withdrawn",
 ]  # fmt: skip
 
 # Longer than any answer: a rambling message is cut to its last part (what people conclude
@@ -252,6 +253,12 @@ def asks(text: str) -> str | None:
     """The (folded) last sentence of a message that ends with a question."""
     folded = fold(text).strip()
     return _SENTENCE_END.split(folded)[-1].strip() if folded.endswith("?") else None
+
+
+def last_correction(found: Iterable[Clause]) -> int:
+    """The epoch of the last correction that takes back what came before it (not a mere "but"):
+    the clauses from it on are what stands; 0 when there is none."""
+    return max((c.epoch for c in found if c.corrects and not c.contrast), default=0)
 
 
 def withdrawn(found: list[Clause]) -> bool:

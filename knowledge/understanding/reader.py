@@ -37,6 +37,7 @@ from knowledge.understanding.clauses import (
     denies,
     english,
     hedged,
+    last_correction,
     normalise,
     says_no,
     subject,
@@ -330,7 +331,7 @@ class AnswerReader:
                 return Answer(fact, candidates=taken_back)
         # What a correction left standing is weighed, not what it took back ("LoadBalancer...
         # sorry, that's prod. The one failing in staging is a NodePort").
-        latest = max((c.epoch for c, _ in read if c.corrects and not c.contrast), default=0)
+        latest = last_correction(clause for clause, _ in read)
         read = [(clause, scores) for clause, scores in read if clause.epoch >= latest]
         leaning = max((v for v in ruled if v != NONE), key=ruled.__getitem__, default=None)
         return self._combine(fact, whole, read, leaning)
@@ -358,7 +359,7 @@ class AnswerReader:
         only what it says ("type: NodePort before, now ClusterIP"), and after a mere "but" what
         came before too ("node-2's IP, but the pod lives on node-1")."""
         typed = [c for c in clauses(raw, english=is_english) if not c.negated]
-        latest = max((c.epoch for c in typed if c.corrects and not c.contrast), default=0)
+        latest = last_correction(typed)
         return ", ".join(c.typed for c in typed if c.epoch >= latest)
 
     def _on_compared_nodes(self, fact: str, raw: str, is_english: bool) -> Answer:
