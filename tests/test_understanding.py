@@ -169,9 +169,11 @@ def test_hedges_are_seen(text: str) -> None:
         # "no mesmo nó" places the client; the kind comes from the clause that names it.
         ("outro pod em outro nó. errei, é no mesmo nó, os dois no node-2", "client_location",
          "container-same-node"),
-        # A value taken back for words the model cannot read is not kept.
+        # A value taken back for words the model cannot read is not kept; what the
+        # correction says in words ("the other nodes") is.
+        ("the pod's node, wait no, the script picks one at random", "nodeport_target", None),
         ("the pod's node, wait no, the script round-robins over the other nodes",
-         "nodeport_target", None),
+         "nodeport_target", "other-node"),
         # More than one client, a value each: not one answer.
         ("alguns clientes são pods, outros rodam no host", "client_location", None),
         # A command's "-n" flag denies nothing.
@@ -216,6 +218,43 @@ def test_hedges_are_seen(text: str) -> None:
         ("nftables", "proxy_mode", None),
         # French is not read.
         ("politique Local, on garde l'IP source", "external_traffic_policy", None),
+        # Nor Spanish or German without their listed words: "¿", "red de", compounds.
+        ("¿es privada? ni idea", "access_type", None),
+        ("la red de túnel", "network_model", None),
+        ("Knotenaffinität", "external_traffic_policy", None),
+        # A node said not to hold the pod, or the pod gone from it: another node.
+        ("the IP of a worker that doesn't run the api pod", "nodeport_target", "other-node"),
+        ("o IP de um nó que não tem o pod", "nodeport_target", "other-node"),
+        ("the pod's node. no wait, the pod got moved, so another one", "nodeport_target",
+         "other-node"),
+        # ...but a pod moved *to* the client's node is not another node.
+        ("another node... no, the pod was rescheduled to node-4, where I curl from, same node",
+         "client_location", "same-node"),
+        # Which node said in words, and where it works is not where it fails.
+        ("the other node. no wait, a container on the other node", "client_location",
+         "container-other-node"),
+        # "worker pod"/"pod worker" is a pod; a pod "of" an app named is the client.
+        ("from the worker pod, on another node than the api", "client_location",
+         "container-other-node"),
+        ("de dentro do pod worker que tá em outro nó", "client_location", "container-other-node"),
+        ("o pod do grafana, que tá em outro nó, não alcança o ELB", "client_location",
+         "container-other-node"),
+        # Not a cluster node: outside.
+        ("a jump host in the VPC, it isn't a cluster node", "client_location", "outside-cluster"),
+        ("uma VM avulsa, não é nó do cluster", "client_location", "outside-cluster"),
+        # A pasted row's "pod:" label names no client; ssh says a node.
+        ("pod: api-7d9f 1/1 Running 172.16.0.9 192.168.0.5 / rodei no 192.168.0.6, pelo ssh",
+         "client_location", "other-node"),
+        # Two places at once, or which one not looked at: no answer.
+        ("from pods on node-1 and from pods on node-2 too", "client_location", None),
+        ("testei nos dois, no do pod e em outro", "nodeport_target", None),
+        ("de um pod, não olhei em qual nó", "client_location", None),
+        # One address alone compares nothing.
+        ("o IP de um worker, 10.0.3.7", "nodeport_target", None),
+        # "didn't set X" denies X; a typo of nginx is undone.
+        ("we didn't set Local, it's whatever the default is", "external_traffic_policy",
+         "Cluster"),
+        ("ngnix ingress num elb dedicado", "service_type", "nginx-ingress-dedicated"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(
@@ -337,6 +376,12 @@ def test_a_node_named_as_a_place_is_not_the_client_when_asked() -> None:
         ("curl 10.0.1.15:30800, the pod is on 10.0.1.22", True, "other"),
         ("curl 10.0.1.15:30800, the pod is on 10.0.1.22", False, None),
         ("192.168.0.12:31080, and the pod runs on 192.168.0.12", True, "same"),
+        # Without names, what the words say; where it works is not where it fails.
+        ("a container on another node", False, "other"),
+        ("outro pod no mesmo nó", False, "same"),
+        ("on the backend's own node; the copies on other nodes are fine", False, None),
+        ("on the same node, the copies on other nodes are fine", False, "same"),
+        ("same node? other node?", False, None),
     ],
 )
 def test_two_nodes_named_or_one_named_twice(text: str, addresses: bool, placed: str | None) -> None:
@@ -609,6 +654,10 @@ def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
         ("it's a container", "client_location", ("container-same-node", "container-other-node")),
         ("rodo do terminal de um worker", "client_location", ("same-node", "other-node")),
         ("the node's address", "nodeport_target", ("pod-node", "other-node")),
+        # A word every load balancer option shares: which ELB is asked.
+        ("LoadBalancer", "service_type", ("loadbalancer-shared", "loadbalancer-dedicated")),
+        ("é um service do tipo loadbalancer", "service_type",
+         ("loadbalancer-shared", "loadbalancer-dedicated")),
     ],
 )  # fmt: skip
 def test_which_node_is_asked_when_the_words_do_not_say_it(

@@ -65,7 +65,7 @@ _FOREIGN = frozenset(
     le les du des depuis noeud noeuds pas celui celle sur est une avec dans je nous autre meme
     reseau qui pour tourne sont aussi et il ce cette un con una uno compartido entorno tramite
     origen adresse privee defecto cambiamos contenedores politique garde gardons garder avons
-    utilisons pubblico privato condiviso dedicato questo sono
+    utilisons pubblico privato condiviso dedicato questo sono en afinidad
     der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
     anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
     """.split()  # noqa: SIM905
@@ -78,6 +78,9 @@ _STRONG = frozenset(
     politique gardons utilisons pubblico condiviso
     """.split()  # noqa: SIM905
 )
+# Signs of a third language that are no single word of its list: Spanish's opening marks,
+# "red de" (Portuguese writes "rede"), German compounds ("Tunnelnetzwerk").
+_FOREIGN_SIGNS = re.compile(r"[¿¡]|\b(?:red de|la red)\b|\w*(?:netzwerk|knoten)\w*")
 
 
 def foreign(text: str) -> bool:
@@ -108,6 +111,8 @@ def _foreign(own: str) -> bool:
         return True
     if any(word in _STRONG for word in words) and en == 0 and pt <= 1:
         return len(words) >= 2
+    if _FOREIGN_SIGNS.search(own.lower()) and en == 0 and pt <= 1:
+        return True
     return others == 1 and pt == en == 0 and len(words) >= 3
 
 

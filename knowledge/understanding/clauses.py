@@ -81,6 +81,8 @@ _NEGATION = re.compile(
     # Not a command's flag ("kubectl -n kube-system").
     r"|(?<!-)\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor|"
     r"nothing|nada de)\b"
+    # "we didn't set Local" denies Local; "it didn't work" tells the failure, it denies nothing.
+    r"|\b(?:didn'?t|did not|haven'?t|have not)\s+(?:set|change|configure|touch|use)\b"
     rf"|\b(?:{_INSTEAD}|{_WITHOUT})\b"
 )
 # In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
@@ -100,7 +102,7 @@ _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 _KEYWORDS = (
     "pod", "pods", "node", "nodes", "container", "containers", "another", "other", "outside",
     "same", "host", "worker", "mesmo", "mesma", "outro", "outra", "cluster", "different",
-    "diferente", "shared", "dedicated", "public", "private", "internal", "compartilhado",
+    "diferente", "shared", "dedicated", "nginx", "public", "private", "internal", "compartilhado",
     "dedicado", "privado", "publico", "balancer", "nodeport", "clusterip", "ingress", "iptables",
 )  # fmt: skip
 _REAL_WORDS = frozenset(
@@ -223,8 +225,13 @@ _HEDGE = re.compile(
     r"tried both|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
-    # "tem um LoadBalancer e também um Ingress": two things, not one answer.
-    r"|\b(?:and also|e tambem|as well as)\b"
+    # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
+    # nodes too", "testei nos dois": two things, not one answer.
+    r"|\b(?:and also|e tambem|as well as|nos dois|nas duas|on both|from both)\b"
+    r"|\band\s+(?:from|on|in)\b[^.;]*\btoo\b|\be\s+(?:de|d[oa]s?|em|n[oa]s?)\b[^.;]*\btambem\b"
+    # "não olhei em qual nó", "didn't check which node": which one is not known.
+    r"|\b(?:nao|didn'?t|did not|haven'?t|have not)\s+(?:olhei|vi|chequei|conferi|checked|check|"
+    r"looked|look)\s+(?:at\s+|em\s+|in\s+|on\s+)?(?:qual|which|que)\b"
     # "um tá local e o outro cluster": a value each.
     r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|and the other)\b"
     # "o IP de um nó qualquer", "any node": no node in particular.
@@ -308,6 +315,16 @@ _ME_ON = re.compile(
     r"directly|curl)\s+(?:on|in|at|into|"
     r"no|na|em)\s+(?:(?:the|that|this|o|a|esse|este)\s+)?$"
 )
+_ROW_AFTER = re.compile(r":\s*[\w.-]+\s+\d+/\d+\s")  # "pod: api-6c9b 1/1 Running"
+# A pod of an app named ("o pod do prometheus") is the client's; the Service's is "o pod do
+# serviço", "the backend's pod".
+_OF_AN_APP = re.compile(
+    r"\s+(?:do|da|of|of the|of our)\s+(?!(?:servico|service|svc|backend|back-end|api|target|"
+    r"destino|alvo|elb|lb|balanceador|cluster|no|node|nodes)\b)[a-z][\w-]*"
+    r"(?!\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b))"
+)
+# "onde o pod do nginx tá", "where the pod of the api runs": the Service's pod as a place.
+_WHERE_THE = re.compile(r"\b(?:onde|where|que|which|whose)\s+(?:o|a|the)\s+$")
 _COMMAND = re.compile(r"\b(?:get|describe|logs|exec|top)\s+$")
 # A pod named as the client's ("the client pod", "o pod cliente", "pod do cliente").
 _CLIENT_BEFORE = re.compile(
@@ -321,7 +338,10 @@ _FROM = re.compile(
     r"\b(?:de dentro|dentro|inside|within|from inside|from within|from|de)\s+"
     r"(?:d[oa]s?\s+|of\s+)?(?:(?:the|a|an|um|uma|o|our|nosso)\s+)?$"
 )
-_ITS_NODE = re.compile(r"'s|s'|\s+(?:own\s+)?(?:nodes?|nos?|host|worker|machine|vm)\b")
+# ("pod worker" is the pod named worker, as "worker pod" is.)
+_ITS_NODE = re.compile(r"'s|s'|\s+(?:own\s+)?(?:nodes?|nos?|host|machine|vm)\b")
+# A node word naming what a pod does, not a node ("the worker pod", "node-exporter pod").
+_NAMES_A_POD = re.compile(r"(?:-[\w-]+)?\s+(?:pods?|containers?|conteineres?)\b")
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
 # the clause says where something runs, not that the client is a node.
 _PLACE = re.compile(
@@ -341,19 +361,25 @@ def subject(text: str, places: bool = True) -> str | None:
         if match.group("target"):
             return None
         if match.group("node"):
+            if _NAMES_A_POD.match(text, match.end()):
+                continue
             before = text[: match.start()]
             if not places and _PLACE.search(before) and not _ME_ON.search(before):
                 continue
             return "node"
         before, after = text[: match.start()], text[match.end() :]
-        if _COMMAND.search(before) or after.startswith("/"):
-            continue  # "kubectl get pods", "pod/api-6c9b": a command or a listing, not a client
+        if _COMMAND.search(before) or after.startswith("/") or _ROW_AFTER.match(after):
+            # "kubectl get pods", "pod/api-6c9b", "pod: api-6c9b 1/1 Running": a command or a
+            # listing, not a client
+            continue
         if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
             return "container"  # "o pod cliente", "the client pod": the client, whatever else
         if "job" in match.group():
             return "container"  # a Job's pod calls; no Service is backed by a Job
         if _FROM.search(before) and not _ITS_NODE.match(after):
             return "container"
+        if _OF_AN_APP.match(after) and not _WHERE_THE.search(before):
+            return "container"  # "o pod do prometheus", "the container of the report app"
         if _THE_POD.search(before) or (_IS_PLACED.match(after) and not _A_POD.search(before)):
             return None
         return "container"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["placement"]
+from knowledge.intake.keywords import fold
+
+__all__ = ["elsewhere", "placement"]
 
 # node-2, node 2, nó 2, worker-4, host3, vm-1, ecs-02, cce-node-01, pool-a-node-1, node-a (a
 # letter only joined by - or _). Read before folding: folded, "nó 2" would be "no 2", and
@@ -48,7 +50,7 @@ _BOTH = re.compile(r"\b(?:both|os dois|as duas|ambos|ambas)\b")
 
 def placement(text: str, addresses: bool = False) -> str | None:
     """`other` when two different nodes are named, `same` when one is named twice (or once for
-    both), else None.
+    both); else what the words say ("another node", "no mesmo nó"), if they say one.
     Nodes are compared by name (its whole name: pool-a-node-1 is not pool-b-node-1), or, when
     no name is given, by address: every address where `addresses` is set, else only those
     given as a place ("on 192.168.0.31"); never a name with an address, which may be that
@@ -65,4 +67,50 @@ def placement(text: str, addresses: bool = False) -> str | None:
         return "other"
     if len(named) >= 2 or (named and _BOTH.search(lowered)):
         return "same"
-    return None
+    return _said(fold(lowered))
+
+
+# Which node, said in words: "on another node", "em outro nó", "on the same node", "no mesmo
+# nó". (Folded: "nó" is "no", and "no mesmo no" reads "in the same node".)
+_NODE = r"(?:nodes?|no|nos|hosts?|workers?|vms?|maquinas?|machines?|servidor|server)\b"
+_WORDS = {
+    "other": re.compile(
+        rf"\b(?:other|another|a different|different|separate|outro|outra|diferente)\s+{_NODE}"
+    ),
+    "same": re.compile(rf"\b(?:same|mesmo|mesma|msm)\s+{_NODE}"),
+}
+
+
+# A part that says it works ("the copies on other nodes are fine") tells where it does not fail.
+_PART = re.compile(r"[,;.!?]+\s")
+_WORKS = re.compile(
+    r"\b(?:fine|work|works|worked|working|ok|okay|funciona|funcionam|funcionou|de boa|normal)\b"
+)
+
+
+def _said(folded: str) -> str | None:
+    parts = [part for part in _PART.split(folded) if not _WORKS.search(part)]
+    said = [which for which, words in _WORDS.items() if any(map(words.search, parts))]
+    return said[0] if len(said) == 1 else None
+
+
+# A node said not to hold the Service's pod ("a node that doesn't have the pod", "um nó que não
+# tem o pod", "the pod isn't there"), or the pod said to have left it ("the pod moved", "o pod
+# mudou de nó"; not "moved to node-2", which may be the client's), or one beside it ("next to the one hosting the pod"): another node. Folded text.
+_ELSEWHERE = re.compile(
+    r"\b(?:doesn'?t|does not|don'?t|do not|without|not hosting|not running)\s+"
+    r"(?:have\s+|host\s+|run\s+|hold\s+)?(?:the|its|our|any)\s+(?:[\w-]+\s+)?pods?\b"
+    r"|\bthe (?:[\w-]+ )?pod (?:isn'?t|is not|wasn'?t|was not|is no longer) (?:there|on it|on that|here)"
+    r"|\bpods? (?:has |had |was |got )?(?:moved|rescheduled|migrated)\b(?!\s+(?:to|onto|here|back))"
+    r"|\bnext to the (?:one|node|host|worker)\b"
+    r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
+    r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"
+    r"|\bo (?:[\w-]+ )?pod nao (?:esta|ta|fica|roda) (?:la|nele|nela|ali|naquele|nesse)\b"
+    r"|\bpods? (?:mudou|trocou|foi|saiu) (?:de no|de node|pra outro|para outro|reagendado|movido)"
+    r"|\bao lado d[oa]\b"
+)
+
+
+def elsewhere(text: str) -> bool:
+    """Whether the (folded) words say a node is not the one the Service's pod runs on."""
+    return bool(_ELSEWHERE.search(text))

@@ -45,7 +45,7 @@ from knowledge.understanding.clauses import (
 )
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
-from knowledge.understanding.placement import placement
+from knowledge.understanding.placement import elsewhere, placement
 
 __all__ = ["Answer", "AnswerReader"]
 
@@ -67,20 +67,32 @@ _PLACEMENT = re.compile(
     r"backend'?s?|service'?s?|target|co-?located|together|alongside|next to|shares?|shared|"
     r"mesm[oa]s?|outr[oa]s?|diferentes?|propri[oa]|onde|dele|dela|daquele|desse|deste|nesse|"
     r"neste|naquele|junto|juntos|alvo|separad[oa]|distint[oa]|vizinh[oa]|do pod|do backend|"
-    r"do servico|ali|la|aqui|dali|daqui|in ?loco|qualquer|any other|\w+-\d+|\d+(?:\.\d+){1,3})\b"
+    r"do servico|ali|la|aqui|dali|daqui|in ?loco|qualquer|any other|\w+-\d+)\b"
 )
 _A_POD = re.compile(r"\b(?:pods?|pod'?s|backend|conta?i?ne?r\w*|conteiner\w*)\b")
 _A_NODE = re.compile(r"\b(?:nodes?|node'?s|worker\w*|hosts?|vms?|ecs|maquina|servidor)\b")
+_WORD = re.compile(r"[a-z0-9]+")
+# Words that say nothing about which option ("it's a LoadBalancer service", "é do tipo …").
+_FILLER = frozenset(
+    """
+    it s its is a an the type tipo service servico svc e um uma do da de o of kind just only
+    so we use usamos using
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
 _NO_TYPED = re.compile(r"\bnós?\b")  # "nó" as typed: folded, it is Portuguese "no" ("in the")
 # Words that deny, taken out of a denied clause to read what it denies.
 _DENYING = re.compile(
     r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not|sem|without)\b"
 )
-# A client said to be outside the cluster: in another cluster, or no part of this one. ("From
+# A client said to be outside the cluster: in another cluster, or no part or node of this one. ("From
 # outside it works" is how the failure is told, not where the client runs: not taken.)
 _OUTSIDE = re.compile(
     r"\b(?:isn'?t|is not|not|nao e|nao faz|no es)\s+(?:a\s+)?parte?\s+(?:of|do|da|de)\s+"
     r"(?:the\s+|o\s+|a\s+|our\s+|nosso\s+)?(?:cluster|k8s|kubernetes|cce)\b"
+    # "isn't a cluster node", "não é nó do cluster", "not a node of the cluster"
+    r"|\b(?:isn'?t|is not|not|nao e|nem e)\s+(?:a\s+|um\s+)?(?:(?:cluster|k8s|kubernetes|cce)\s+"
+    r"(?:node|no|worker|member|host)|(?:node|no|worker|host)\s+(?:of|in|d[oe]|n[oa])\s+"
+    r"(?:the\s+|o\s+|our\s+|nosso\s+)?(?:cluster|k8s|kubernetes|cce))\b"
     r"|\b(?:from|de|in|em|num|numa|on|no|na)\s+(?:(?:a|an|um|uma|our|nosso)\s+)?"
     r"(?:(?:pod|vm|node|no|maquina|machine|host|ecs)\s+(?:of|in|on|de|do|em|no)\s+)?"
     r"(?:(?:a|an|um|uma|the|o|our|nosso)\s+)?(?:outro|another|other|different|second|segundo|"
@@ -222,6 +234,9 @@ class AnswerReader:
         if answer.value is not None and not self._placed(fact, text, answer.value):
             # "from a pod", "o IP do nó": which node is not said; both are asked.
             return Answer(fact, candidates=self._both_nodes(fact, answer.value))
+        if answer.value is not None and (alike := self._broad(fact, text, answer.value)):
+            # "LoadBalancer": a word the option shares with others (which ELB is not said).
+            return Answer(fact, candidates=alike)
         if answer.value is not None and self._hedged(text[-MAX_ANSWER_CHARS:], fact):
             # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
@@ -370,6 +385,28 @@ class AnswerReader:
         left = tuple(o.value for o in options if placed and o.pod_node == placed)
         return Answer(fact, candidates=left if len(left) > 1 else ())
 
+    def _broad(self, fact: str, text: str, value: str) -> tuple[str, ...]:
+        """The option read and its siblings, when every word of the reply (besides words that
+        say nothing) is in the option's value and theirs; else empty."""
+        words = set(_WORD.findall(normalise(text))) - _FILLER
+        if not words:
+            return ()
+        vocabulary = self._vocabulary(fact)
+        alike = [
+            option
+            for option in self.playbook.fact(fact).values
+            if option != value and words <= vocabulary[option] & vocabulary[value]
+        ]
+        return (value, *alike) if alike else ()
+
+    @cache  # noqa: B019 (one reader per playbook, kept for the process)
+    def _vocabulary(self, fact: str) -> dict[str, frozenset[str]]:
+        """Each option's value as words ("loadbalancer-shared": loadbalancer, shared)."""
+        return {
+            value: frozenset(_WORD.findall(fold(value)))
+            for value in self.playbook.fact(fact).values
+        }
+
     def _placed(self, fact: str, text: str, value: str) -> bool:
         """Whether a reading that says which node (the pod's, another) rests on words that say
         it: a placement word, or nodes compared."""
@@ -469,6 +506,10 @@ class AnswerReader:
             # A question whose every option is a node (the NodePort's address): addresses are
             # nodes too. Elsewhere an address may be the load balancer's.
             placed = placement(text, addresses=all(option.pod_node for option in options))
+            # Denied clauses count here: "um nó que não tem o pod" denies the pod, not the node.
+            latest = last_correction(found)
+            if placed is None and elsewhere(" ".join(c.text for c in found if c.epoch >= latest)):
+                placed = "other"
             if placed is not None:
                 evidence["pod_node"] = placed
         if any(option.runs_in for option in options):
