@@ -11,10 +11,11 @@ from knowledge.understanding import AnswerReader
 from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
-# Regression floors just below what the reader reaches on this set (v10: 0.9325 accuracy, 2.58%
-# wrong values; en 0.9182 / 3.18%, pt 0.9398 / 1.85%); issue 7 asks for 0.95 and 0.01 (open).
-MIN_ACCURACY = 0.91
-MAX_WRONG = 0.035
+# Regression floors just below what the reader reached on this set when it was first measured
+# (v11: 0.9517 accuracy, 1.81% wrong values; en 0.9524 / 1.30%, pt 0.9444 / 2.31%); issue 7 asks
+# for 0.95 and 0.01 in each language (open).
+MIN_ACCURACY = 0.93
+MAX_WRONG = 0.03
 
 
 def test_no_held_out_answer_is_a_training_text(reader: AnswerReader) -> None:

@@ -1,0 +1,70 @@
+"""Install a newly written held-out set as tests/data/answers_heldout.yaml, without reading it.
+
+    .venv/bin/python -m tests.install_heldout NEW.yaml v11
+
+Entries whose text equals a training text after normalising (the held-out test fails on any)
+and repeats within the set are dropped; the entries kept are written as they came, one flow
+mapping a line, under a header that says where the set came from. Only counts are printed, so
+the texts stay unseen until the set has been measured once (benchmarks/bench_answers.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import yaml
+
+from knowledge.playbook import load_playbook
+
+from .answer_metrics import DATA, normalise, training_texts
+
+_HEADER = """\
+# Held-out typed answers ({version}): written by hand by a helper from the CCE FAQ, the domain notes,
+# the questions and options and a description of the users, without seeing any training data,
+# development set or code; gold values by hand. {written} written; {trained} equal to a training
+# text after normalising were removed, and {repeated} repeated within the set.
+answers:
+"""
+_KEYS = ("asked", "lang", "kind", "gold", "text")
+
+
+def install(source: Path, version: str, target: Path) -> dict[str, int]:
+    written = yaml.safe_load(source.read_text())["answers"]
+    training = training_texts(load_playbook())
+    seen: set[str] = set()
+    kept, trained, repeated = [], 0, 0
+    for entry in written:
+        key = normalise(entry["text"])
+        if key in training:
+            trained += 1
+        elif key in seen:
+            repeated += 1
+        else:
+            seen.add(key)
+            kept.append(entry)
+    lines = [
+        # JSON strings are YAML flow scalars: quotes, backslashes and newlines kept exactly.
+        "- {" + ", ".join(f"{k}: {json.dumps(entry[k], ensure_ascii=False)}" for k in _KEYS) + "}"
+        for entry in kept
+    ]
+    header = _HEADER.format(
+        version=version, written=len(written), trained=trained, repeated=repeated
+    )
+    target.write_text(header + "\n".join(lines) + "\n")
+    if yaml.safe_load(target.read_text())["answers"] != [{k: e[k] for k in _KEYS} for e in kept]:
+        raise SystemExit(f"{target} does not read back as written")
+    return {"written": len(written), "trained": trained, "repeated": repeated, "kept": len(kept)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("version")
+    args = parser.parse_args()
+    print(install(args.source, args.version, DATA / "answers_heldout.yaml"))
+
+
+if __name__ == "__main__":
+    main()
