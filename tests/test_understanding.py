@@ -8,7 +8,7 @@ from knowledge.errors import PlaybookError
 from knowledge.playbook import Playbook, parse_playbook
 from knowledge.understanding import AnswerReader
 from knowledge.understanding.clauses import clauses, english, hedged, subject
-from knowledge.understanding.placement import placement
+from knowledge.understanding.placement import placement, unsaid
 
 
 @pytest.mark.parametrize(
@@ -255,6 +255,28 @@ def test_hedges_are_seen(text: str) -> None:
         ("we didn't set Local, it's whatever the default is", "external_traffic_policy",
          "Cluster"),
         ("ngnix ingress num elb dedicado", "service_type", "nginx-ingress-dedicated"),
+        # A dash ends a clause; the add-on named beside its dedicated ELB is the add-on; what
+        # was removed is denied.
+        ("not a plain Service – the nginx ingress add-on, its ELB is dedicated", "service_type",
+         "nginx-ingress-dedicated"),
+        ("cceaddon-nginx-ingress-controller, type: LoadBalancer, elb.class: performance",
+         "service_type", "nginx-ingress-dedicated"),
+        ("we removed the NodePort, so ClusterIP only", "service_type", "clusterip"),
+        # Which node a denial leaves, and the pod's node said in words.
+        ("from a worker's shell, not on the backend's node", "client_location", "other-node"),
+        ("a cron script on a worker VM, not the one hosting the replica", "client_location",
+         "other-node"),
+        ("o IP do nó que tem o pod", "nodeport_target", "pod-node"),
+        ("one node IP in the config; per -o wide that's where the api pod is running",
+         "nodeport_target", "pod-node"),
+        ("rodei num nó diferente daquele onde o pod tá", "client_location", "other-node"),
+        ("from a worker, a different one from the pod's worker", "client_location", "other-node"),
+        ("backend NODE=10.1.0.4; my curl ran in the 10.1.0.5 host shell", "client_location",
+         "other-node"),
+        ("um agente systemd em cada worker, fora do kubernetes; só falha no nó 3, que é bem "
+         "onde tá o pod", "client_location", "same-node"),
+        # "could be": no answer.
+        ("acho que é vpc, mas pode ser túnel", "network_model", None),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(
@@ -366,6 +388,19 @@ def test_a_node_named_as_a_place_is_not_the_client_when_asked() -> None:
 
 
 @pytest.mark.parametrize(
+    ("denied", "left"),
+    [
+        ("not on the backend's node", "other"),
+        ("nao e o no do pod", "other"),
+        ("not another node", "same"),
+        ("not the pod", None),
+    ],
+)
+def test_what_a_denied_place_leaves(denied: str, left: str | None) -> None:
+    assert unsaid(denied) == left
+
+
+@pytest.mark.parametrize(
     ("text", "addresses", "placed"),
     [
         ("I ssh'd into node-2; kubectl shows the pod on node-1", False, "other"),
@@ -379,7 +414,7 @@ def test_a_node_named_as_a_place_is_not_the_client_when_asked() -> None:
         # Without names, what the words say; where it works is not where it fails.
         ("a container on another node", False, "other"),
         ("outro pod no mesmo nó", False, "same"),
-        ("on the backend's own node; the copies on other nodes are fine", False, None),
+        ("on the backend's own node; the copies on other nodes are fine", False, "same"),
         ("on the same node, the copies on other nodes are fine", False, "same"),
         ("same node? other node?", False, None),
     ],
@@ -658,6 +693,7 @@ def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
         ("LoadBalancer", "service_type", ("loadbalancer-shared", "loadbalancer-dedicated")),
         ("é um service do tipo loadbalancer", "service_type",
          ("loadbalancer-shared", "loadbalancer-dedicated")),
+        ("ELB", "service_type", ("loadbalancer-shared", "loadbalancer-dedicated")),
     ],
 )  # fmt: skip
 def test_which_node_is_asked_when_the_words_do_not_say_it(

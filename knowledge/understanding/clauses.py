@@ -65,7 +65,7 @@ _NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
 # node-1)"), not a short gloss ("LoadBalancer (dedicated)").
 _PARENTHESIS = r"\s\((?=[^)]{12,}\))|(?<=\w)\)(?!\w)"
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|"
+    rf"\s*(?:[,;!?\n—–]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|"
     rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
@@ -83,6 +83,8 @@ _NEGATION = re.compile(
     r"nothing|nada de)\b"
     # "we didn't set Local" denies Local; "it didn't work" tells the failure, it denies nothing.
     r"|\b(?:didn'?t|did not|haven'?t|have not)\s+(?:set|change|configure|touch|use)\b"
+    # What was removed is no longer so ("we removed the nodePort").
+    r"|\b(?:removed|deleted|dropped|got rid of|removemos|tiramos|apagamos|deletamos)\b"
     rf"|\b(?:{_INSTEAD}|{_WITHOUT})\b"
 )
 # In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
@@ -222,7 +224,7 @@ _HEDGE = re.compile(
     rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either|whichever|any of them|tanto faz|"
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
-    r"tried both|"
+    r"tried both|pode ser|could be|might be|may be|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
     # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
@@ -303,7 +305,11 @@ _THE_POD = re.compile(
 
 # "pod is on worker-5", "pod ta no node-1": a pod placed, without "a"/"another"/"our" before it,
 # is the Service's pod.
-_IS_PLACED = re.compile(r"\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b)")
+_IS_PLACED = re.compile(
+    r"\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b"
+    # "pod no NODE 192.168.2.31", "pod on worker-2": the pod placed on a node named.
+    r"|(?:no|na|on|em)\s+(?:nodes?|no|worker|host|vm)\b\W*(?:[\w-]*\d))"
+)
 _A_POD = re.compile(
     r"\b(?:a|an|another|um|uma|outro|outra|my|our|meu|nosso|client|cliente|frontend|debug|"
     r"test|teste|some|algum)\s+$"

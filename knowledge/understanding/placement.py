@@ -13,7 +13,7 @@ import re
 
 from knowledge.intake.keywords import fold
 
-__all__ = ["elsewhere", "placement"]
+__all__ = ["elsewhere", "placement", "unsaid"]
 
 # node-2, node 2, nó 2, worker-4, host3, vm-1, ecs-02, cce-node-01, pool-a-node-1, node-a (a
 # letter only joined by - or _). Read before folding: folded, "nó 2" would be "no 2", and
@@ -36,6 +36,8 @@ _PLACED = re.compile(
     rf"|\b{_NODE_WORD}(?:\s+(?:do pod|of the pod|do backend|of the backend))?"
     r"(?:\s*[:=]|\s+(?:is|é|e)(?:\s+(?:o|the))?)?\s*)"
     r"(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?!\w|\.\d)"
+    # "from the 192.168.0.12 host shell"
+    rf"|(?P<named>\d{{1,3}}(?:\.\d{{1,3}}){{3}})\s+{_NODE_WORD}\b"
 )
 # A row of `kubectl get pod -o wide` (NAME READY [STATUS RESTARTS AGE] IP NODE): the pod is
 # on the node of its last column.
@@ -48,9 +50,10 @@ _ROW = re.compile(
 _BOTH = re.compile(r"\b(?:both|os dois|as duas|ambos|ambas)\b")
 
 
-def placement(text: str, addresses: bool = False) -> str | None:
+def placement(text: str, addresses: bool = False, words: bool = True) -> str | None:
     """`other` when two different nodes are named, `same` when one is named twice (or once for
-    both); else what the words say ("another node", "no mesmo nó"), if they say one.
+    both); else, with `words`, what the words say ("another node", "no mesmo nó"), if they
+    say one.
     Nodes are compared by name (its whole name: pool-a-node-1 is not pool-b-node-1), or, when
     no name is given, by address: every address where `addresses` is set, else only those
     given as a place ("on 192.168.0.31"); never a name with an address, which may be that
@@ -62,12 +65,12 @@ def placement(text: str, addresses: bool = False) -> str | None:
     ]
     if not named:
         where = _ADDRESS if addresses else _PLACED
-        named = [("", m.group("address")) for m in where.finditer(lowered)]
+        named = [("", m.group("address") or m.group("named")) for m in where.finditer(lowered)]
     if len(set(named)) >= 2:
         return "other"
     if len(named) >= 2 or (named and _BOTH.search(lowered)):
         return "same"
-    return _said(fold(lowered))
+    return _said(fold(lowered)) if words else None
 
 
 # Which node, said in words: "on another node", "em outro nó", "on the same node", "no mesmo
@@ -76,22 +79,44 @@ _NODE = r"(?:nodes?|no|nos|hosts?|workers?|vms?|maquinas?|machines?|servidor|ser
 _WORDS = {
     "other": re.compile(
         rf"\b(?:other|another|a different|different|separate|outro|outra|diferente)\s+{_NODE}"
+        r"|\b(?:other|different|another)\s+(?:one\s+)?(?:than|from)\b|\bdiferente d(?:[oa]|aquel[ea])\b"
+        rf"|\b{_NODE}\s+(?:diferente|different|distinto)"
+        r"|\belsewhere\b"
     ),
-    "same": re.compile(rf"\b(?:same|mesmo|mesma|msm)\s+{_NODE}"),
+    "same": re.compile(
+        rf"\b(?:same|mesmo|mesma|msm)\s+{_NODE}"
+        # "…, which is exactly where the pod runs", "que é justamente onde tá o pod"
+        r"|\b(?:exactly|justamente|precisamente|bem|right)\s+(?:where|onde)\b"
+    ),
 }
 
 
 # A part that says it works ("the copies on other nodes are fine") tells where it does not fail.
 _PART = re.compile(r"[,;.!?]+\s")
 _WORKS = re.compile(
-    r"\b(?:fine|work|works|worked|working|ok|okay|funciona|funcionam|funcionou|de boa|normal)\b"
+    r"\b(?:fine|work|works|worked|working|ok|okay|funciona|funcionam|funcionou|de boa|normal|"
+    r"passa|responde)\b"
+)
+
+
+# The Service pod's node named ("the pod's node", "o nó do pod", "node where the pod runs").
+_POD = r"(?:[\w-]+\s+)?(?:pod|replica|backend)\b"
+_POD_NODE = re.compile(
+    rf"\b(?:pod|backend|replica)'?s?'?\s+(?:own\s+)?{_NODE}|\b{_NODE}\s+(?:do|of the|of its)\s+{_POD}"
+    rf"|\b(?:{_NODE}|one)\s+(?:where|onde|que tem|que roda|that has|that runs|hosting|running|"
+    rf"with|com)\s+(?:the|o|a)\s+{_POD}"
+    # "that's where the app pod is running", "o pod tá rodando nele"
+    rf"|\b(?:where|onde)\s+(?:the|o|a)\s+{_POD}\s+(?:is|runs|lives|ta|esta|roda|fica)"
+    r"|\bpod\s+(?:ta|esta|is)\s+(?:rodando\s+|running\s+)?(?:nele|nela|there)\b"
 )
 
 
 def _said(folded: str) -> str | None:
     parts = [part for part in _PART.split(folded) if not _WORKS.search(part)]
-    said = [which for which, words in _WORDS.items() if any(map(words.search, parts))]
-    return said[0] if len(said) == 1 else None
+    said = {which for which, words in _WORDS.items() if any(map(words.search, parts))}
+    if any(map(_POD_NODE.search, parts)):
+        said.add("same")
+    return said.pop() if len(said) == 1 else None
 
 
 # A node said not to hold the Service's pod ("a node that doesn't have the pod", "um nó que não
@@ -114,3 +139,9 @@ _ELSEWHERE = re.compile(
 def elsewhere(text: str) -> bool:
     """Whether the (folded) words say a node is not the one the Service's pod runs on."""
     return bool(_ELSEWHERE.search(text))
+
+
+def unsaid(denied: str) -> str | None:
+    """Which node a denied (folded) clause leaves: "not the pod's node", "não é o mesmo nó"
+    leave `other`; "not another node" leaves `same`."""
+    return {"same": "other", "other": "same"}.get(_said(denied) or "")

@@ -45,7 +45,7 @@ from knowledge.understanding.clauses import (
 )
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
-from knowledge.understanding.placement import elsewhere, placement
+from knowledge.understanding.placement import elsewhere, placement, unsaid
 
 __all__ = ["Answer", "AnswerReader"]
 
@@ -258,6 +258,21 @@ class AnswerReader:
             return answer
         return Answer(answer.fact, specific, confidence=answer.confidence)
 
+    def _finer(self, fact: str, answer: Answer, text: str, denied: set[str]) -> Answer:
+        """The reading refined by an option the words name that refines it (a dedicated ELB,
+        and the nginx-ingress add-on's name pasted beside it)."""
+        if answer.value is None:
+            return answer
+        question = self.playbook.fact(fact)
+        finer = [
+            option.value
+            for option in question.options
+            if option.refines == answer.value and option.value in self._named(fact, text) - denied
+        ]
+        if len(finer) != 1:
+            return answer
+        return Answer(fact, finer[0], confidence=answer.confidence)
+
     def _specific(self, fact: str, values: tuple[str, ...]) -> str | None:
         """Of two values, the one that refines the other, if one does."""
         if len(values) != 2:
@@ -289,7 +304,7 @@ class AnswerReader:
         # Only the model's own hesitation is refined: options the user named side by side in
         # separate clauses are asked back (_combine).
         ruled = self._ruled(fact, scores, evidence, denied)
-        whole = self._refined(_decide(fact, ruled))
+        whole = self._finer(fact, self._refined(_decide(fact, ruled)), text, denied)
         settled = self._settled(fact, evidence, denied)
         if settled is not None and whole.value in (None, settled):
             # Two nodes compared, or an address typed: the words leave one option.
@@ -299,7 +314,9 @@ class AnswerReader:
         # are trusted over the model, which cannot compare them. A reading the model itself
         # hardly holds (what is left once the nodes rule out its choice) says nothing.
         placed = {key: said for key, said in evidence.items() if key == "pod_node"}
-        plain = _decide(fact, self._ruled(fact, scores, placed, denied))
+        plain = self._finer(
+            fact, _decide(fact, self._ruled(fact, scores, placed, denied)), text, denied
+        )
         conflict = (
             plain.understood
             and whole.understood
@@ -386,26 +403,32 @@ class AnswerReader:
         return Answer(fact, candidates=left if len(left) > 1 else ())
 
     def _broad(self, fact: str, text: str, value: str) -> tuple[str, ...]:
-        """The option read and its siblings, when every word of the reply (besides words that
-        say nothing) is in the option's value and theirs; else empty."""
+        """The option read and its siblings, when the reply's words (besides words that say
+        nothing) are all in the option's value and theirs ("LoadBalancer"), or, one word, in
+        phrases of both ("ELB"); else empty."""
         words = set(_WORD.findall(normalise(text))) - _FILLER
         if not words:
             return ()
-        vocabulary = self._vocabulary(fact)
+        names, phrases = self._vocabulary(fact)
         alike = [
             option
             for option in self.playbook.fact(fact).values
-            if option != value and words <= vocabulary[option] & vocabulary[value]
+            if option != value
+            and (
+                words <= names[option] & names[value]
+                or (len(words) == 1 and words <= phrases[option] & phrases[value])
+            )
         ]
         return (value, *alike) if alike else ()
 
     @cache  # noqa: B019 (one reader per playbook, kept for the process)
-    def _vocabulary(self, fact: str) -> dict[str, frozenset[str]]:
-        """Each option's value as words ("loadbalancer-shared": loadbalancer, shared)."""
-        return {
-            value: frozenset(_WORD.findall(fold(value)))
-            for value in self.playbook.fact(fact).values
-        }
+    def _vocabulary(self, fact: str) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+        """Each option's words: of its value ("loadbalancer-shared"), and of its phrases."""
+        options = self.playbook.fact(fact).options
+        return (
+            {o.value: frozenset(_WORD.findall(fold(o.value))) for o in options},
+            {o.value: frozenset(_WORD.findall(fold(" ".join(o.synonyms)))) for o in options},
+        )
 
     def _placed(self, fact: str, text: str, value: str) -> bool:
         """Whether a reading that says which node (the pod's, another) rests on words that say
@@ -505,11 +528,19 @@ class AnswerReader:
         if any(option.pod_node for option in options):
             # A question whose every option is a node (the NodePort's address): addresses are
             # nodes too. Elsewhere an address may be the load balancer's.
-            placed = placement(text, addresses=all(option.pod_node for option in options))
-            # Denied clauses count here: "um nó que não tem o pod" denies the pod, not the node.
+            addresses = all(option.pod_node for option in options)
+            # Nodes compared by name or address first, then a node said not to hold the pod
+            # (denied clauses count: "um nó que não tem o pod" denies the pod, not the node),
+            # then the words ("another node"), then what a denial leaves ("not the pod's node").
             latest = last_correction(found)
-            if placed is None and elsewhere(" ".join(c.text for c in found if c.epoch >= latest)):
+            stands = [c for c in found if c.epoch >= latest]
+            left = {unsaid(c.text) for c in stands if c.negated} - {None}
+            placed = placement(text, addresses, words=False)
+            if placed is None and elsewhere(" ".join(c.text for c in stands)):
                 placed = "other"
+            placed = placed or placement(text, addresses)
+            if placed is None and len(left) == 1:
+                placed = left.pop()
             if placed is not None:
                 evidence["pod_node"] = placed
         if any(option.runs_in for option in options):
@@ -531,16 +562,17 @@ class AnswerReader:
             evidence["value"] = kind
         elif fact in _FIELDS:
             folded = fold(text)
-            pasted = _FIELDS[fact].search(folded)
-            # A bare `mode:` is kube-proxy's only in its own configuration.
-            if pasted is not None and (fact != "proxy_mode" or "proxy" in folded):
-                values = {
-                    fold(word): option.value
-                    for option in self.playbook.fact(fact).options
-                    for word in (*option.synonyms, option.value)
-                }
-                if pasted.group(1) in values:
-                    evidence["value"] = values[pasted.group(1)]
+            values = {
+                fold(word): option.value
+                for option in self.playbook.fact(fact).options
+                for word in (*option.synonyms, option.value)
+            }
+            # The first field that names an option ("type: LoadBalancer" names none of them,
+            # "elb.class: performance" does). A bare `mode:` is kube-proxy's only in its own
+            # configuration.
+            pasted = [m.group(1) for m in _FIELDS[fact].finditer(folded) if m.group(1) in values]
+            if pasted and (fact != "proxy_mode" or "proxy" in folded):
+                evidence["value"] = values[pasted[0]]
         return evidence
 
     def _denied(self, fact: str, found: list[Clause], is_english: bool) -> set[str]:
