@@ -277,6 +277,35 @@ def test_hedges_are_seen(text: str) -> None:
          "onde tá o pod", "client_location", "same-node"),
         # "could be": no answer.
         ("acho que é vpc, mas pode ser túnel", "network_model", None),
+        # A colon after a bare "não" ends it; a process on a node placed is a cluster node's.
+        ("mesmo nó... não: o pod tá em outro worker, testei pelo shell do host", "client_location",
+         "other-node"),
+        ("um script no systemd de cada worker; falha nos nós que não têm o pod",
+         "client_location", "other-node"),
+        # "nenhum", "moved off", "didn't buy" deny; "share" is no typo of "shared".
+("o cliente é um deployment. nenhum pod dele está no mesmo nó da API, estão todos em "
+         "outros workers", "client_location", "container-other-node"),
+        ("we moved off the shared ELBs, this one is on a dedicated ELB", "service_type",
+         "loadbalancer-dedicated"),
+        ("LoadBalancer; we didn't buy a dedicated ELB, it's the shared one", "service_type",
+         "loadbalancer-shared"),
+        ("the metrics pod runs in another pool, they never share a node with the api",
+         "client_location", "container-other-node"),
+        # A relative clause that denies is its own clause.
+        ("from a debug pod on a node where the api isn't running", "client_location",
+         "container-other-node"),
+        # Some of each, both kinds, a new pool and an old one: no answer.
+        ("some services are Cluster, some are Local", "external_traffic_policy", None),
+        ("falha tanto do pod quanto do nó", "client_location", None),
+        ("iptables on the old node pool, ipvs on the new one", "proxy_mode", None),
+        # Nodes compared ("NODE do pod:", "ssh root@", a `pod/NAME` listing, a row) and the
+        # client a shell on a node: a node that is no outsider.
+        ("NODE do pod: 10.1.0.7 / eu: ssh root@10.1.0.8 e curl de lá", "client_location",
+         "other-node"),
+        ("pod/api-6c9b 1/1 Running 10.0.0.45 node 192.168.0.21 -- and my curl was run over ssh "
+         "on 192.168.0.21", "client_location", "same-node"),
+        ("web-5f7b-2kq   1/1   Running   0   5h   172.16.1.9   192.168.0.11\n"
+         "I'm root on 192.168.0.12, curl from there", "client_location", "other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(
@@ -291,24 +320,10 @@ def test_a_reply_is_read_as_the_value_meant(
         ("vpc or tunnel, not sure", "network_model"),
         ("ou ipvs ou iptables", "proxy_mode"),
         ("public and private, both fail", "access_type"),
-        # Nodes compared ("NODE do pod:", "ssh root@"), the rest unsure: asked.
-        ("NODE do pod: 10.1.0.7 / eu: ssh root@10.1.0.8 e curl de lá", "client_location"),
         # A correction whose words say nothing clear: what it took back is not kept.
         (
             "LoadBalancer... sorry, that's prod. The one failing in staging is a NodePort",
             "service_type",
-        ),
-        # A `pod/NAME` listing names no client.
-        (
-            "pod/api-6c9b 1/1 Running 10.0.0.45 node 192.168.0.21 -- and my curl was run over ssh "
-            "on 192.168.0.21",
-            "client_location",
-        ),
-        # Nodes compared, what runs the client not said: both kinds on that node are asked.
-        (
-            "web-5f7b-2kq   1/1   Running   0   5h   172.16.1.9   192.168.0.11\n"
-            "I'm root on 192.168.0.12, curl from there",
-            "client_location",
         ),
     ],
 )
@@ -380,6 +395,12 @@ def test_the_services_own_pod_is_not_the_client(text: str, kind: str | None) -> 
     from knowledge.intake.keywords import fold
 
     assert subject(fold(text)) == kind
+
+
+def test_a_pod_named_worker_in_a_pasted_row_is_no_node() -> None:
+    assert subject("worker-sync-1 1/1 running 10.0.3.19 192.168.3.7") is None
+    assert subject("from the worker pod") == "container"
+    assert subject("from worker-3") == "node"
 
 
 def test_a_node_named_as_a_place_is_not_the_client_when_asked() -> None:
@@ -694,6 +715,8 @@ def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
         ("é um service do tipo loadbalancer", "service_type",
          ("loadbalancer-shared", "loadbalancer-dedicated")),
         ("ELB", "service_type", ("loadbalancer-shared", "loadbalancer-dedicated")),
+        # Only a denial of which node: what runs the client is asked.
+        ("not on the same node", "client_location", ("other-node", "container-other-node")),
     ],
 )  # fmt: skip
 def test_which_node_is_asked_when_the_words_do_not_say_it(

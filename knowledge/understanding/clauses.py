@@ -56,7 +56,10 @@ _ONLY_NO = re.compile(
 _WITHOUT = (
     r"sem|without|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
-    r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)"
+    r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
+    # "a node where the backend isn't running", "no nó onde o pod não está"
+    r"where\s+(?:the\s+)?[\w-]+\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|wasn'?t)|"
+    r"onde\s+(?:o\s+|a\s+)?[\w-]+\s+n(?:ao|em)"
 )
 # An English "no" that starts what it is instead ("tunnel... no it's VPC") corrects; "no LB"
 # denies. (Portuguese "não é X" denies X, so only English here.)
@@ -64,8 +67,11 @@ _NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
 # A parenthesis of a few words or more is a statement of its own ("(that one is pinned to
 # node-1)"), not a short gloss ("LoadBalancer (dedicated)").
 _PARENTHESIS = r"\s\((?=[^)]{12,}\))|(?<=\w)\)(?!\w)"
+# A colon after a bare "no" or before what it is ("não: o pod tá em outro worker", "nem host:
+# é um pod"), not a field's ("type: LoadBalancer").
+_COLON = r"(?<=\bnao):|(?<=\bno):|(?<=\bnope):|:(?=\s+(?:e|it'?s|its|it is)\s)"
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n—–]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|"
+    rf"\s*(?:[,;!?\n—–]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|{_COLON}|"
     rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
@@ -82,9 +88,11 @@ _NEGATION = re.compile(
     r"|(?<!-)\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor|"
     r"nothing|nada de)\b"
     # "we didn't set Local" denies Local; "it didn't work" tells the failure, it denies nothing.
-    r"|\b(?:didn'?t|did not|haven'?t|have not)\s+(?:set|change|configure|touch|use)\b"
+    r"|\b(?:didn'?t|did not|haven'?t|have not)\s+(?:set|change|configure|touch|use|buy|pay for|"
+    r"create|pick|choose)\b|\b(?:nenhum|nenhuma)\b"
     # What was removed is no longer so ("we removed the nodePort").
-    r"|\b(?:removed|deleted|dropped|got rid of|removemos|tiramos|apagamos|deletamos)\b"
+    r"|\b(?:removed|deleted|dropped|got rid of|removemos|tiramos|apagamos|deletamos|moved off|"
+    r"moved away from|migrated off|migrated away from|saimos d[oa])\b"
     rf"|\b(?:{_INSTEAD}|{_WITHOUT})\b"
 )
 # In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
@@ -109,7 +117,7 @@ _KEYWORDS = (
 )  # fmt: skip
 _REAL_WORDS = frozenset(
     ("onde", "ondes", "odes", "memo", "mesa", "esma", "esmo", "meso", "ouro", "oura", "outa",
-     "outo", "luster", "custer", "ther")
+     "outo", "luster", "custer", "ther", "share", "shares")
 )  # fmt: skip
 _EXTRA_SLIPS = {"nod": "node", "msm": "mesmo", "pdos": "pods"}
 
@@ -225,6 +233,10 @@ _HEDGE = re.compile(
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
+    # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
+    r"some\b[^.;]*,\s*some|tanto d[oa]s?\b[^.;]*\bquanto d[oa]s?\b|"
+    # "pods on every node fail": every place, not one.
+    r"(?:on|from|de|em)\s+(?:every|all|all the|todos os)\s+(?:nodes?|nos|workers?)\s+(?:fail|falh)\w*|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
     # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
@@ -244,6 +256,10 @@ _HEDGE = re.compile(
     r"|\b(?:depends|it depends|depende)\b"
     # "Local on one Service, Cluster on the other": a value per case, not one answer.
     r"|\b(?:on|in)\s+(?:one|some)\b[^,;]*[,;].*\b(?:on|in)\s+(?:the\s+)?others?\b"
+    # "ipvs on the new node pool, iptables on the old one"
+    r"|\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?(?:new|old|novo|nova|antigo|antiga|velho|velha)\b"
+    r"[^.;]*[,;].*\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?(?:old|new|antigo|antiga|novo|nova|"
+    r"velho|velha)\b"
     r"|\b(?:em|no|na)\s+(?:um|uma|alguns|algumas)\b[^,;]*[,;].*\bn(?:o|a|os|as)\s+outr[oa]s?\b"
     # "some clients are pods, others run on the host": more than one client, not one answer.
     r"|\b(?:some|alguns|algumas)\b[^,;.]*[,;]\s*(?:and\s+|e\s+|while\s+|enquanto\s+)?"
@@ -283,11 +299,11 @@ def says_no(clause: Clause) -> bool:
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
-_CONTAINER = r"(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:do|of|in|no) (?:kubernetes|k8s)|cronjobs?|pods?|cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
+_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:do|of|in|no) (?:kubernetes|k8s)|cronjobs?|pods?|cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
 _NODE = (
     r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
     # A shell on a node: "via ssh", "I'm root on 10.0.0.5".
-    r"box|ssh|root(?= on| no| em)|"
+    r"box|ssh|systemd|root(?= on| no| em)|"
     r"(?<=\boutro )no|(?<=\bmesmo )no|(?<=\bproprio )no|(?<=\bum )no|(?<=\bdo )no|(?<=\besse )no|"
     r"(?<=\bnum )no|(?<=\bqualquer )no|(?<=\bcada )no|(?<=\bo )no|(?<=\bno )no|(?<=\bde )no"
 )
@@ -305,11 +321,9 @@ _THE_POD = re.compile(
 
 # "pod is on worker-5", "pod ta no node-1": a pod placed, without "a"/"another"/"our" before it,
 # is the Service's pod.
-_IS_PLACED = re.compile(
-    r"\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b"
-    # "pod no NODE 192.168.2.31", "pod on worker-2": the pod placed on a node named.
-    r"|(?:no|na|on|em)\s+(?:nodes?|no|worker|host|vm)\b\W*(?:[\w-]*\d))"
-)
+_IS_PLACED = re.compile(r"\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b)")
+# A reply that starts "pod no NODE 192.168.2.31", "pod on worker-2": the Service's pod placed.
+_POD_ON = re.compile(r"\s+(?:no|na|on|em)\s+(?:nodes?|no|worker|host|vm)\b\W*(?:[\w-]*\d)")
 _A_POD = re.compile(
     r"\b(?:a|an|another|um|uma|outro|outra|my|our|meu|nosso|client|cliente|frontend|debug|"
     r"test|teste|some|algum)\s+$"
@@ -346,13 +360,16 @@ _FROM = re.compile(
 )
 # ("pod worker" is the pod named worker, as "worker pod" is.)
 _ITS_NODE = re.compile(r"'s|s'|\s+(?:own\s+)?(?:nodes?|nos?|host|machine|vm)\b")
+# A pod's name in a pasted row ("worker-job-x8k   1/1   Running").
+_A_ROW = re.compile(r"[\w.-]*\s+\d+/\d+\s")
 # A node word naming what a pod does, not a node ("the worker pod", "node-exporter pod").
 _NAMES_A_POD = re.compile(r"(?:-[\w-]+)?\s+(?:pods?|containers?|conteineres?)\b")
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
 # the clause says where something runs, not that the client is a node.
 _PLACE = re.compile(
-    r"\b(?:em|on|in|at|no|na|num|numa|noutro|noutra)\s+(?:(?:the|a|an|um|uma|outro|outra|another|"
-    r"other|different|same|mesmo|mesma|that|esse|algum|some|qualquer)\s+){0,2}$"
+    r"\b(?:em|on|in|at|no|na|num|numa|noutro|noutra)\s+(?:(?:the|a|an|um|uma|os|as|outro|outra|"
+    r"outros|outras|another|other|others|different|same|mesmo|mesma|that|esse|algum|some|"
+    r"qualquer)\s+){0,2}$"
 )
 
 
@@ -367,7 +384,7 @@ def subject(text: str, places: bool = True) -> str | None:
         if match.group("target"):
             return None
         if match.group("node"):
-            if _NAMES_A_POD.match(text, match.end()):
+            if _NAMES_A_POD.match(text, match.end()) or _A_ROW.match(text, match.end()):
                 continue
             before = text[: match.start()]
             if not places and _PLACE.search(before) and not _ME_ON.search(before):
@@ -386,7 +403,11 @@ def subject(text: str, places: bool = True) -> str | None:
             return "container"
         if _OF_AN_APP.match(after) and not _WHERE_THE.search(before):
             return "container"  # "o pod do prometheus", "the container of the report app"
-        if _THE_POD.search(before) or (_IS_PLACED.match(after) and not _A_POD.search(before)):
+        if (
+            _THE_POD.search(before)
+            or (_IS_PLACED.match(after) and not _A_POD.search(before))
+            or (not before.strip() and _POD_ON.match(after))
+        ):
             return None
         return "container"
     return None

@@ -75,11 +75,11 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
 
 # Which node, said in words: "on another node", "em outro nó", "on the same node", "no mesmo
 # nó". (Folded: "nó" is "no", and "no mesmo no" reads "in the same node".)
-_NODE = r"(?:nodes?|no|nos|hosts?|workers?|vms?|maquinas?|machines?|servidor|server)\b"
+# (Not a VM, machine or server: "another VM in the VPC" may be no node at all.)
+_NODE = r"(?:nodes?|no|nos|hosts?|workers?)\b"
 _WORDS = {
     "other": re.compile(
         rf"\b(?:other|another|a different|different|separate|outro|outra|diferente)\s+{_NODE}"
-        r"|\b(?:other|different|another)\s+(?:one\s+)?(?:than|from)\b|\bdiferente d(?:[oa]|aquel[ea])\b"
         rf"|\b{_NODE}\s+(?:diferente|different|distinto)"
         r"|\belsewhere\b"
     ),
@@ -111,11 +111,24 @@ _POD_NODE = re.compile(
 )
 
 
+# "other than the one hosting the pod", "diferente daquele onde o pod tá": what follows is the
+# node compared with, not the one meant.
+_OTHER_THAN = re.compile(
+    r"\b(?:other|different|another)\s+(?:one\s+)?(?:than|from)\b|\bdiferente d(?:[oa]|aquel[ea])\b"
+)
+
+
 def _said(folded: str) -> str | None:
-    parts = [part for part in _PART.split(folded) if not _WORKS.search(part)]
-    said = {which for which, words in _WORDS.items() if any(map(words.search, parts))}
-    if any(map(_POD_NODE.search, parts)):
-        said.add("same")
+    said: set[str] = set()
+    for part in _PART.split(folded):
+        if _WORKS.search(part):
+            continue
+        if (than := _OTHER_THAN.search(part)) is not None:
+            said.add("other")
+            part = part[: than.start()]
+        said |= {which for which, words in _WORDS.items() if words.search(part)}
+        if _POD_NODE.search(part):
+            said.add("same")
     return said.pop() if len(said) == 1 else None
 
 
@@ -128,6 +141,9 @@ _ELSEWHERE = re.compile(
     r"|\bthe (?:[\w-]+ )?pod (?:isn'?t|is not|wasn'?t|was not|is no longer) (?:there|on it|on that|here)"
     r"|\bpods? (?:has |had |was |got )?(?:moved|rescheduled|migrated)\b(?!\s+(?:to|onto|here|back))"
     r"|\bnext to the (?:one|node|host|worker)\b"
+    # "a worker that runs zero pods of that app", "they never share a node"
+    r"|\b(?:runs|has|hosts|roda|tem)\s+(?:zero|no|0|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
+    r"|\b(?:never|don'?t|do not|nunca)\s+(?:share|compartilham|dividem)\s+(?:a|the same|o mesmo)?\s*(?:node|no)\b"
     r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
     r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"
     r"|\bo (?:[\w-]+ )?pod nao (?:esta|ta|fica|roda) (?:la|nele|nela|ali|naquele|nesse)\b"

@@ -234,6 +234,9 @@ class AnswerReader:
         if answer.value is not None and not self._placed(fact, text, answer.value):
             # "from a pod", "o IP do nó": which node is not said; both are asked.
             return Answer(fact, candidates=self._both_nodes(fact, answer.value))
+        if answer.value is not None and not self._kinded(fact, found, answer.value):
+            # "not the same node": what runs the client (a pod, the node) is not said.
+            return Answer(fact, candidates=self._both_kinds(fact, answer.value))
         if answer.value is not None and (alike := self._broad(fact, text, answer.value)):
             # "LoadBalancer": a word the option shares with others (which ELB is not said).
             return Answer(fact, candidates=alike)
@@ -444,6 +447,23 @@ class AnswerReader:
             or placement(words, addresses=True) is not None
         )
 
+    def _kinded(self, fact: str, found: list[Clause], value: str) -> bool:
+        """Whether a reading that says what runs the client rests on more than a denial ("not
+        the same node" says which node, not whether a pod or the node calls)."""
+        return self.playbook.fact(fact).option(value).runs_in is None or not all(
+            c.negated for c in found
+        )
+
+    def _both_kinds(self, fact: str, value: str) -> tuple[str, ...]:
+        """The option read and its twin run by the other kind of client, on the same node."""
+        question = self.playbook.fact(fact)
+        read = question.option(value)
+        return tuple(
+            o.value
+            for o in question.options
+            if o.runs_in is not None and o.pod_node == read.pod_node
+        )
+
     def _both_nodes(self, fact: str, value: str) -> tuple[str, ...]:
         """The option read and its twin on the other node (the same kind of client)."""
         question = self.playbook.fact(fact)
@@ -522,7 +542,8 @@ class AnswerReader:
     def _evidence(self, fact: str, text: str, found: list[Clause]) -> dict[str, str]:
         """What the words settle besides the model: which node (`pod_node`: two different
         nodes named, or one twice), what runs the client (`runs_in`: the first kind of client
-        the standing clauses name) and the kind of a typed address (`value`)."""
+        the standing clauses name; `node`: a node is named as the client, not only as a place)
+        and the kind of a typed address (`value`)."""
         options = self.playbook.fact(fact).options
         evidence: dict[str, str] = {}
         if any(option.pod_node for option in options):
@@ -553,6 +574,9 @@ class AnswerReader:
             kinds = kinds or {subject(c.text) for c in standing} - {None}
             if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
+            if kinds == {"node"} and {subject(c.text, places=False) for c in standing} & kinds:
+                # The client is a node, not only a node named as a place ("no nó 10.0.0.5").
+                evidence["node"] = "client"
             outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
             said = " ".join(clause.text for clause in found)
             if len(outside) == 1 and _OUTSIDE.search(said):
@@ -588,15 +612,18 @@ class AnswerReader:
 
     def _compatible(self, fact: str, evidence: dict[str, str]) -> list[str]:
         # A value named also allows the options that refine it (a dedicated ELB's class, and
-        # the nginx-ingress add-on on one). A client pod whose node is compared with the
-        # Service pod's runs in the cluster: not an option that is neither container nor node.
-        in_cluster = evidence.get("runs_in") == "container" and "pod_node" in evidence
+        # the nginx-ingress add-on on one). A client (pod or process) whose node is compared with
+        # the Service pod's runs in the cluster: not an option that is neither container nor node.
+        in_cluster = "pod_node" in evidence and (
+            evidence.get("runs_in") == "container" or "node" in evidence
+        )
         return [
             option.value
             for option in self.playbook.fact(fact).options
             if all(
                 getattr(option, key) in (None, said) or (key == "value" and option.refines == said)
                 for key, said in evidence.items()
+                if key != "node"
             )
             and not (in_cluster and option.runs_in is None)
         ]
@@ -670,6 +697,7 @@ class AnswerReader:
         (value,) = sure
         if whole.candidates and value not in whole.candidates:
             return whole
+
         if value != leaning and not any(
             value == read and value in self._named(fact, clause.text) for clause, read in readings
         ):
