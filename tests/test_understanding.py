@@ -275,6 +275,24 @@ def test_hedges_are_seen(text: str) -> None:
          "other-node"),
         ("um agente systemd em cada worker, fora do kubernetes; só falha no nó 3, que é bem "
          "onde tá o pod", "client_location", "same-node"),
+        # A shell prompt names its node (CCE names nodes after their address); nodes told
+        # apart by order.
+        ("[root@node-10-0-0-8 ~]# curl 10.0.0.250 -> refused; the backend pod is on 10.0.0.9",
+         "client_location", "other-node"),
+        ("[root@cce-worker-03 ~]# curl falha; o pod do app ta no cce-worker-01",
+         "client_location", "other-node"),
+        ("the IP of the second worker, and the backend pod runs on the first one",
+         "nodeport_target", "other-node"),
+        # "quando falei X" quotes what is taken back.
+        ("me enganei quando falei outro nó: é o próprio nó onde tá o pod", "client_location",
+         "same-node"),
+        # A Service's sessionAffinity is no traffic policy; the VPC a cluster sits in is no
+        # network model; two Services, a value each.
+        ("a afinidade de sessão é ClientIP", "external_traffic_policy", None),
+        ("o cluster fica na vpc-core-02", "network_model", None),
+        ("it's in our VPC", "network_model", None),
+        ("vpc-router", "network_model", "vpc"),
+        ("um é Local e outro Cluster", "external_traffic_policy", None),
         # "could be": no answer.
         ("acho que é vpc, mas pode ser túnel", "network_model", None),
         # A colon after a bare "não" ends it; a process on a node placed is a cluster node's.

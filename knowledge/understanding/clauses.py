@@ -90,6 +90,8 @@ _NEGATION = re.compile(
     # "we didn't set Local" denies Local; "it didn't work" tells the failure, it denies nothing.
     r"|\b(?:didn'?t|did not|haven'?t|have not)\s+(?:set|change|configure|touch|use|buy|pay for|"
     r"create|pick|choose)\b|\b(?:nenhum|nenhuma)\b"
+    # What was said before, quoted to take it back ("me enganei quando falei outro nó").
+    r"|\b(?:quando|when)\s+(?:eu\s+|i\s+)?(?:falei|disse|said|wrote|escrevi)\b"
     # What was removed is no longer so ("we removed the nodePort").
     r"|\b(?:removed|deleted|dropped|got rid of|removemos|tiramos|apagamos|deletamos|moved off|"
     r"moved away from|migrated off|migrated away from|saimos d[oa])\b"
@@ -247,7 +249,8 @@ _HEDGE = re.compile(
     r"|\b(?:nao|didn'?t|did not|haven'?t|have not)\s+(?:olhei|vi|chequei|conferi|checked|check|"
     r"looked|look)\s+(?:at\s+|em\s+|in\s+|on\s+)?(?:qual|which|que)\b"
     # "um tá local e o outro cluster": a value each.
-    r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|and the other)\b"
+    r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|e outro|e outra|and the other)\b"
+    r"|\b(?:sao dois|sao duas|two services|dois svcs?|duas apps)\b"
     # "o IP de um nó qualquer", "any node": no node in particular.
     # ("um nó qualquer que não tem o pod" is another node.)
     r"|(?:\b(?:um|uma)\s+\w+\s+qualquer|\bqualquer\s+(?:no|node|worker|host)"
@@ -340,7 +343,7 @@ _ROW_AFTER = re.compile(r":\s*[\w.-]+\s+\d+/\d+\s")  # "pod: api-6c9b 1/1 Runnin
 # serviço", "the backend's pod".
 _OF_AN_APP = re.compile(
     r"\s+(?:do|da|of|of the|of our)\s+(?!(?:servico|service|svc|backend|back-end|api|target|"
-    r"destino|alvo|elb|lb|balanceador|cluster|no|node|nodes)\b)[a-z][\w-]*"
+    r"destino|alvo|elb|lb|balanceador|cluster|no|node|nodes)\b)[a-z][\w-]*\b"
     r"(?!\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b))"
 )
 # "onde o pod do nginx tá", "where the pod of the api runs": the Service's pod as a place.

@@ -50,6 +50,27 @@ _ROW = re.compile(
 _BOTH = re.compile(r"\b(?:both|os dois|as duas|ambos|ambas)\b")
 
 
+# A shell prompt names the node it runs on ("[root@cce-worker-02 ~]#"); CCE names nodes after
+# their address ("node-192-168-0-77"), which is compared as that address.
+_PROMPT = re.compile(r"\[[\w.-]+@(?P<host>[\w.-]+)[^\]\n]{0,40}\]\s*[#$]")
+_DASHED = re.compile(r"(?:^|\D)(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})$")
+# "the first worker", "o terceiro nó": nodes told apart by order.
+_ORDINAL = re.compile(
+    r"\b(?P<n>first|second|third|fourth|fifth|primeiro|segundo|terceiro|quarto|quinto)\s+"
+    r"(?:one|node|worker|host|no|nó)\b"
+)
+_ORDER = {
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
+    "primeiro": "1", "segundo": "2", "terceiro": "3", "quarto": "4", "quinto": "5",
+}  # fmt: skip
+
+
+def _prompt(match: re.Match[str]) -> str:
+    host = match.group("host")
+    dashed = _DASHED.search(host)
+    return f" on {'.'.join(dashed.groups()) if dashed else host} "
+
+
 def placement(text: str, addresses: bool = False, words: bool = True) -> str | None:
     """`other` when two different nodes are named, `same` when one is named twice (or once for
     both); else, with `words`, what the words say ("another node", "no mesmo nó"), if they
@@ -58,11 +79,13 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     no name is given, by address: every address where `addresses` is set, else only those
     given as a place ("on 192.168.0.31"); never a name with an address, which may be that
     node's own."""
-    lowered = _ROW.sub(lambda row: f" on {row.group('node')} ", text.lower())
+    lowered = _ROW.sub(lambda row: f" on {row.group('node')} ", _PROMPT.sub(_prompt, text.lower()))
     named = [
         (m.group("prefix"), m.group("number") or m.group("letter"))
         for m in _NAMED.finditer(lowered)
     ]
+    if not named:
+        named = [("#", _ORDER[m.group("n")]) for m in _ORDINAL.finditer(lowered)]
     if not named:
         where = _ADDRESS if addresses else _PLACED
         named = [("", m.group("address") or m.group("named")) for m in where.finditer(lowered)]

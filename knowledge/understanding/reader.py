@@ -99,6 +99,20 @@ _OUTSIDE = re.compile(
     r"separate)\s+(?:cce\s+|k8s\s+|kubernetes\s+)?cluster\b"
     r"(?!\s+(?:nodes?|no|nos|worker|workers|host|member)\b)"  # "another cluster node"
 )
+# Words that look like an option's but name another thing, taken out before reading: a Service's
+# sessionAffinity (ClientIP) is no traffic policy; "in the VPC", "vpc-prod-01" name the VPC a
+# cluster sits in (every cluster has one), not the VPC network model.
+_DECOYS = {
+    "external_traffic_policy": re.compile(
+        r"(?i)\bsession\s?affinity\b\W{0,3}(?:clientip|none)?|\b(?:afinidade|affinity)\b"
+        r"(?=[^.;,]{0,20}\bclientip\b)|\bclientip\b"
+    ),
+    "network_model": re.compile(
+        r"(?i)\bvpc[-_](?!r[a-z]{3,6}\b)[\w-]+"  # a VPC's name, not vpc-router (or its typos)
+        r"|(?<!rede )(?<!network )\b(?:in|on|na|no|em)\s+(?:the\s+|a\s+|our\s+|nossa\s+)?vpc"
+        r"(?:\s+(?:default|padr[aã]o)|\s+[\w-]*\d[\w-]*)?(?=\s*(?:$|[.,;!?]))"
+    ),
+}
 # `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
 _COLUMN = (
     r"(?:NAME|NAMESPACE|TYPE|CLUSTER-IP|EXTERNAL-IP|PORT\(S\)|AGE|READY|STATUS|RESTARTS|IP|"
@@ -224,6 +238,8 @@ class AnswerReader:
         # A pasted `kubectl get` table's header names no answer (its CLUSTER-IP column is
         # not a ClusterIP Service).
         text = _TABLE_HEADER.sub(" ", text)
+        if fact in _DECOYS:
+            text = _DECOYS[fact].sub(" ", text)
         is_english = english(text)
         found = clauses(self._without_other_facts(text, fact), english=is_english)
         if not found or withdrawn(found):
