@@ -249,10 +249,10 @@ class AnswerReader:
             return self._on_compared_nodes(fact, text, is_english)
         if answer.value is not None and not self._placed(fact, text, answer.value):
             # "from a pod", "o IP do nó": which node is not said; both are asked.
-            return Answer(fact, candidates=self._both_nodes(fact, answer.value))
+            return Answer(fact, candidates=self._twins(fact, answer.value, "pod_node"))
         if answer.value is not None and not self._kinded(fact, found, answer.value):
             # "not the same node": what runs the client (a pod, the node) is not said.
-            return Answer(fact, candidates=self._both_kinds(fact, answer.value))
+            return Answer(fact, candidates=self._twins(fact, answer.value, "runs_in"))
         if answer.value is not None and (alike := self._broad(fact, text, answer.value)):
             # "LoadBalancer": a word the option shares with others (which ELB is not said).
             return Answer(fact, candidates=alike)
@@ -426,9 +426,9 @@ class AnswerReader:
         nothing) are all in the option's value and theirs ("LoadBalancer"), or, one word, in
         phrases of both ("ELB"); else empty."""
         words = set(_WORD.findall(normalise(text))) - _FILLER
-        if not words:
-            return ()
         names, phrases = self._vocabulary(fact)
+        if not words or words == names[value]:
+            return ()  # the option's own name ("other node") is no broad word
         alike = [
             option
             for option in self.playbook.fact(fact).values
@@ -470,24 +470,17 @@ class AnswerReader:
             c.negated for c in found
         )
 
-    def _both_kinds(self, fact: str, value: str) -> tuple[str, ...]:
-        """The option read and its twin run by the other kind of client, on the same node."""
+    def _twins(self, fact: str, value: str, differing: str) -> tuple[str, ...]:
+        """The option read and those that differ from it only in `differing`: `pod_node`
+        (which node: "from a pod", "o IP do nó") or `runs_in` (what runs the client: "not the
+        same node")."""
         question = self.playbook.fact(fact)
         read = question.option(value)
+        same = "runs_in" if differing == "pod_node" else "pod_node"
         return tuple(
             o.value
             for o in question.options
-            if o.runs_in is not None and o.pod_node == read.pod_node
-        )
-
-    def _both_nodes(self, fact: str, value: str) -> tuple[str, ...]:
-        """The option read and its twin on the other node (the same kind of client)."""
-        question = self.playbook.fact(fact)
-        read = question.option(value)
-        return tuple(
-            o.value
-            for o in question.options
-            if o.pod_node is not None and o.runs_in == read.runs_in
+            if getattr(o, differing) is not None and getattr(o, same) == getattr(read, same)
         )
 
     def _the_other(self, fact: str, found: list[Clause], is_english: bool) -> Answer | None:
