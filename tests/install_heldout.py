@@ -3,8 +3,8 @@
     .venv/bin/python -m tests.install_heldout NEW.yaml v11
 
 Entries whose text equals a training text after normalising (the held-out test fails on any)
-and repeats within the set are dropped; the entries kept are written as they came, one flow
-mapping a line, under a header that says where the set came from. Only counts are printed, so
+and repeats within the set are dropped; the entries kept are written as they came (each with
+exactly asked, lang, kind, gold and text), one flow mapping a line, under a header that says where the set came from. Only counts are printed, so
 the texts stay unseen until the set has been measured once (benchmarks/bench_answers.py).
 """
 
@@ -32,6 +32,9 @@ _KEYS = ("asked", "lang", "kind", "gold", "text")
 
 def install(source: Path, version: str, target: Path) -> dict[str, int]:
     written = yaml.safe_load(source.read_text())["answers"]
+    odd = [entry for entry in written if set(entry) != set(_KEYS)]
+    if odd:
+        raise SystemExit(f"{len(odd)} entries lack or add keys (want {', '.join(_KEYS)}): {odd[0]}")
     training = training_texts(load_playbook())
     seen: set[str] = set()
     kept, trained, repeated = [], 0, 0
@@ -45,16 +48,17 @@ def install(source: Path, version: str, target: Path) -> dict[str, int]:
             seen.add(key)
             kept.append(entry)
     lines = [
-        # JSON strings are YAML flow scalars: quotes, backslashes and newlines kept exactly.
-        "- {" + ", ".join(f"{k}: {json.dumps(entry[k], ensure_ascii=False)}" for k in _KEYS) + "}"
+        # JSON strings (ASCII, \u escapes) are YAML flow scalars: every character kept exactly.
+        "- {" + ", ".join(f"{k}: {json.dumps(entry[k])}" for k in _KEYS) + "}"
         for entry in kept
     ]
     header = _HEADER.format(
         version=version, written=len(written), trained=trained, repeated=repeated
     )
-    target.write_text(header + "\n".join(lines) + "\n")
-    if yaml.safe_load(target.read_text())["answers"] != [{k: e[k] for k in _KEYS} for e in kept]:
-        raise SystemExit(f"{target} does not read back as written")
+    text = header + "\n".join(lines) + "\n"
+    if yaml.safe_load(text)["answers"] != kept:
+        raise SystemExit("the set does not read back as written: nothing installed")
+    target.write_text(text)
     return {"written": len(written), "trained": trained, "repeated": repeated, "kept": len(kept)}
 
 

@@ -58,8 +58,8 @@ _WITHOUT = (
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
     r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
     # "a node where the backend isn't running", "no nó onde o pod não está"
-    r"where\s+(?:the\s+)?[\w-]+\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|wasn'?t)|"
-    r"onde\s+(?:o\s+|a\s+)?[\w-]+\s+n(?:ao|em)"
+    r"where\s+(?:the\s+)?(?:[\w-]+\s+)?(?:pods?|backend|service|app|api|replica)\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|wasn'?t)|"
+    r"onde\s+(?:o\s+|a\s+)?(?:[\w-]+\s+)?(?:pods?|backend|servico|app|api|replica)\s+n(?:ao|em)"
 )
 # An English "no" that starts what it is instead ("tunnel... no it's VPC") corrects; "no LB"
 # denies. (Portuguese "não é X" denies X, so only English here.)
@@ -93,7 +93,8 @@ _NEGATION = re.compile(
     # What was said before, quoted to take it back ("me enganei quando falei outro nó").
     r"|\b(?:quando|when)\s+(?:eu\s+|i\s+)?(?:falei|disse|said|wrote|escrevi)\b"
     # What was removed is no longer so ("we removed the nodePort").
-    r"|\b(?:removed|deleted|dropped|got rid of|removemos|tiramos|apagamos|deletamos|moved off|"
+    r"|(?<!are )(?<!were )(?<!is )(?<!was )(?<!get )(?<!got )(?<!being )"
+    r"\b(?:removed|deleted|dropped|got rid of|removemos|tiramos|apagamos|deletamos|moved off|"
     r"moved away from|migrated off|migrated away from|saimos d[oa])\b"
     rf"|\b(?:{_INSTEAD}|{_WITHOUT})\b"
 )
@@ -229,6 +230,7 @@ _TOGETHER = (
     r"(?!\s+(?:(?:pods|containers|conteineres|deployments|apps)\b(?!'s)"
     r"|(?:are\s+|run\s+|sit\s+|live\s+)?on|(?:estao|ficam|rodam|tao)\s+(?:no|na|em)|(?:no|na|em)\b))"
 )
+_ON_THE = r"\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?"
 # "both", "either", "tanto faz": the user does not pick one option.
 _HEDGE = re.compile(
     rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either|whichever|any of them|tanto faz|"
@@ -247,10 +249,11 @@ _HEDGE = re.compile(
     r"|\band\s+(?:from|on|in)\b[^.;]*\btoo\b|\be\s+(?:de|d[oa]s?|em|n[oa]s?)\b[^.;]*\btambem\b"
     # "não olhei em qual nó", "didn't check which node": which one is not known.
     r"|\b(?:nao|didn'?t|did not|haven'?t|have not)\s+(?:olhei|vi|chequei|conferi|checked|check|"
-    r"looked|look)\s+(?:at\s+|em\s+|in\s+|on\s+)?(?:qual|which|que)\b"
+    r"looked|look)\s+(?:at\s+|em\s+|in\s+|on\s+)?(?:qual|which|em que)\b"
     # "um tá local e o outro cluster": a value each.
     r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|e outro|e outra|and the other)\b"
     r"|\b(?:sao dois|sao duas|two services|dois svcs?|duas apps)\b"
+    r"(?!\s+(?:nos|nodes|workers|hosts|maquinas)\b)"
     # "o IP de um nó qualquer", "any node": no node in particular.
     # ("um nó qualquer que não tem o pod" is another node.)
     r"|(?:\b(?:um|uma)\s+\w+\s+qualquer|\bqualquer\s+(?:no|node|worker|host)"
@@ -260,9 +263,8 @@ _HEDGE = re.compile(
     # "Local on one Service, Cluster on the other": a value per case, not one answer.
     r"|\b(?:on|in)\s+(?:one|some)\b[^,;]*[,;].*\b(?:on|in)\s+(?:the\s+)?others?\b"
     # "ipvs on the new node pool, iptables on the old one"
-    r"|\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?(?:new|old|novo|nova|antigo|antiga|velho|velha)\b"
-    r"[^.;]*[,;].*\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?(?:old|new|antigo|antiga|novo|nova|"
-    r"velho|velha)\b"
+    rf"|{_ON_THE}(?:new|novo|nova)\b[^.;]*[,;].*{_ON_THE}(?:old|antigo|antiga|velho|velha)\b"
+    rf"|{_ON_THE}(?:old|antigo|antiga|velho|velha)\b[^.;]*[,;].*{_ON_THE}(?:new|novo|nova)\b"
     r"|\b(?:em|no|na)\s+(?:um|uma|alguns|algumas)\b[^,;]*[,;].*\bn(?:o|a|os|as)\s+outr[oa]s?\b"
     # "some clients are pods, others run on the host": more than one client, not one answer.
     r"|\b(?:some|alguns|algumas)\b[^,;.]*[,;]\s*(?:and\s+|e\s+|while\s+|enquanto\s+)?"
@@ -342,7 +344,7 @@ _ROW_AFTER = re.compile(r":\s*[\w.-]+\s+\d+/\d+\s")  # "pod: api-6c9b 1/1 Runnin
 # A pod of an app named ("o pod do prometheus") is the client's; the Service's is "o pod do
 # serviço", "the backend's pod".
 _OF_AN_APP = re.compile(
-    r"\s+(?:do|da|of|of the|of our)\s+(?!(?:servico|service|svc|backend|back-end|api|target|"
+    r"\s+(?:do|da|of)\s+(?:(?:the|our)\s+)?(?!(?:the|our|servico|service|svc|backend|back-end|api|target|"
     r"destino|alvo|elb|lb|balanceador|cluster|no|node|nodes)\b)[a-z][\w-]*\b"
     r"(?!\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b))"
 )

@@ -117,7 +117,7 @@ _WORDS = {
 # A part that says it works ("the copies on other nodes are fine") tells where it does not fail.
 _PART = re.compile(r"[,;.!?]+\s")
 _WORKS = re.compile(
-    r"\b(?:fine|work|works|worked|working|ok|okay|funciona|funcionam|funcionou|de boa|normal|"
+    r"(?<!n't )(?<!not )(?<!nao )\b(?:fine|work|works|worked|working|ok|okay|funciona|funcionam|funcionou|de boa|normal|"
     r"passa|responde)\b"
 )
 
@@ -125,7 +125,8 @@ _WORKS = re.compile(
 # The Service pod's node named ("the pod's node", "o nó do pod", "node where the pod runs").
 _POD = r"(?:[\w-]+\s+)?(?:pod|replica|backend)\b"
 _POD_NODE = re.compile(
-    rf"\b(?:pod|backend|replica)'?s?'?\s+(?:own\s+)?{_NODE}|\b{_NODE}\s+(?:do|of the|of its)\s+{_POD}"
+    r"\b(?:pod|backend|replica)(?:'s|s'|s)?\s+(?:own\s+)?(?:nodes?|hosts?|workers?)\b|"
+    rf"\b{_NODE}\s+(?:do|of the|of its)\s+{_POD}"
     rf"|\b(?:{_NODE}|one)\s+(?:where|onde|que tem|que roda|that has|that runs|hosting|running|"
     rf"with|com)\s+(?:the|o|a)\s+{_POD}"
     # "that's where the app pod is running", "o pod tá rodando nele"
@@ -165,7 +166,8 @@ _ELSEWHERE = re.compile(
     r"|\bpods? (?:has |had |was |got )?(?:moved|rescheduled|migrated)\b(?!\s+(?:to|onto|here|back))"
     r"|\bnext to the (?:one|node|host|worker)\b"
     # "a worker that runs zero pods of that app", "they never share a node"
-    r"|\b(?:runs|has|hosts|roda|tem)\s+(?:zero|no|0|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
+    r"|\b(?:(?:runs|has|hosts)\s+(?:zero|no|0)|(?:roda|tem)\s+(?:zero|0|nenhum))\s+"
+    r"(?:[\w-]+\s+)?pods?\b"
     r"|\b(?:never|don'?t|do not|nunca)\s+(?:share|compartilham|dividem)\s+(?:a|the same|o mesmo)?\s*(?:node|no)\b"
     r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
     r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"

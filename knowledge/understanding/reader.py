@@ -108,7 +108,7 @@ _DECOYS = {
         r"(?=[^.;,]{0,20}\bclientip\b)|\bclientip\b"
     ),
     "network_model": re.compile(
-        r"(?i)\bvpc[-_](?!r[a-z]{3,6}\b)[\w-]+"  # a VPC's name, not vpc-router (or its typos)
+        r"(?i)\bvpc[-_](?!r(?:outer|oter|outr|uoter|otuer|outre|ouer)\b)[\w-]+"  # a VPC's name, not vpc-router (or its typos)
         r"|(?<!rede )(?<!network )\b(?:in|on|na|no|em)\s+(?:the\s+|a\s+|our\s+|nossa\s+)?vpc"
         r"(?:\s+(?:default|padr[aã]o)|\s+[\w-]*\d[\w-]*)?(?=\s*(?:$|[.,;!?]))"
     ),
