@@ -12,14 +12,14 @@ Query functions take a Session and return plain dataclasses; the caller owns the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.handoff import Bundle
+from knowledge.handoff import Bundle, new_case_number
 from knowledge.store import Base, as_utc, utc_now
 
 __all__ = [
@@ -125,8 +125,11 @@ def _record(row: HandoffRow) -> HandoffRecord:
 
 
 def enqueue(session: Session, bundle: Bundle) -> HandoffRecord:
-    """Store the bundle, redacted, as pending and due now."""
+    """Store the bundle, redacted, as pending and due now. A case number already stored (five
+    random characters a day: rare, not impossible) is drawn again, so no handoff is refused."""
     safe = bundle.redacted()
+    while session.get(HandoffRow, safe.case) is not None:
+        safe = replace(safe, case=new_case_number(safe.created))
     row = HandoffRow(
         case_number=safe.case,
         created_at=safe.created,
