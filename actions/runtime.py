@@ -7,7 +7,7 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Coroutine
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -151,6 +151,10 @@ class ChatAction(AppAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]: ...
 
 
+# The form's extraction, validation and question each ask the same message its language.
+_detected = lru_cache(maxsize=64)(detect_language)
+
+
 def language_events(tracker: Tracker, app: App) -> list[EventType]:
     """What the latest message says about the user's language: follow their words until they
     pick one ("answer in English"), then keep it. Every action applies this to its message, so
@@ -166,7 +170,7 @@ def language_events(tracker: Tracker, app: App) -> list[EventType]:
         return [SlotSet("language", named), SlotSet("language_chosen", True)]
     if tracker.get_slot("language_chosen") or text.startswith("/"):
         return []
-    detected = detect_language(text)
+    detected = _detected(text)
     if detected is None or detected == current:
         return []
     return [SlotSet("language", detected)]
