@@ -324,6 +324,24 @@ def test_hedges_are_seen(text: str) -> None:
          "on 192.168.0.21", "client_location", "same-node"),
         ("web-5f7b-2kq   1/1   Running   0   5h   172.16.1.9   192.168.0.11\n"
          "I'm root on 192.168.0.12, curl from there", "client_location", "other-node"),
+        # "nobody uses", "ninguém configurou" deny; Portuguese "X nada" denies X.
+        ("the public one nobody uses, our pods go to the private address", "access_type",
+         "private"),
+        ("EIP ninguém configurou, só tem o IP interno da VPC", "access_type", "private"),
+        ("no mesmo host nada, é um pod num outro worker", "client_location",
+         "container-other-node"),
+        # "retificando", "erro meu" correct; "se não me engano" leans, it denies nothing.
+        ("ipvs. retificando: iptables", "proxy_mode", "iptables"),
+        ("tunnel, erro meu, é vpc", "network_model", "vpc"),
+        ("se não me engano é o IP do nó onde o pod roda", "nodeport_target", "pod-node"),
+        ("if I'm not mistaken it's Local", "external_traffic_policy", "Local"),
+        # A pod a listing names is a pod, whatever its name says ("worker-…"); a row's NODE
+        # column is a place.
+        ("batch-worker-5d  1/1 Running  10.1.2.3  node-7   api-0  1/1 Running  10.1.0.4  node-7\n"
+         "batch-worker-5d is the one calling", "client_location", "container-same-node"),
+        # A spec pasted bare names no ELB; every node is no one place.
+        ("spec:\n  type: LoadBalancer", "service_type", None),
+        ("a log agent that runs on all the nodes", "client_location", None),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

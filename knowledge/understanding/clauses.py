@@ -33,7 +33,8 @@ _CORRECTION = (
     r"ah nao|(?:just |double[- ]?)?checked(?=\s*[,:]|\s+the\s+\S+\s*:)|just checked|conferi|"
     r"verifiquei|corrigindo|correcting|correction|"
     r"scratch that|errei|"
-    r"me enganei|i was wrong|on second thought|"
+    r"me enganei|i was wrong|on second thought|retificando|retifico|erro meu|melhor dizendo|"
+    r"my mistake|i misspoke|strike that|"
     # A change told as news: what it is now follows ("we changed it back to ClusterIP").
     r"(?:changed|switched)(?: it)?(?: back)? to|now it'?s|now it is|agora e|agora ta|agora esta|"
     r"went back to|reverted(?: it)? to|"
@@ -90,6 +91,11 @@ _NEGATION = re.compile(
     # "we didn't set Local" denies Local; "it didn't work" tells the failure, it denies nothing.
     r"|\b(?:didn'?t|did not|haven'?t|have not)\s+(?:set|change|configure|touch|use|buy|pay for|"
     r"create|pick|choose)\b|\b(?:nenhum|nenhuma)\b"
+    # "o privado ninguém usa", "nobody ever attached an EIP"; "nobody can reach it" is the failure.
+    r"|\b(?:nobody|no one|ninguem)\s+(?:ever\s+|nunca\s+)?(?:uses?|used|usa|usou|attached|set|"
+    r"configured|created|anexou|colocou|configurou|criou|mexeu)\b"
+    # "mesmo nó nada": Portuguese puts the denial last.
+    r"|\bnada$"
     # What was said before, quoted to take it back ("me enganei quando falei outro nó").
     r"|\b(?:quando|when)\s+(?:eu\s+|i\s+)?(?:falei|disse|said|wrote|escrevi)\b"
     # What was removed is no longer so ("we removed the nodePort").
@@ -145,11 +151,23 @@ def _retyped(folded: str) -> str:
     return _TOKEN.sub(lambda m: _TYPOS.get(m.group(), m.group()), folded)
 
 
+# "If I'm not mistaken" leans towards what follows: its "not" denies nothing.
+_LEANING = re.compile(
+    r"\b(?:se (?:eu )?nao me engano|se nao estou enganad[oa]|if i'?m not (?:mistaken|wrong)|"
+    r"if i am not (?:mistaken|wrong)|unless i'?m (?:mistaken|wrong)|se nao me falha a memoria)\b"
+)
+
+
+def _unleaned(folded: str) -> str:
+    """The leaning hedges blanked, the length kept (clauses() maps offsets to the typed text)."""
+    return _LEANING.sub(lambda m: " " * len(m.group()), folded)
+
+
 def normalise(text: str) -> str:
     """Folded (case, accents, blanks), with emoji and odd symbols turned into blanks and the
     deciding words' typos undone."""
     folded = fold(_PUNCTUATION.sub(" ", text[-MAX_ANSWER_CHARS:]))
-    return _retyped(folded.replace("’", "'"))
+    return _retyped(fold(_unleaned(folded.replace("’", "'"))))
 
 
 @dataclass(frozen=True)
@@ -174,7 +192,7 @@ class Clause:
 def clauses(text: str, english: bool = False) -> list[Clause]:
     """The clauses of a message in order; empty ones dropped. `english`: the message is in
     English, where "no" denies."""
-    folded = fold(text[-MAX_ANSWER_CHARS:]).replace("’", "'")
+    folded = _unleaned(fold(text[-MAX_ANSWER_CHARS:]).replace("’", "'"))
     typed = text[-MAX_ANSWER_CHARS:].lower()
     if len(typed) != len(folded):
         typed = folded  # a ligature or the like: offsets differ, the folded text stands in
@@ -241,6 +259,9 @@ _HEDGE = re.compile(
     r"some\b[^.;]*,\s*some|tanto d[oa]s?\b[^.;]*\bquanto d[oa]s?\b|"
     # "pods on every node fail": every place, not one.
     r"(?:on|from|de|em)\s+(?:every|all|all the|todos os)\s+(?:nodes?|nos|workers?)\s+(?:fail|falh)\w*|"
+    # "daemonset pods, they run on every node": a client on each node, not one place.
+    r"(?:run|runs|running|rodam|roda|rodando)\s+(?:on|em|in)\s+(?:every|all|all the|todos os|cada)\s+"
+    r"(?:nodes?|nos|workers?|hosts?)\b(?!,?\s*(?:but|mas|porem)\b)|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
     # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
@@ -367,6 +388,19 @@ _FROM = re.compile(
 _ITS_NODE = re.compile(r"'s|s'|\s+(?:own\s+)?(?:nodes?|nos?|host|machine|vm)\b")
 # A pod's name in a pasted row ("worker-job-x8k   1/1   Running").
 _A_ROW = re.compile(r"[\w.-]*\s+\d+/\d+\s")
+# A pod's row: its name, then READY ("1/1"), or its IP then its node ("api-0 10.0.0.9 node-1").
+_ROW_POD = re.compile(r"([\w.-]+)\s+(?:\d+/\d+\s|(?:\d{1,3}\.){3}\d{1,3}\s+[a-z][\w.-]*\d)")
+_ROW_NODE = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}\s+[\w.-]*$")  # "10.0.3.20  cce-node-2"
+_NAME_HEAD, _NAME_TAIL = re.compile(r"[\w.-]*$"), re.compile(r"[\w.-]*")
+
+
+def _token(text: str, start: int, end: int) -> str:
+    """The whole name a word is part of ("worker" in "worker-7c")."""
+    head, tail = _NAME_HEAD.search(text[:start]), _NAME_TAIL.match(text, end)
+    assert head is not None and tail is not None  # both match the empty string
+    return head.group() + text[start:end] + tail.group()
+
+
 # A node word naming what a pod does, not a node ("the worker pod", "node-exporter pod").
 _NAMES_A_POD = re.compile(r"(?:-[\w-]+)?\s+(?:pods?|containers?|conteineres?)\b")
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
@@ -378,9 +412,15 @@ _PLACE = re.compile(
 )
 
 
-def subject(text: str, places: bool = True) -> str | None:
+def row_pods(text: str) -> frozenset[str]:
+    """The pods a pasted `kubectl get pod` listing names (folded), wherever in the message."""
+    return frozenset(_ROW_POD.findall(fold(text)))
+
+
+def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) -> str | None:
     """`container` or `node`: which kind of client the text names first, if any. Without
-    `places`, a node named as a place ("on another node") does not count."""
+    `places`, a node named as a place ("on another node") does not count. `pods`: names a
+    listing gives to pods ("worker-7c"), which name a container whatever their words."""
     if "hostnetwork" in text:
         return "node"  # a pod on the node's own network reaches the address as the node does
     # A clause that names the Service's pod before any client ("the pod is on node-1", "o pod
@@ -388,6 +428,11 @@ def subject(text: str, places: bool = True) -> str | None:
     for match in _SUBJECT.finditer(text):
         if match.group("target"):
             return None
+        if match.group("node") and pods:
+            if _A_ROW.match(text, match.end()) or _ROW_NODE.search(text[: match.start()]):
+                continue  # a listing's pod name or NODE column
+            if _token(text, match.start(), match.end()) in pods:
+                return "container"  # "(worker-x is the client)", the worker-x of a pod's row
         if match.group("node"):
             if _NAMES_A_POD.match(text, match.end()) or _A_ROW.match(text, match.end()):
                 continue

@@ -39,6 +39,7 @@ from knowledge.understanding.clauses import (
     hedged,
     last_correction,
     normalise,
+    row_pods,
     says_no,
     subject,
     withdrawn,
@@ -76,7 +77,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _FILLER = frozenset(
     """
     it s its is a an the type tipo service servico svc e um uma do da de o of kind just only
-    so we use usamos using
+    so we use usamos using spec yaml manifest
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _NO_TYPED = re.compile(r"\bnós?\b")  # "nó" as typed: folded, it is Portuguese "no" ("in the")
@@ -578,12 +579,13 @@ class AnswerReader:
             # no, a pod on it"). A container named in one and a node in another is a container
             # on that node ("a job in a pod. It lands on node-3").
             standing = [c for c in found if not c.negated]
+            pods = row_pods(text)
             # A correction that only places it ("from a pod, mas em outro nó") names no kind.
-            kinds = {subject(c.text, places=False) for c in standing if c.corrects} - {None}
-            kinds = kinds or {subject(c.text) for c in standing} - {None}
+            kinds = {subject(c.text, False, pods) for c in standing if c.corrects} - {None}
+            kinds = kinds or {subject(c.text, pods=pods) for c in standing} - {None}
             if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
-            if kinds == {"node"} and {subject(c.text, places=False) for c in standing} & kinds:
+            if kinds == {"node"} and {subject(c.text, False, pods) for c in standing} & kinds:
                 # The client is a node, not only a node named as a place ("no nó 10.0.0.5").
                 evidence["node"] = "client"
             outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
