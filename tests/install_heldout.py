@@ -30,6 +30,16 @@ answers:
 _KEYS = ("asked", "lang", "kind", "gold", "text")
 
 
+def _quoted(value: object) -> str:
+    """A YAML flow scalar, ASCII only, that reads back as `value` exactly: JSON's quoting, with
+    every character beyond ASCII escaped as YAML reads it (an emoji as one \\U escape, where
+    JSON would write two UTF-16 halves that YAML does not join)."""
+    return "".join(
+        ch if ord(ch) < 128 else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+        for ch in json.dumps(value, ensure_ascii=False)
+    )
+
+
 def install(source: Path, version: str, target: Path) -> dict[str, int]:
     written = yaml.safe_load(source.read_text())["answers"]
     odd = [entry for entry in written if set(entry) != set(_KEYS)]
@@ -47,11 +57,7 @@ def install(source: Path, version: str, target: Path) -> dict[str, int]:
         else:
             seen.add(key)
             kept.append(entry)
-    lines = [
-        # JSON strings (ASCII, \u escapes) are YAML flow scalars: every character kept exactly.
-        "- {" + ", ".join(f"{k}: {json.dumps(entry[k])}" for k in _KEYS) + "}"
-        for entry in kept
-    ]
+    lines = ["- {" + ", ".join(f"{k}: {_quoted(entry[k])}" for k in _KEYS) + "}" for entry in kept]
     header = _HEADER.format(
         version=version, written=len(written), trained=trained, repeated=repeated
     )

@@ -16,7 +16,7 @@ from .install_heldout import install
 def test_training_texts_and_repeats_are_dropped_and_the_rest_kept_exactly(tmp_path: Path) -> None:
     trained = phrasings(load_playbook(), "proxy_mode")[0][0]
     kept = {"asked": "proxy_mode", "lang": "pt", "kind": "paste", "gold": None,
-            "text": 'modo: "ipvs"\\ \x85 ñ\nfim'}  # fmt: skip
+            "text": 'modo: "ipvs"\\ \x85 ñ 🤷\u200d♀️\nfim'}  # fmt: skip
     entries = [
         kept,
         {**kept, "text": kept["text"].upper()},  # the same after normalising
