@@ -342,6 +342,32 @@ def test_hedges_are_seen(text: str) -> None:
         # A spec pasted bare names no ELB; every node is no one place.
         ("spec:\n  type: LoadBalancer", "service_type", None),
         ("a log agent that runs on all the nodes", "client_location", None),
+        ("pods on all nodes call it, some next to the backend and some elsewhere",
+         "client_location", None),
+        # What "or" adds to a denial is denied; of three options, the one no clause names.
+        ("only a cluster IP, no EIP or nodeport", "service_type", "clusterip"),
+        ("não é overlay e também não é CCE Turbo", "network_model", "vpc"),
+        # Another project's is not this one's; a Spanish "es" is a third language.
+        ("IPVS... no, IPVS is the other project, here it's iptables", "proxy_mode", "iptables"),
+        ("es pública", "access_type", None),
+        # A node kube-ipvs0 is missing from is not in IPVS mode (domain notes).
+        ('ip addr show kube-ipvs0\nDevice "kube-ipvs0" does not exist.', "proxy_mode",
+         "iptables"),
+        # A root prompt (Red Hat's, Debian's) is a shell on that node; a label selector names
+        # no app; a Job "k8s" and an initContainer are containers.
+        ("$ kubectl get pod -l app=shop -o wide\nshop-7d9-x2  1/1  Running  0  2d  172.16.2.4  "
+         "192.168.3.8\nroot@192.168.3.8:~# curl -v http://192.168.3.200", "client_location",
+         "same-node"),
+        ("um job k8s que cai sempre num nó diferente do backend", "client_location",
+         "container-other-node"),
+        ("the initContainer of our seed pod, which lands on the api's own node",
+         "client_location", "container-same-node"),
+        ("no pods involved: a worker that has no replica of the api, curl over ssh",
+         "client_location", "other-node"),
+        # On-premises and personal machines are outside; where it works is no client.
+        ("an ERP in our on-prem datacenter, over Direct Connect", "client_location",
+         "outside-cluster"),
+        ("from my laptop at home", "client_location", "outside-cluster"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

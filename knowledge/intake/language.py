@@ -113,9 +113,13 @@ def _foreign(own: str) -> bool:
         return len(words) >= 2
     if _FOREIGN_SIGNS.search(own.lower()) and en == 0 and pt <= 1:
         return True
+    if len(words) > 1 and words[0] == "es" and words[1] not in _ES and pt == en == 0:
+        # Spanish "es Local", "es privada" ("it is"), not Elasticsearch's "ES cluster".
+        return len(words) <= 4
     return others == 1 and pt == en == 0 and len(words) >= 3
 
 
+_ES = frozenset(["cluster", "node", "nodes", "pod", "pods", "index", "data", "master"])
 # Words not glued to digits: "el7" is a release, not Spanish "el".
 _WHOLE_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")
 # Words of Portuguese that Spanish writes the same way.

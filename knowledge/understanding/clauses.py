@@ -37,7 +37,7 @@ _CORRECTION = (
     r"my mistake|i misspoke|strike that|"
     # A change told as news: what it is now follows ("we changed it back to ClusterIP").
     r"(?:changed|switched)(?: it)?(?: back)? to|now it'?s|now it is|agora e|agora ta|agora esta|"
-    r"went back to|reverted(?: it)? to|"
+    r"went back to|reverted(?: it)? to|recreated(?: it)? with|recriamos|recriei|"
     r"(?:mudamos|mudei|trocamos|troquei|mudou|voltamos|voltei|voltou|revertemos|reverti)"
     r"(?: ele| o)?(?: de volta)? (?:pra|para)"
 )
@@ -58,6 +58,8 @@ _WITHOUT = (
     r"sem|without|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
     r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
+    # "a worker that has no replica of the app", "um nó que tem nenhum pod dele"
+    r"(?:that|which|que)\s+(?:has|have|had|tem|tinha)\s+(?:no|nenhum|nenhuma)\b|"
     # "a node where the backend isn't running", "no nó onde o pod não está"
     r"where\s+(?:the\s+)?(?:[\w-]+\s+)?(?:pods?|backend|service|app|api|replica)\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|wasn'?t)|"
     r"onde\s+(?:o\s+|a\s+)?(?:[\w-]+\s+)?(?:pods?|backend|servico|app|api|replica)\s+n(?:ao|em)"
@@ -70,7 +72,10 @@ _NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
 _PARENTHESIS = r"\s\((?=[^)]{12,}\))|(?<=\w)\)(?!\w)"
 # A colon after a bare "no" or before what it is ("não: o pod tá em outro worker", "nem host:
 # é um pod"), not a field's ("type: LoadBalancer").
-_COLON = r"(?<=\bnao):|(?<=\bno):|(?<=\bnope):|:(?=\s+(?:e|it'?s|its|it is)\s)"
+_COLON = (
+    r"(?<=\bnao):|(?<=\bno):|(?<=\bnope):|:(?=\s+(?:e|it'?s|its|it is)\s)"
+    r"|(?<=\binvolved):|(?<=\benvolvido):|(?<=\benvolvidos):"  # "no pods involved: ssh to …"
+)
 _SPLIT = re.compile(
     rf"\s*(?:[,;!?\n—–]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|{_COLON}|"
     rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
@@ -96,6 +101,9 @@ _NEGATION = re.compile(
     r"configured|created|anexou|colocou|configurou|criou|mexeu)\b"
     # "mesmo nó nada": Portuguese puts the denial last.
     r"|\bnada$"
+    # "Turbo is the other project", "esse é o de outro time": another thing's, not this one's.
+    r"|\b(?:is|e|eh|era|was|that'?s)\s+(?:the\s+|o\s+|a\s+|do\s+|da\s+|de\s+)?(?:other|outro|outra)\s+"
+    r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app)\b"
     # What was said before, quoted to take it back ("me enganei quando falei outro nó").
     r"|\b(?:quando|when)\s+(?:eu\s+|i\s+)?(?:falei|disse|said|wrote|escrevi)\b"
     # What was removed is no longer so ("we removed the nodePort").
@@ -152,15 +160,18 @@ def _retyped(folded: str) -> str:
 
 
 # "If I'm not mistaken" leans towards what follows: its "not" denies nothing.
-_LEANING = re.compile(
+# A label selector ("-l app=orders") names no client.
+_BLANKED = re.compile(
     r"\b(?:se (?:eu )?nao me engano|se nao estou enganad[oa]|if i'?m not (?:mistaken|wrong)|"
     r"if i am not (?:mistaken|wrong)|unless i'?m (?:mistaken|wrong)|se nao me falha a memoria)\b"
+    r"|(?<!\S)(?:-l|--selector)[ =]\S+"
 )
 
 
 def _unleaned(folded: str) -> str:
-    """The leaning hedges blanked, the length kept (clauses() maps offsets to the typed text)."""
-    return _LEANING.sub(lambda m: " " * len(m.group()), folded)
+    """Leaning hedges and label selectors blanked, the length kept (clauses() maps offsets
+    to the typed text)."""
+    return _BLANKED.sub(lambda m: " " * len(m.group()), folded)
 
 
 def normalise(text: str) -> str:
@@ -213,7 +224,10 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
                 contrast = but
         if piece:
             closing = False
-            negated = denial(piece, english) is not None
+            # "no external address or node port": what "or" adds to a denial is denied too.
+            negated = denial(piece, english) is not None or (
+                after_or and bool(found) and found[-1].negated
+            )
             found.append(
                 Clause(
                     piece,
@@ -256,7 +270,7 @@ _HEDGE = re.compile(
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
-    r"some\b[^.;]*,\s*some|tanto d[oa]s?\b[^.;]*\bquanto d[oa]s?\b|"
+    r"some\b[^.;]*(?:,|\band)\s*some|tanto d[oa]s?\b[^.;]*\bquanto d[oa]s?\b|"
     # "pods on every node fail": every place, not one.
     r"(?:on|from|de|em)\s+(?:every|all|all the|todos os)\s+(?:nodes?|nos|workers?)\s+(?:fail|falh)\w*|"
     # "daemonset pods, they run on every node": a client on each node, not one place.
@@ -267,6 +281,7 @@ _HEDGE = re.compile(
     # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
     # nodes too", "testei nos dois": two things, not one answer.
     r"|\b(?:and also|e tambem|as well as|nos dois|nas duas|on both|from both)\b"
+    r"(?!\s+(?:not|isn'?t|nao|nem)\b)"  # "e também não é Turbo" denies one more
     r"|\band\s+(?:from|on|in)\b[^.;]*\btoo\b|\be\s+(?:de|d[oa]s?|em|n[oa]s?)\b[^.;]*\btambem\b"
     # "não olhei em qual nó", "didn't check which node": which one is not known.
     r"|\b(?:nao|didn'?t|did not|haven'?t|have not)\s+(?:olhei|vi|chequei|conferi|checked|check|"
@@ -325,11 +340,15 @@ def says_no(clause: Clause) -> bool:
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
-_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:do|of|in|no) (?:kubernetes|k8s)|cronjobs?|pods?|cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
+_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pods?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
 _NODE = (
     r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
     # A shell on a node: "via ssh", "I'm root on 10.0.0.5".
     r"box|ssh|systemd|root(?= on| no| em)|"
+    # A root shell prompt on a node ("[root@192.168.0.12 ~]#", folded "root 192.168.0.12").
+    r"root(?= (?:\d{1,3}\.){3}\d| [\w-]*node)|"
+    # A root shell prompt on a node ("[root@192.168.0.12 ~]#", folded to "root 192.168.0.12").
+    r"root(?= (?:\d{1,3}\.){3}\d| [\w-]*node)|"
     r"(?<=\boutro )no|(?<=\bmesmo )no|(?<=\bproprio )no|(?<=\bum )no|(?<=\bdo )no|(?<=\besse )no|"
     r"(?<=\bnum )no|(?<=\bqualquer )no|(?<=\bcada )no|(?<=\bo )no|(?<=\bno )no|(?<=\bde )no"
 )
@@ -429,9 +448,12 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
         if match.group("target"):
             return None
         if match.group("node") and pods:
-            if _A_ROW.match(text, match.end()) or _ROW_NODE.search(text[: match.start()]):
-                continue  # a listing's pod name or NODE column
-            if _token(text, match.start(), match.end()) in pods:
+            name = _token(text, match.start(), match.end())
+            if _A_ROW.match(text, match.end()) or (
+                _ROW_NODE.search(text[: match.start()]) and re.search(r"[\d-]", name)
+            ):
+                continue  # a listing's pod name, or its NODE column ("10.0.3.20 cce-node-2")
+            if any(pod == name or pod.startswith(f"{name}-") for pod in pods):
                 return "container"  # "(worker-x is the client)", the worker-x of a pod's row
         if match.group("node"):
             if _NAMES_A_POD.match(text, match.end()) or _A_ROW.match(text, match.end()):

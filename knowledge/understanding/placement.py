@@ -52,7 +52,11 @@ _BOTH = re.compile(r"\b(?:both|os dois|as duas|ambos|ambas)\b")
 
 # A shell prompt names the node it runs on ("[root@cce-worker-02 ~]#"); CCE names nodes after
 # their address ("node-192-168-0-77"), which is compared as that address.
-_PROMPT = re.compile(r"\[[\w.-]+@(?P<host>[\w.-]+)[^\]\n]{0,40}\]\s*[#$]")
+# "[root@node-1 ~]#" (Red Hat's prompt) and "root@192.168.10.21:~#" (Debian's).
+_PROMPT = re.compile(
+    r"\[[\w.-]+@(?P<host>[\w.-]+)[^\]\n]{0,40}\]\s*[#$]"
+    r"|(?<![\w.-])[\w.-]+@(?P<host2>[\w.-]+):[~/][^\s#$]{0,40}\s*[#$]"
+)
 _DASHED = re.compile(r"(?:^|\D)(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})$")
 # "the first worker", "o terceiro nó": nodes told apart by order.
 _ORDINAL = re.compile(
@@ -66,7 +70,7 @@ _ORDER = {
 
 
 def _prompt(match: re.Match[str]) -> str:
-    host = match.group("host")
+    host = match.group("host") or match.group("host2")
     dashed = _DASHED.search(host)
     return f" on {'.'.join(dashed.groups()) if dashed else host} "
 

@@ -99,6 +99,13 @@ _OUTSIDE = re.compile(
     r"(?:(?:a|an|um|uma|the|o|our|nosso)\s+)?(?:outro|another|other|different|second|segundo|"
     r"separate)\s+(?:cce\s+|k8s\s+|kubernetes\s+)?cluster\b"
     r"(?!\s+(?:nodes?|no|nos|worker|workers|host|member)\b)"  # "another cluster node"
+    # Machines of the company's own or a partner's, not in the cloud at all.
+    r"|\b(?:on-?prem(?:ise)?s?|datacenter|data center|direct connect|nosso escritorio|our office|"
+    r"partner'?s (?:servers?|systems?|machines?)|servidores? d[oa] parceir[oa]|nothing of ours|"
+    r"nada nosso|my (?:mac|macbook|laptop|notebook|pc|workstation)|"
+    r"(?:meu|minha) (?:mac|macbook|laptop|notebook|pc)|(?:at|from) home|de casa)\b"
+    # ("Same curl from my laptop works fine": where it works is no client.)
+    r"(?![^.;,]*\b(?:works?|worked|fine|funciona\w*)\b)"
 )
 # Words that look like an option's but name another thing, taken out before reading: a Service's
 # sessionAffinity (ClientIP) is no traffic policy; "in the VPC", "vpc-prod-01" name the VPC a
@@ -128,6 +135,12 @@ _FIELDS = {
     "service_type": re.compile(r"\b(?:type|elb\.class)\W{0,3}[:=]\W{0,3}(\w+)"),
 }
 
+
+# IPVS mode binds the load balancer's addresses to the kube-ipvs0 dummy interface on every node
+# (domain notes, upstream kube-proxy): a node without it is not in IPVS mode.
+_NO_IPVS_DEVICE = re.compile(
+    r"kube-ipvs0\W{0,3}[^\n]{0,40}(?:does not exist|doesn'?t exist|not found|nao existe|no such device)"
+)
 
 _TRAINED: dict[tuple[str, str], QuestionModel] = {}
 log = logging.getLogger(__name__)
@@ -485,11 +498,13 @@ class AnswerReader:
         )
 
     def _the_other(self, fact: str, found: list[Clause], is_english: bool) -> Answer | None:
-        """Of two options, the one left when every clause denies the other ("it's not Local",
-        "não é ipvs"): what follows each denial is read, and must name one option only."""
+        """The option left when every clause denies the others ("it's not Local", "não é
+        ipvs"): of two, what follows each denial is read, and must name one option only."""
         values = self.playbook.fact(fact).values
         if len(values) != 2:
-            return None
+            # "não é túnel nem vpc-router": of more options, the one no clause names.
+            left = set(values) - self._denied(fact, found, is_english)
+            return Answer(fact, left.pop()) if len(left) == 1 else None
         model = self.model(fact)
         named = set()
         for clause in found:
@@ -608,6 +623,9 @@ class AnswerReader:
             pasted = [m.group(1) for m in _FIELDS[fact].finditer(folded) if m.group(1) in values]
             if pasted and (fact != "proxy_mode" or "proxy" in folded):
                 evidence["value"] = values[pasted[0]]
+            # (Read in every clause: "does not exist" denies its own.)
+            if fact == "proxy_mode" and _NO_IPVS_DEVICE.search(" ".join(c.text for c in found)):
+                evidence["value"] = "iptables"
         return evidence
 
     def _denied(self, fact: str, found: list[Clause], is_english: bool) -> set[str]:
@@ -616,6 +634,8 @@ class AnswerReader:
         said: tuple[set[str], set[str]] = (set(), set())
         for clause in found:
             start = denial(clause.text, is_english)
+            if start is None and clause.negated:
+                start = 0  # denied by the clause before it ("no external address or node port")
             for name, value, at, _ in spot(clause.text, self.playbook):
                 if answered_alike(self.playbook, name, fact):
                     said[start is not None and at >= start].add(value)
