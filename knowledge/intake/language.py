@@ -113,9 +113,8 @@ def _foreign(own: str) -> bool:
         return len(words) >= 2
     if _FOREIGN_SIGNS.search(own.lower()) and en == 0 and pt <= 1:
         return True
-    if len(words) > 1 and words[0] == "es" and words[1] not in _ES and pt == en == 0:
-        # Spanish "es Local", "es privada" ("it is"), not Elasticsearch's "ES cluster".
-        return len(words) <= 4
+    if 1 < len(words) <= 4 and words[0] == "es" and words[1] not in _ES and pt == en == 0:
+        return True  # Spanish "es Local", "es privada" ("it is"), not Elasticsearch's "ES cluster"
     return others == 1 and pt == en == 0 and len(words) >= 3
 
 

@@ -140,6 +140,7 @@ _FIELDS = {
 # (domain notes, upstream kube-proxy): a node without it is not in IPVS mode.
 _NO_IPVS_DEVICE = re.compile(
     r"kube-ipvs0\W{0,3}[^\n]{0,40}(?:does not exist|doesn'?t exist|not found|nao existe|no such device)"
+    r"|\b(?:nao existe|nao tem|there'?s no|there is no|no|sem)\s+(?:(?:a|an|the|o|a)\s+)?kube-ipvs0\b"
 )
 
 _TRAINED: dict[tuple[str, str], QuestionModel] = {}
