@@ -368,6 +368,12 @@ def test_hedges_are_seen(text: str) -> None:
         ("an ERP in our on-prem datacenter, over Direct Connect", "client_location",
          "outside-cluster"),
         ("from my laptop at home", "client_location", "outside-cluster"),
+        # A pod of a pasted listing, named by its app, that calls or fails is the client.
+        ("billing-7f9c-2xk  1/1  Running  172.16.4.2  192.168.1.9\n"
+         "mailer-5d4-9zz   1/1  Running  172.16.4.8  192.168.1.9\nmailer calls billing's ELB",
+         "client_location", "container-same-node"),
+        ("api-0  1/1  Running  10.0.1.2  node-1 | cron-sync-2840-abc  0/1  Error  10.0.2.3  "
+         "node-2 | o cron-sync que falha", "client_location", "container-other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

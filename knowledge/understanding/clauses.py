@@ -410,6 +410,19 @@ _A_ROW = re.compile(r"[\w.-]*\s+\d+/\d+\s")
 # A pod's row: its name, then READY ("1/1"), or its IP then its node ("api-0 10.0.0.9 node-1").
 _ROW_POD = re.compile(r"([\w.-]+)\s+(?:\d+/\d+\s|(?:\d{1,3}\.){3}\d{1,3}\s+[a-z][\w.-]*\d)")
 _ROW_NODE = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}\s+[\w.-]*$")  # "10.0.3.20  cce-node-2"
+# What the client does ("sync-job is the one failing", "o consulta-cron que falha").
+_LISTED_CLIENT = re.compile(
+    r"\b(?:fails?|failing|falha\w*|calls?|calling|chama\w*|can'?t reach|cannot reach|"
+    r"nao (?:acessa|consegue|alcanca)|is the one|e quem|e o cliente|is the client|is the caller)\b"
+)
+# A pod's generated suffixes ("-6f7d8c9b4-qw8zx", "-28401230", "-0"): what is left names its app.
+_POD_SUFFIX = re.compile(r"(?:-(?=[a-z0-9]*\d)[a-z0-9]{1,10})+$")
+
+
+def _short(pods: frozenset[str]) -> set[str]:
+    return {short for pod in pods if len(short := _POD_SUFFIX.sub("", pod)) >= 3}
+
+
 _NAME_HEAD, _NAME_TAIL = re.compile(r"[\w.-]*$"), re.compile(r"[\w.-]*")
 
 
@@ -442,6 +455,14 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
     listing gives to pods ("worker-7c"), which name a container whatever their words."""
     if "hostnetwork" in text:
         return "node"  # a pod on the node's own network reaches the address as the node does
+    if (
+        pods
+        and _LISTED_CLIENT.search(text)
+        and any(
+            re.search(rf"(?<![\w.-]){re.escape(short)}(?![\w.])", text) for short in _short(pods)
+        )
+    ):
+        return "container"  # "sync-job is the one failing": a pod of the listing calls
     # A clause that names the Service's pod before any client ("the pod is on node-1", "o pod
     # do serviço tá no node-1") says where the pod runs, not the client.
     for match in _SUBJECT.finditer(text):
