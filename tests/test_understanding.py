@@ -374,6 +374,10 @@ def test_hedges_are_seen(text: str) -> None:
          "client_location", "container-same-node"),
         ("api-0  1/1  Running  10.0.1.2  node-1 | cron-sync-2840-abc  0/1  Error  10.0.2.3  "
          "node-2 | o cron-sync que falha", "client_location", "container-other-node"),
+        # A closing "either" and "not from any node" deny; they hedge nothing.
+        ("not iptables, not IPVS either... wait, no: iptables", "proxy_mode", "iptables"),
+        ("not from any node of ours, from a partner's servers", "client_location",
+         "outside-cluster"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

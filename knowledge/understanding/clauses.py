@@ -265,7 +265,7 @@ _TOGETHER = (
 _ON_THE = r"\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?"
 # "both", "either", "tanto faz": the user does not pick one option.
 _HEDGE = re.compile(
-    rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either|whichever|any of them|tanto faz|"
+    rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either(?=\s+[a-z])|whichever|any of them|tanto faz|"
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
@@ -293,7 +293,7 @@ _HEDGE = re.compile(
     # "o IP de um nó qualquer", "any node": no node in particular.
     # ("um nó qualquer que não tem o pod" is another node.)
     r"|(?:\b(?:um|uma)\s+\w+\s+qualquer|\bqualquer\s+(?:no|node|worker|host)"
-    r"|\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|nao o|not the|that doesn'?t|"
+    r"|(?<!not from )(?<!not on )(?<!not in )\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|nao o|not the|that doesn'?t|"
     r"that isn'?t|without|sem|other than|except)\b)"
     r"|\b(?:depends|it depends|depende)\b"
     # "Local on one Service, Cluster on the other": a value per case, not one answer.

@@ -516,6 +516,8 @@ class AnswerReader:
             if not said.understood:
                 return None
             named.add(str(said.value))
+        if named == set(values):
+            return Answer(fact)  # "not Local, not Cluster either": both denied, asked again
         if len(named) != 1:
             return None
         (other,) = set(values) - named
