@@ -378,6 +378,11 @@ def test_hedges_are_seen(text: str) -> None:
         ("not iptables, not IPVS either... wait, no: iptables", "proxy_mode", "iptables"),
         ("not from any node of ours, from a partner's servers", "client_location",
          "outside-cluster"),
+        # The load balancer CCE creates: elb.autocreate's type (domain notes, cce_10_0385).
+        ("kubernetes.io/elb.autocreate: '{\"type\": \"inner\", \"name\": \"pay-lb\"}'",
+         "access_type", "private"),
+        ("elb.autocreate: '{\"type\":\"public\",\"bandwidth_size\":5,\"eip_type\":\"5_bgp\"}'",
+         "access_type", "public"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

@@ -143,6 +143,16 @@ _NO_IPVS_DEVICE = re.compile(
     r"|\b(?:nao existe|nao tem|there'?s no|there is no|no|sem)\s+(?:(?:a|an|the|o|a)\s+)?kube-ipvs0\b"
 )
 
+# The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
+# `type` is `public` or `inner` (domain notes, cce_10_0385).
+_AUTOCREATE = re.compile(r"elb\.autocreate\W+\{[^}]*?\btype\W{1,4}(public|inner)\b")
+
+
+def _autocreated(text: str) -> str | None:
+    match = _AUTOCREATE.search(text.lower())
+    return None if match is None else "public" if match.group(1) == "public" else "private"
+
+
 _TRAINED: dict[tuple[str, str], QuestionModel] = {}
 log = logging.getLogger(__name__)
 
@@ -611,7 +621,7 @@ class AnswerReader:
             if len(outside) == 1 and _OUTSIDE.search(said):
                 # "a VM that isn't part of k8s", "de um pod de outro cluster CCE"
                 evidence["value"] = outside[0]
-        if fact == ACCESS and (kind := answer_address_kind(text)) is not None:
+        if fact == ACCESS and (kind := answer_address_kind(text) or _autocreated(text)):
             evidence["value"] = kind
         elif fact in _FIELDS:
             folded = fold(text)
