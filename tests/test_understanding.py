@@ -383,6 +383,14 @@ def test_hedges_are_seen(text: str) -> None:
          "access_type", "private"),
         ("elb.autocreate: '{\"type\":\"public\",\"bandwidth_size\":5,\"eip_type\":\"5_bgp\"}'",
          "access_type", "public"),
+        # A `kubectl get svc` row's EXTERNAL-IP is the load balancer's; a line break ends a
+        # statement; "onde tá o pod" names the pod's node.
+        ("NAME  TYPE  CLUSTER-IP  EXTERNAL-IP  PORT(S)\nweb  LoadBalancer  10.247.0.8  "
+         "94.74.80.3  80:31000/TCP", "access_type", "public"),
+        ("shop  LoadBalancer  10.247.7.1  192.168.40.9  80:30111/TCP\nnothing else on it",
+         "access_type", "private"),
+        ("é um pod, só que não no worker onde roda o pod do backend", "client_location",
+         "container-other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

@@ -60,12 +60,24 @@ _TYPED_ADDRESS = re.compile(r"(?<![\w.])(\d{1,3}(?:\.(?:\d{1,3}|x{1,3})){1,3})(?
 _VERSION = re.compile(r"(?:\bv|version|versao|versão|release|cce|k8s|kubernetes)\W{0,2}$", re.I)
 
 
+# NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S): a LoadBalancer Service's row.
+_SVC_ROW = re.compile(
+    r"\bLoadBalancer\s+(?:(?:\d{1,3}\.){3}\d{1,3}|<?none>?)\s+"
+    r"(?P<external>(?:\d{1,3}\.){3}\d{1,3})(?![\w.])",
+    re.I,
+)
+
+
 def answer_address_kind(text: str) -> str | None:
     """`private` or `public` when every address typed in an answer is of that kind ("public,
     119.8.x.x"); None when there is none, or they differ. An address is four parts, or a
     network's typed prefix ("10.x", "192.168"); a version ("v1.28.x", "CCE 1.25.x") is not
     one. Hidden octets must not matter: "172.x.x.x" may be private or public, so it says
     nothing."""
+    rows = {address_kind(row.group("external")) for row in _SVC_ROW.finditer(text)}
+    if rows:
+        # A `kubectl get svc` row: its EXTERNAL-IP is the load balancer's, its CLUSTER-IP is not.
+        return rows.pop() if len(rows) == 1 else None
     kinds = set()
     for match in _TYPED_ADDRESS.finditer(text):
         parts = match.group(1).lower().split(".")

@@ -203,7 +203,9 @@ class Clause:
 def clauses(text: str, english: bool = False) -> list[Clause]:
     """The clauses of a message in order; empty ones dropped. `english`: the message is in
     English, where "no" denies."""
-    folded = _unleaned(fold(text[-MAX_ANSWER_CHARS:]).replace("’", "'"))
+    # Line by line: a line break ends a statement ("…14d\nno other address").
+    lines = (fold(line) for line in text[-MAX_ANSWER_CHARS:].splitlines())
+    folded = _unleaned("\n".join(line for line in lines if line).replace("’", "'"))
     typed = text[-MAX_ANSWER_CHARS:].lower()
     if len(typed) != len(folded):
         typed = folded  # a ligature or the like: offsets differ, the folded text stands in

@@ -135,6 +135,8 @@ _POD_NODE = re.compile(
     rf"with|com)\s+(?:the|o|a)\s+{_POD}"
     # "that's where the app pod is running", "o pod tá rodando nele"
     rf"|\b(?:where|onde)\s+(?:the|o|a)\s+{_POD}\s+(?:is|runs|lives|ta|esta|roda|fica)"
+    # "no nó onde tá o pod", "where sits the backend": the verb first
+    rf"|\b(?:where|onde)\s+(?:ta|esta|fica|roda|mora|is|runs|sits|lives)\s+(?:the|o|a)\s+{_POD}"
     r"|\bpod\s+(?:ta|esta|is)\s+(?:rodando\s+|running\s+)?(?:nele|nela|there)\b"
 )
 
