@@ -391,6 +391,12 @@ def test_hedges_are_seen(text: str) -> None:
          "access_type", "private"),
         ("é um pod, só que não no worker onde roda o pod do backend", "client_location",
          "container-other-node"),
+        # "onde não tem nenhum pod" places it elsewhere; "not from inside the cluster" is
+        # outside; "local" typed with a slip is Local.
+        ("um script no host de um nó onde não tem nenhuma réplica", "client_location",
+         "other-node"),
+        ("it's not from inside the cluster at all", "client_location", "outside-cluster"),
+        ("lcoal", "external_traffic_policy", "Local"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

@@ -62,7 +62,9 @@ _WITHOUT = (
     r"(?:that|which|que)\s+(?:has|have|had|tem|tinha)\s+(?:no|nenhum|nenhuma)\b|"
     # "a node where the backend isn't running", "no nó onde o pod não está"
     r"where\s+(?:the\s+)?(?:[\w-]+\s+)?(?:pods?|backend|service|app|api|replica)\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|wasn'?t)|"
-    r"onde\s+(?:o\s+|a\s+)?(?:[\w-]+\s+)?(?:pods?|backend|servico|app|api|replica)\s+n(?:ao|em)"
+    r"onde\s+(?:o\s+|a\s+)?(?:[\w-]+\s+)?(?:pods?|backend|servico|app|api|replica)\s+n(?:ao|em)|"
+    # "onde não tem nenhum pod", "where there's no replica"
+    r"onde\s+nao\s+(?:tem|ha|roda|fica|esta|ta)\b|where\s+there(?:'?s|\s+is)\s+no\b"
 )
 # An English "no" that starts what it is instead ("tunnel... no it's VPC") corrects; "no LB"
 # denies. (Portuguese "não é X" denies X, so only English here.)
@@ -131,10 +133,11 @@ _KEYWORDS = (
     "same", "host", "worker", "mesmo", "mesma", "outro", "outra", "cluster", "different",
     "diferente", "shared", "dedicated", "nginx", "public", "private", "internal", "compartilhado",
     "dedicado", "privado", "publico", "balancer", "nodeport", "clusterip", "ingress", "iptables",
+    "local",
 )  # fmt: skip
 _REAL_WORDS = frozenset(
     ("onde", "ondes", "odes", "memo", "mesa", "esma", "esmo", "meso", "ouro", "oura", "outa",
-     "outo", "luster", "custer", "ther", "share", "shares")
+     "outo", "luster", "custer", "ther", "share", "shares", "loca", "loal")
 )  # fmt: skip
 _EXTRA_SLIPS = {"nod": "node", "msm": "mesmo", "pdos": "pods"}
 
@@ -415,6 +418,7 @@ _ROW_NODE = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}\s+[\w.-]*$")  # "10.0.3.20  cce
 # What the client does ("sync-job is the one failing", "o consulta-cron que falha").
 _LISTED_CLIENT = re.compile(
     r"\b(?:fails?|failing|falha\w*|calls?|calling|chama\w*|can'?t reach|cannot reach|"
+    r"curl(?:ed)? (?:from|de|do|da)|"
     r"nao (?:acessa|consegue|alcanca)|is the one|e quem|e o cliente|is the client|is the caller)\b"
 )
 # A pod's generated suffixes ("-6f7d8c9b4-qw8zx", "-28401230", "-0"): what is left names its app.

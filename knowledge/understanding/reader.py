@@ -100,6 +100,7 @@ _OUTSIDE = re.compile(
     r"separate)\s+(?:cce\s+|k8s\s+|kubernetes\s+)?cluster\b"
     r"(?!\s+(?:nodes?|no|nos|worker|workers|host|member)\b)"  # "another cluster node"
     # Machines of the company's own or a partner's, not in the cloud at all.
+    r"|\bnot\s+(?:from\s+)?(?:inside|within|in)\s+(?:the\s+|our\s+)?cluster\b"
     r"|\b(?:on-?prem(?:ise)?s?|datacenter|data center|direct connect|nosso escritorio|our office|"
     r"partner'?s (?:servers?|systems?|machines?)|servidores? d[oa] parceir[oa]|nothing of ours|"
     r"nada nosso|my (?:mac|macbook|laptop|notebook|pc|workstation)|"
