@@ -397,6 +397,11 @@ def test_hedges_are_seen(text: str) -> None:
          "other-node"),
         ("it's not from inside the cluster at all", "client_location", "outside-cluster"),
         ("lcoal", "external_traffic_policy", "Local"),
+        # Nodes told apart by a capital letter, or by order with the noun said once.
+        ("a debug pod on worker C, while the api runs on worker A", "client_location",
+         "container-other-node"),
+        ("curl from the shell of the second node; the backend is on the fourth.",
+         "client_location", "other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

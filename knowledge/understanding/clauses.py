@@ -192,7 +192,7 @@ class Clause:
     corrects: bool
     # One side of "X or Y": a choice listed, not a statement ("IPVS or iptables, I kept iptables").
     alternative: bool = False
-    # The clause as typed (lower case, accents kept: "nó 2"), where folding kept the length.
+    # The clause as typed (case and accents kept: "nó 2", "node B"), where folding kept the length.
     typed: str = ""
     # How many correction markers come before it: the clauses of the last correction say what
     # is meant, the first of them that names a value most directly ("public - sorry, private,
@@ -209,7 +209,7 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
     # Line by line: a line break ends a statement ("…14d\nno other address").
     lines = (fold(line) for line in text[-MAX_ANSWER_CHARS:].splitlines())
     folded = _unleaned("\n".join(line for line in lines if line).replace("’", "'"))
-    typed = text[-MAX_ANSWER_CHARS:].lower()
+    typed = text[-MAX_ANSWER_CHARS:]  # case kept: "node B" is a name
     if len(typed) != len(folded):
         typed = folded  # a ligature or the like: offsets differ, the folded text stands in
     found: list[Clause] = []

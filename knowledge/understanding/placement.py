@@ -62,7 +62,12 @@ _DASHED = re.compile(r"(?:^|\D)(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})$")
 _ORDINAL = re.compile(
     r"\b(?P<n>first|second|third|fourth|fifth|primeiro|segundo|terceiro|quarto|quinto)\s+"
     r"(?:one|node|worker|host|no|nó)\b"
+    # "…on the third worker; the backend pod is on the first": the noun said once.
+    r"|\b(?:on|in|no|na|em)\s+(?:the\s+|o\s+)?"
+    r"(?P<n2>first|second|third|fourth|fifth|primeiro|segundo|terceiro|quarto|quinto)\b(?=\s*(?:[.,;!]|$))"
 )
+# "node A", "worker B": nodes told apart by a capital letter (read as node-a, worker-b).
+_LETTERED = re.compile(r"\b((?i:node|nó|no|worker|host))\s+([A-H])\b(?!['’])")
 _ORDER = {
     "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
     "primeiro": "1", "segundo": "2", "terceiro": "3", "quarto": "4", "quinto": "5",
@@ -83,13 +88,16 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     no name is given, by address: every address where `addresses` is set, else only those
     given as a place ("on 192.168.0.31"); never a name with an address, which may be that
     node's own."""
-    lowered = _ROW.sub(lambda row: f" on {row.group('node')} ", _PROMPT.sub(_prompt, text.lower()))
+    lettered = _LETTERED.sub(lambda m: f"{m.group(1)}-{m.group(2).lower()}", text)
+    lowered = _ROW.sub(
+        lambda row: f" on {row.group('node')} ", _PROMPT.sub(_prompt, lettered.lower())
+    )
     named = [
         (m.group("prefix"), m.group("number") or m.group("letter"))
         for m in _NAMED.finditer(lowered)
     ]
     if not named:
-        named = [("#", _ORDER[m.group("n")]) for m in _ORDINAL.finditer(lowered)]
+        named = [("#", _ORDER[m.group("n") or m.group("n2")]) for m in _ORDINAL.finditer(lowered)]
     if not named:
         where = _ADDRESS if addresses else _PLACED
         named = [("", m.group("address") or m.group("named")) for m in where.finditer(lowered)]
