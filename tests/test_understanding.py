@@ -402,6 +402,12 @@ def test_hedges_are_seen(text: str) -> None:
          "container-other-node"),
         ("curl from the shell of the second node; the backend is on the fourth.",
          "client_location", "other-node"),
+        # "nada no…" denies; "a separate worker" is another node; a colon before a sentence
+        # ends a clause.
+        ("nada no worker do backend: o cliente é um contêiner num nó separado",
+         "client_location", "container-other-node"),
+        ("nothing on the api's node: it's a pod on a separate worker", "client_location",
+         "container-other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

@@ -77,6 +77,9 @@ _PARENTHESIS = r"\s\((?=[^)]{12,}\))|(?<=\w)\)(?!\w)"
 _COLON = (
     r"(?<=\bnao):|(?<=\bno):|(?<=\bnope):|:(?=\s+(?:e|it'?s|its|it is)\s)"
     r"|(?<=\binvolved):|(?<=\benvolvido):|(?<=\benvolvidos):"  # "no pods involved: ssh to …"
+    # A colon before a sentence ("nothing on the pod's node: the caller is a pod"), not a
+    # field's value ("type: LoadBalancer", "NODE do pod: 10.1.0.7").
+    r"|(?<=[\w']):(?=\s+(?:the|a|an|o|um|uma|it'?s|its|e)\s)"
 )
 _SPLIT = re.compile(
     rf"\s*(?:[,;!?\n—–]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|{_COLON}|"
@@ -101,8 +104,8 @@ _NEGATION = re.compile(
     # "o privado ninguém usa", "nobody ever attached an EIP"; "nobody can reach it" is the failure.
     r"|\b(?:nobody|no one|ninguem)\s+(?:ever\s+|nunca\s+)?(?:uses?|used|usa|usou|attached|set|"
     r"configured|created|anexou|colocou|configurou|criou|mexeu)\b"
-    # "mesmo nó nada": Portuguese puts the denial last.
-    r"|\bnada$"
+    # "mesmo nó nada": Portuguese puts the denial last; "nada no nó do pod" first.
+    r"|\bnada$|^nada\b"
     # "Turbo is the other project", "esse é o de outro time": another thing's, not this one's.
     r"|\b(?:is|e|eh|era|was|that'?s)\s+(?:the\s+|o\s+|a\s+|do\s+|da\s+|de\s+)?(?:other|outro|outra)\s+"
     r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app)\b"

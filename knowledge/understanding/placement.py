@@ -115,7 +115,8 @@ _NODE = r"(?:nodes?|no|nos|hosts?|workers?)\b"
 _WORDS = {
     "other": re.compile(
         rf"\b(?:other|another|a different|different|separate|outro|outra|diferente)\s+{_NODE}"
-        rf"|\b{_NODE}\s+(?:diferente|different|distinto)"
+        rf"|\b{_NODE}\s+(?:diferente|different|distinto|separado|separada|separate)"
+        rf"|\baway from (?:the\s+)?(?:backend|pod|service|api)'?s? {_NODE}"
         r"|\belsewhere\b"
     ),
     "same": re.compile(
