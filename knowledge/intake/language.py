@@ -118,6 +118,7 @@ def _foreign(own: str) -> bool:
     return others == 1 and pt == en == 0 and len(words) >= 3
 
 
+# Words after "ES" that make it Elasticsearch ("ES cluster", "es nodes"), not Spanish "es".
 _ES = frozenset(["cluster", "node", "nodes", "pod", "pods", "index", "data", "master"])
 # Words not glued to digits: "el7" is a release, not Spanish "el".
 _WHOLE_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")

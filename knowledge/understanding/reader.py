@@ -141,7 +141,7 @@ _FIELDS = {
 # (domain notes, upstream kube-proxy): a node without it is not in IPVS mode.
 _NO_IPVS_DEVICE = re.compile(
     r"kube-ipvs0\W{0,3}[^\n]{0,40}(?:does not exist|doesn'?t exist|not found|nao existe|no such device)"
-    r"|\b(?:nao existe|nao tem|there'?s no|there is no|no|sem)\s+(?:(?:a|an|the|o|a)\s+)?kube-ipvs0\b"
+    r"|\b(?:nao existe|nao tem|there'?s no|there is no|no|sem)\s+(?:(?:a|an|the|o)\s+)?kube-ipvs0\b"
 )
 
 # The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
@@ -393,7 +393,7 @@ class AnswerReader:
         if settled is not None and whole.value == settled:
             return whole
         if not affirmed:
-            return self._the_other(fact, found, is_english) or whole
+            return self._the_other(fact, found, is_english, denied) or whole
         if len(found) == 1:
             return whole
         read = by_clause()
@@ -509,13 +509,16 @@ class AnswerReader:
             if getattr(o, differing) is not None and getattr(o, same) == getattr(read, same)
         )
 
-    def _the_other(self, fact: str, found: list[Clause], is_english: bool) -> Answer | None:
+    def _the_other(
+        self, fact: str, found: list[Clause], is_english: bool, denied: set[str]
+    ) -> Answer | None:
         """The option left when every clause denies the others ("it's not Local", "não é
-        ipvs"): of two, what follows each denial is read, and must name one option only."""
+        ipvs"): of two, what follows each denial is read, and must name one option only;
+        of more, `denied` (_denied's, already worked out by the caller) must leave one."""
         values = self.playbook.fact(fact).values
         if len(values) != 2:
             # "não é túnel nem vpc-router": of more options, the one no clause names.
-            left = set(values) - self._denied(fact, found, is_english)
+            left = set(values) - denied
             return Answer(fact, left.pop()) if len(left) == 1 else None
         model = self.model(fact)
         named = set()
