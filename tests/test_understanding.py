@@ -408,6 +408,38 @@ def test_hedges_are_seen(text: str) -> None:
          "client_location", "container-other-node"),
         ("nothing on the api's node: it's a pod on a separate worker", "client_location",
          "container-other-node"),
+        # The Service's pod as a place, whatever app names it; node names with a zone or pool
+        # part, or the last number of an address; a colon before "same node" ends a clause; a
+        # pod moved to the client's node; the old datacenter a migration leaves.
+        ("ssh to 10.1.2.3 and curl from there; 10.1.2.3 is exactly where the web pod landed",
+         "client_location", "same-node"),
+        ("the api is on cce-node-az2-07 and the curl fails from the host cce-node-az1-03",
+         "client_location", "other-node"),
+        ("o pod do job no node cce-pool-c-2 falha; o backend fica no cce-pool-a-7",
+         "client_location", "container-other-node"),
+        ("the caller is a pod on node .52, the backend's pod on node .31", "client_location",
+         "container-other-node"),
+        ("it's a container, not on a different node: same node as the api pod",
+         "client_location", "container-same-node"),
+        ("de outro nó, pera: o pod foi reagendado pro mesmo nó onde eu testo, direto no host",
+         "client_location", "same-node"),
+        ("estamos saindo do datacenter antigo; o script roda via systemd no worker 10.0.3.7 e o"
+         " pod tá nesse mesmo 10.0.3.7", "client_location", "same-node"),
+        # "that node" after a correction is the node the words taken back placed; a pasted
+        # row's label line introduces the row; "not dockerized" denies a container.
+        ("a pod on another node... no, it's the host of that node, plain ssh",
+         "client_location", "other-node"),
+        ("pod:\napi-5d8f-x2x9z   1/1   Running   172.16.0.4   192.168.2.10\nlogado no"
+         " 192.168.2.11 via ssh", "client_location", "other-node"),
+        ("in a pod - no wait, a binary on the ECS, not dockerized, and that ECS doesn't run"
+         " the backend pod", "client_location", "other-node"),
+        # Cluster told by what it does; the console's "cluster level"; an empty IPVS table.
+        ("the source ip gets lost, the console shows cluster level", "external_traffic_policy",
+         "Cluster"),
+        ("o ip de origem se perde, afinidade em nivel de cluster", "external_traffic_policy",
+         "Cluster"),
+        ("iptables? no wait, ipvsadm -Ln is empty, so iptables", "proxy_mode", "iptables"),
+        ("o ipvsadm -Ln veio vazio", "proxy_mode", "iptables"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(
@@ -555,6 +587,8 @@ def test_two_nodes_named_or_one_named_twice(text: str, addresses: bool, placed: 
         ("云原生网络", "network_model"),
         ("Local on one Service, Cluster on the other", "external_traffic_policy"),
         ("tem dois, um nodeport e um ingress", "service_type"),
+        ("está en Cluster, a nivel de nodo", "external_traffic_policy"),
+        ("tanto de um pod em outro nó quanto do notebook, nada", "client_location"),
     ],
 )
 def test_other_languages_and_a_value_per_case_set_nothing(

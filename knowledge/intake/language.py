@@ -65,7 +65,7 @@ _FOREIGN = frozenset(
     le les du des depuis noeud noeuds pas celui celle sur est une avec dans je nous autre meme
     reseau qui pour tourne sont aussi et il ce cette un con una uno compartido entorno tramite
     origen adresse privee defecto cambiamos contenedores politique garde gardons garder avons
-    utilisons pubblico privato condiviso dedicato questo sono en afinidad
+    utilisons pubblico privato condiviso dedicato questo sono en afinidad nodo nodos
     der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
     anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
     """.split()  # noqa: SIM905

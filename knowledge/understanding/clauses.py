@@ -79,7 +79,7 @@ _COLON = (
     r"|(?<=\binvolved):|(?<=\benvolvido):|(?<=\benvolvidos):"  # "no pods involved: ssh to …"
     # A colon before a sentence ("nothing on the pod's node: the caller is a pod"), not a
     # field's value ("type: LoadBalancer", "NODE do pod: 10.1.0.7").
-    r"|(?<=[\w']):(?=\s+(?:the|a|an|o|um|uma|it'?s|its|e)\s)"
+    r"|(?<=[\w']):(?=\s+(?:the|a|an|o|um|uma|it'?s|its|e|same|mesmo|mesma|another|outro|outra)\s)"
 )
 _SPLIT = re.compile(
     rf"\s*(?:[,;!?\n—–]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|{_COLON}|"
@@ -278,7 +278,7 @@ _HEDGE = re.compile(
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
-    r"some\b[^.;]*(?:,|\band)\s*some|tanto d[oa]s?\b[^.;]*\bquanto d[oa]s?\b|"
+    r"some\b[^.;]*(?:,|\band)\s*some|tanto d[eoa]s?\b[^.;]*\bquanto d[eoa]s?\b|"
     # "pods on every node fail": every place, not one.
     r"(?:on|from|de|em)\s+(?:every|all|all the|todos os)\s+(?:nodes?|nos|workers?)\s+(?:fail|falh)\w*|"
     # "daemonset pods, they run on every node": a client on each node, not one place.
@@ -348,7 +348,7 @@ def says_no(clause: Clause) -> bool:
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
-_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pods?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|sidecar|deployment|app|aplicacao"
+_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pods?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app|aplicacao"
 _NODE = (
     r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
     # A shell on a node: "via ssh", "I'm root on 10.0.0.5".
@@ -398,6 +398,9 @@ _OF_AN_APP = re.compile(
 )
 # "onde o pod do nginx tá", "where the pod of the api runs": the Service's pod as a place.
 _WHERE_THE = re.compile(r"\b(?:onde|where|que|which|whose)\s+(?:o|a|the)\s+$")
+# "exactly where the nginx pod got scheduled", "onde o pod da api roda": the Service's pod as a
+# place, whatever app it is named after.
+_WHERE_A_POD = re.compile(r"\b(?:where|onde)\s+(?:(?:the|o|a|our|nosso)\s+)?(?:[\w-]+\s+)?$")
 _COMMAND = re.compile(r"\b(?:get|describe|logs|exec|top)\s+$")
 # A pod named as the client's ("the client pod", "o pod cliente", "pod do cliente").
 _CLIENT_BEFORE = re.compile(
@@ -503,6 +506,8 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
             return "container"  # a Job's pod calls; no Service is backed by a Job
         if _FROM.search(before) and not _ITS_NODE.match(after):
             return "container"
+        if _WHERE_A_POD.search(before):
+            return None
         if _OF_AN_APP.match(after) and not _WHERE_THE.search(before):
             return "container"  # "o pod do prometheus", "the container of the report app"
         if (

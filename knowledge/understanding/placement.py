@@ -20,9 +20,14 @@ __all__ = ["elsewhere", "placement", "unsaid"]
 # Portuguese "no" ("in the") precedes numbers all the time.
 _NAMED = re.compile(
     r"\b(?P<prefix>(?:[a-z0-9]+-)*)"
-    r"(?:nodes?|nó|nodo|noeud|worker|host|vm|ecs|servidor|server|maquina|máquina|machine)"
+    r"(?:(?P<word>nodes?|nó|nodo|noeud|worker|host|vm|ecs|servidor|server|maquina|máquina|machine)"
     # Not the first number of an address ("node 192.168.0.31"): that is compared as one.
-    r"(?:[ _-]?0*(?P<number>\d{1,3})\b(?!\.\d)|[_-](?P<letter>[a-z])\b)"
+    # "node .52": the last number of an address.
+    r"(?:[ _-]?\.?0*(?P<number>\d{1,3})\b(?!\.\d)|[_-](?P<letter>[a-z])\b)"
+    # CCE node names with a zone or pool part ("cce-node-az1-01", "cce-pool-b-4",
+    # "pool-a-1x2k"): the whole name, two short parts or more with a digit among them (not a
+    # pod's "node-exporter-x7k2p", nor a listing's "worker-7c").
+    r"|(?P<pool>node|nodepool|pool|worker)(?P<tail>(?=[\w-]*\d)(?:-(?:az\d+|[a-z]|\d[a-z0-9]{0,5})){2,})(?![\w-]))"
 )
 _ADDRESS = re.compile(r"(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?!\w|\.\d)")
 # An address given as where something runs ("server pod on 192.168.0.47", "no nó 10.0.0.5"):
@@ -30,7 +35,9 @@ _ADDRESS = re.compile(r"(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?!\w|\.\d
 _NODE_WORD = r"(?:nodes?|nó|host|worker|vm|ecs|servidor|server|maquina|máquina|machine)"
 _PLACED = re.compile(
     # "on 10.0.0.5", "no nó 10.0.0.5", "ssh root@10.0.0.8", "no shell do 10.0.0.32"
-    r"(?:\b(?:on|em|no|na|num|numa|ssh|shell d[oae]|shell of)\s+(?:(?:the|o|a)\s+)?"
+    # "nesse mesmo 10.0.2.31", "the same 10.0.0.5": the address said again as a place
+    r"(?:\b(?:on|em|no|na|num|numa|ssh|shell d[oae]|shell of|nesse|neste|naquele|mesmo|same)\s+"
+    r"(?:(?:the|o|a)\s+)?"
     rf"(?:{_NODE_WORD}\s+)?(?:[\w.-]+@)?"
     # "NODE do pod: 10.1.0.7", "esse worker é o 10.0.0.23", "node=10.0.0.5"
     rf"|\b{_NODE_WORD}(?:\s+(?:do pod|of the pod|do backend|of the backend))?"
@@ -93,7 +100,10 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
         lambda row: f" on {row.group('node')} ", _PROMPT.sub(_prompt, lettered.lower())
     )
     named = [
-        (m.group("prefix"), m.group("number") or m.group("letter"))
+        (
+            m.group("prefix") + (m.group("pool") or ""),
+            m.group("number") or m.group("letter") or m.group("tail"),
+        )
         for m in _NAMED.finditer(lowered)
     ]
     if not named:
@@ -187,7 +197,9 @@ _ELSEWHERE = re.compile(
     r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
     r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"
     r"|\bo (?:[\w-]+ )?pod nao (?:esta|ta|fica|roda) (?:la|nele|nela|ali|naquele|nesse)\b"
+    # ("o pod foi reagendado pro mesmo nó" moved it to the client's.)
     r"|\bpods? (?:mudou|trocou|foi|saiu) (?:de no|de node|pra outro|para outro|reagendado|movido)"
+    r"(?!\s+(?:pr[oa]|para)\b)"
     r"|\bao lado d[oa]\b"
 )
 

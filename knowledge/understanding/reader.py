@@ -101,10 +101,12 @@ _OUTSIDE = re.compile(
     r"(?!\s+(?:nodes?|no|nos|worker|workers|host|member)\b)"  # "another cluster node"
     # Machines of the company's own or a partner's, not in the cloud at all.
     r"|\bnot\s+(?:from\s+)?(?:inside|within|in)\s+(?:the\s+|our\s+)?cluster\b"
-    r"|\b(?:on-?prem(?:ise)?s?|datacenter|data center|direct connect|nosso escritorio|our office|"
+    # (Not the old datacenter a migration leaves: "migrando tudo do datacenter antigo".)
+    r"|(?:(?<!\bold )(?<!\blegacy )\b(?:datacenter|data center)\b(?!\s+(?:antigo|velho|legado)\b)"
+    r"|\b(?:on-?prem(?:ise)?s?|direct connect|nosso escritorio|our office|"
     r"partner'?s (?:servers?|systems?|machines?)|servidores? d[oa] parceir[oa]|nothing of ours|"
     r"nada nosso|my (?:mac|macbook|laptop|notebook|pc|workstation)|"
-    r"(?:meu|minha) (?:mac|macbook|laptop|notebook|pc)|(?:at|from) home|de casa)\b"
+    r"(?:meu|minha) (?:mac|macbook|laptop|notebook|pc)|(?:at|from) home|de casa)\b)"
     # ("Same curl from my laptop works fine": where it works is no client.)
     r"(?![^.;,]*\b(?:works?|worked|fine|funciona\w*)\b)"
 )
@@ -138,10 +140,19 @@ _FIELDS = {
 
 
 # IPVS mode binds the load balancer's addresses to the kube-ipvs0 dummy interface on every node
-# (domain notes, upstream kube-proxy): a node without it is not in IPVS mode.
+# (domain notes, upstream kube-proxy) and keeps an IPVS virtual server per Service address, which
+# `ipvsadm -Ln` lists: a node without the device, or with an empty table, is not in IPVS mode.
 _NO_IPVS_DEVICE = re.compile(
     r"kube-ipvs0\W{0,3}[^\n]{0,40}(?:does not exist|doesn'?t exist|not found|nao existe|no such device)"
     r"|\b(?:nao existe|nao tem|there'?s no|there is no|no|sem)\s+(?:(?:a|an|the|o)\s+)?kube-ipvs0\b"
+    r"|\bipvsadm(?:\s+-\w+)?\s+(?:is|esta|ta|veio|returns|shows|mostra|retorna|lists|lista)\s+"
+    r"(?:empty|vazio|vazia|nothing|nada)\b"
+)
+
+# A node named before, pointed back to ("that node", "nesse nó"). Folded text.
+_THAT_NODE = re.compile(
+    r"\b(?:that|this|esse|este|aquele|nesse|neste|naquele|desse|deste|daquele)\s+"
+    r"(?:node|no|host|worker|vm|machine|maquina|ecs)\b"
 )
 
 # The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
@@ -329,7 +340,11 @@ class AnswerReader:
         return None
 
     def _without_other_facts(self, text: str, fact: str) -> str:
-        folded = fold(text[-MAX_ANSWER_CHARS:])
+        # Line by line: a line break ends a clause (a pasted row, then what the user says).
+        # (spot() folds the breaks to blanks, which keeps its offsets.)
+        lines = (fold(line) for line in text[-MAX_ANSWER_CHARS:].splitlines())
+        # A line that ends in a colon introduces the next ("pod:\napi-6c9b 1/1 Running …").
+        folded = "\n".join(line for line in lines if line).replace(":\n", ": ")
         spans = [
             (start, end)
             for name, _, start, end in spot(folded, self.playbook)
@@ -604,6 +619,11 @@ class AnswerReader:
             placed = placed or placement(text, addresses)
             if placed is None and len(left) == 1:
                 placed = left.pop()
+            pointed = " ".join(c.text for c in stands if not c.negated)
+            if placed is None and latest and _THAT_NODE.search(pointed):
+                # "a pod on another node... no, the host of that node itself": the node the
+                # words taken back placed.
+                placed = placement(" ".join(c.text for c in found if c.epoch < latest))
             if placed is not None:
                 evidence["pod_node"] = placed
         if any(option.runs_in for option in options):
@@ -614,10 +634,22 @@ class AnswerReader:
             pods = row_pods(text)
             # A correction that only places it ("from a pod, mas em outro nó") names no kind.
             kinds = {subject(c.text, False, pods) for c in standing if c.corrects} - {None}
+            # A correction that denies a container ("in a pod - no wait, a binary on the ECS,
+            # not dockerized") makes the node it names, even as a place, the client.
+            # (Not one that denies a place: "nenhum pod dele está no mesmo nó".)
+            retracted = "container" in {
+                subject(c.text)
+                for c in found
+                if c.negated and c.corrects and placement(c.text) is None
+            }
+            if not kinds and retracted:
+                kinds = {subject(c.text, pods=pods) for c in standing if c.corrects} & {"node"}
             kinds = kinds or {subject(c.text, pods=pods) for c in standing} - {None}
             if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
-            if kinds == {"node"} and {subject(c.text, False, pods) for c in standing} & kinds:
+            if kinds == {"node"} and (
+                retracted or {subject(c.text, False, pods) for c in standing} & kinds
+            ):
                 # The client is a node, not only a node named as a place ("no nó 10.0.0.5").
                 evidence["node"] = "client"
             outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
