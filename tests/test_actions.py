@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from rasa_sdk import Action
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import text
 
 from actions.conversation import (
     ActionDetectLanguage,
@@ -21,6 +22,7 @@ from actions.conversation import (
 )
 from actions.diagnose import ActionExplain, ActionHowToCheck
 from actions.form import ValidateDiagnosisForm
+from actions.progress import settle
 from actions.runtime import open_app
 from knowledge.app import App
 from knowledge.delivery import Deliverer
@@ -737,6 +739,7 @@ def test_coming_back_without_a_diagnosis_to_ask_about_says_nothing(
 
 
 def progress(app: App) -> list[ConversationProgress]:
+    settle()  # the rows are written after the reply
     with app.store.session() as session:
         return conversations(session)
 
@@ -780,6 +783,20 @@ def test_the_progress_row_is_keyed_by_the_session_too(app: App) -> None:
     run(ValidateDiagnosisForm(app, outbox(app)), state)
     (row,) = progress(app)
     assert row.id == conversation_id("test-user#1764201600.123456#0")
+
+
+def test_a_progress_row_the_store_refuses_is_logged_after_the_reply(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    with app.store.session() as session:
+        session.execute(text("DROP TABLE conversation_progress"))
+    _, messages = run(
+        ValidateDiagnosisForm(app, outbox(app)),
+        tracker("my elb fails", "describe_problem", form=True),
+    )
+    assert messages[-1]["text"].startswith("What kind of Service")
+    settle()
+    assert "progress (question service_type) not recorded: store error" in caplog.text
 
 
 def test_progress_not_recorded_when_the_store_is_down_leaves_the_chat_going(

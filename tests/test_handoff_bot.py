@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -295,14 +296,27 @@ def test_coming_back_in_portuguese_a_no_hands_the_case_over(
 # --- progress for the weekly report ---------------------------------------------------------------
 
 
-def progress(servers: BotServers, store: Store, sender: str, attempt: int) -> ConversationProgress:
+def progress(
+    servers: BotServers,
+    store: Store,
+    sender: str,
+    attempt: int,
+    written: Callable[[ConversationProgress], bool],
+) -> ConversationProgress | None:
+    """The conversation's row once `written` says the turns so far have reached it: the action
+    server writes progress after the reply (actions/progress.py). None if it never does."""
     events = httpx.get(
         tracker_url(servers, sender), params={"token": servers.token, "include_events": "ALL"}
     ).json()["events"]
     started = [e["timestamp"] for e in events if e["event"] == "session_started"][-1]
-    with store.session() as session:
-        rows = {row.id: row for row in conversations(session)}
-    return rows[conversation_id(f"{sender}#{started}#{attempt}")]
+    key = conversation_id(f"{sender}#{started}#{attempt}")
+    deadline = time.monotonic() + 10
+    while True:
+        with store.session() as session:
+            row = {row.id: row for row in conversations(session)}.get(key)
+        if (row is not None and written(row)) or time.monotonic() > deadline:
+            return row
+        time.sleep(0.05)
 
 
 def test_progress_records_the_questions_asked_and_the_verdict_per_attempt(
@@ -310,15 +324,19 @@ def test_progress_records_the_questions_asked_and_the_verdict_per_attempt(
 ) -> None:
     talk.say("my dedicated ELB's private address refuses connections from the node")
     first = talk.asked()
-    row = progress(servers, store, talk.sender, 0)
+    row = progress(servers, store, talk.sender, 0, lambda row: True)
+    assert row is not None
     assert (row.last_question, row.questions_asked, row.verdict) == (first, 1, None)
     assert (row.channel, row.language) == ("rest", "en")
     asked = answer_by_buttons(talk, DEDICATED_FAILS)
-    row = progress(servers, store, talk.sender, 0)
+    row = progress(servers, store, talk.sender, 0, lambda row: row.verdict is not None)
+    assert row is not None
     assert (row.last_question, row.questions_asked) == (asked[-1], len(asked))
     assert row.verdict == "fails" and row.case_id == case_id(servers, talk.sender)
     # Starting over is a new attempt: a row of its own; the first stays as it was.
     talk.say("start over")
     talk.say("my ELB fails from inside the cluster")
-    assert progress(servers, store, talk.sender, 1).last_question == talk.asked()
-    assert progress(servers, store, talk.sender, 0).verdict == "fails"
+    again = progress(servers, store, talk.sender, 1, lambda row: True)
+    assert again is not None and again.last_question == talk.asked()
+    row = progress(servers, store, talk.sender, 0, lambda row: True)
+    assert row is not None and row.verdict == "fails"
