@@ -440,6 +440,18 @@ def test_hedges_are_seen(text: str) -> None:
          "Cluster"),
         ("iptables? no wait, ipvsadm -Ln is empty, so iptables", "proxy_mode", "iptables"),
         ("o ipvsadm -Ln veio vazio", "proxy_mode", "iptables"),
+        # "away from the pod's node"; a node's short name said after its full one; English
+        # "no" before a Portuguese relative clause; "X container is the one failing"; an
+        # EXTERNAL-IP column listing both kinds leaves the choice to the words.
+        ("a pod scheduled away from the api's node", "client_location", "container-other-node"),
+        ("[root@cce-stg-worker-3 ~]# curl 192.168.1.9\ncurl: (7) Failed to connect\no pod da"
+         " api tá nesse worker-3 também", "client_location", "same-node"),
+        ("sidecar do istio, no pod que tá on the same node as the api", "client_location",
+         "container-same-node"),
+        ("[root@10.0.0.9 ~]# crictl ps\nabc123   busybox   Running   probe\n\nprobe container"
+         " is the one failing, both on this node", "client_location", "container-same-node"),
+        ("NAME  TYPE  CLUSTER-IP  EXTERNAL-IP  PORT(S)\nweb  LoadBalancer  10.247.1.2"
+         "  192.168.0.9,119.8.7.6  80:31000/TCP\nwe call the EIP", "access_type", "public"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(
@@ -589,6 +601,8 @@ def test_two_nodes_named_or_one_named_twice(text: str, addresses: bool, placed: 
         ("tem dois, um nodeport e um ingress", "service_type"),
         ("está en Cluster, a nivel de nodo", "external_traffic_policy"),
         ("tanto de um pod em outro nó quanto do notebook, nada", "client_location"),
+        ("tentei pelo EIP e pelo privado, nenhum dos dois responde", "access_type"),
+        ("on a node, but which one? the pod keeps moving", "client_location"),
     ],
 )
 def test_other_languages_and_a_value_per_case_set_nothing(

@@ -60,10 +60,11 @@ _TYPED_ADDRESS = re.compile(r"(?<![\w.])(\d{1,3}(?:\.(?:\d{1,3}|x{1,3})){1,3})(?
 _VERSION = re.compile(r"(?:\bv|version|versao|versão|release|cce|k8s|kubernetes)\W{0,2}$", re.I)
 
 
-# NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S): a LoadBalancer Service's row.
+# NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S): a LoadBalancer Service's row, with one external
+# address (a list, "192.168.0.150,121.37.8.99", names both kinds: the words say which is used).
 _SVC_ROW = re.compile(
     r"\bLoadBalancer\s+(?:(?:\d{1,3}\.){3}\d{1,3}|<?none>?)\s+"
-    r"(?P<external>(?:\d{1,3}\.){3}\d{1,3})(?![\w.])",
+    r"(?P<external>(?:\d{1,3}\.){3}\d{1,3})(?![\w.,])",
     re.I,
 )
 

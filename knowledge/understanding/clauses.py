@@ -123,6 +123,7 @@ _NEGATION = re.compile(
 _ENGLISH_NO = re.compile(
     r"(?<!\bta )(?<!\besta )(?<!\bfica )(?<!\broda )(?<!\bmora )"
     r"\bno\b(?!\s+(?:[a-z0-9]+-)*(?:nodes?|no|worker|host|vm|ecs|servidor)[ _-]?\w*\d)"
+    r"(?!\s+[\w-]+\s+(?:que|onde)\b)"  # "no pod que tá…": Portuguese "in the pod that…"
 )
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
@@ -285,7 +286,11 @@ _HEDGE = re.compile(
     r"(?:run|runs|running|rodam|roda|rodando)\s+(?:on|em|in)\s+(?:every|all|all the|todos os|cada)\s+"
     r"(?:nodes?|nos|workers?|hosts?)\b(?!,?\s*(?:but|mas|porem)\b)|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
-    r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two)\b"
+    r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two|"
+    # "nenhum dos dois funciona": both tried, both fail.
+    r"nenhum dos dois|nenhuma das duas|neither of them|neither one)\b"
+    # "on the node, but which one?": which is not known.
+    r"|\b(?:but which one|mas qual deles|mas qual)\s*\?"
     # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
     # nodes too", "testei nos dois": two things, not one answer.
     r"|\b(?:and also|e tambem|as well as|nos dois|nas duas|on both|from both)\b"
@@ -374,7 +379,11 @@ _THE_POD = re.compile(
 
 # "pod is on worker-5", "pod ta no node-1": a pod placed, without "a"/"another"/"our" before it,
 # is the Service's pod.
-_IS_PLACED = re.compile(r"\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b)")
+# ("X container is the one failing" names the client.)
+_IS_PLACED = re.compile(
+    r"\s*(?:'s\s|is\b(?!\s+(?:the one|the client|the caller)\b)|ta\b|esta\b|fica\b|runs\b|"
+    r"roda\b|lives\b|sits\b)"
+)
 # A reply that starts "pod no NODE 192.168.2.31", "pod on worker-2": the Service's pod placed.
 _POD_ON = re.compile(r"\s+(?:no|na|on|em)\s+(?:nodes?|no|worker|host|vm)\b\W*(?:[\w-]*\d)")
 _A_POD = re.compile(
@@ -451,8 +460,8 @@ _NAMES_A_POD = re.compile(r"(?:-[\w-]+)?\s+(?:pods?|containers?|conteineres?)\b"
 # the clause says where something runs, not that the client is a node.
 _PLACE = re.compile(
     r"\b(?:em|on|in|at|no|na|num|numa|noutro|noutra)\s+(?:(?:the|a|an|um|uma|os|as|outro|outra|"
-    r"outros|outras|another|other|others|different|same|mesmo|mesma|that|esse|algum|some|"
-    r"qualquer)\s+){0,2}$"
+    r"outros|outras|another|other|others|different|same|mesmo|mesma|that|this|esse|este|algum|"
+    r"some|qualquer)\s+){0,2}$"
 )
 
 

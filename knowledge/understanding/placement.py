@@ -106,6 +106,12 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
         )
         for m in _NAMED.finditer(lowered)
     ]
+    # "worker-5" said after "cce-prd-worker-5": the short form of the one full name given.
+    full = {(prefix, key) for prefix, key in named if prefix}
+    for index, (prefix, key) in enumerate(named):
+        longer = {p for p, k in full if k == key}
+        if not prefix and len(longer) == 1:
+            named[index] = (longer.pop(), key)
     if not named:
         named = [("#", _ORDER[m.group("n") or m.group("n2")]) for m in _ORDINAL.finditer(lowered)]
     if not named:
@@ -164,6 +170,7 @@ _POD_NODE = re.compile(
 # node compared with, not the one meant.
 _OTHER_THAN = re.compile(
     r"\b(?:other|different|another)\s+(?:one\s+)?(?:than|from)\b|\bdiferente d(?:[oa]|aquel[ea])\b"
+    r"|\baway from\b|\blonge d[oa]\b"
 )
 
 
