@@ -452,6 +452,23 @@ def test_hedges_are_seen(text: str) -> None:
          " is the one failing, both on this node", "client_location", "container-same-node"),
         ("NAME  TYPE  CLUSTER-IP  EXTERNAL-IP  PORT(S)\nweb  LoadBalancer  10.247.1.2"
          "  192.168.0.9,119.8.7.6  80:31000/TCP\nwe call the EIP", "access_type", "public"),
+
+        # The client named a node outweighs the model's lean to a container from words about
+        # the Service's pod ("the pod isn't on it"); a closing "either" carries no denial on;
+        # "no X involved" denies in any language; Node.js is no node; an address's last number
+        # said again is that address; "where the only nginx replica got scheduled".
+        ("a systemd unit on a worker; the api's pod is pinned to another pool, it never runs"
+         " there", "client_location", "other-node"),
+        ("not a pod and not the api's node either - the shell of another worker",
+         "client_location", "other-node"),
+        ("curl direto no host do node-4, o pod da api tá no node-2, no containers involved",
+         "client_location", "other-node"),
+        ("o BFF em node.js roda como deployment e o pod dele tá em outro nó que o da api",
+         "client_location", "container-other-node"),
+        ("the cronjob pod runs on 10.1.0.23 and the api is on .23 as well", "client_location",
+         "container-same-node"),
+        ("I ssh into 10.2.0.5 (that's where the only api replica got scheduled) and curl from"
+         " the shell", "client_location", "same-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

@@ -34,7 +34,7 @@ _CORRECTION = (
     r"verifiquei|corrigindo|correcting|correction|"
     r"scratch that|errei|"
     r"me enganei|i was wrong|on second thought|retificando|retifico|erro meu|melhor dizendo|"
-    r"my mistake|i misspoke|strike that|"
+    r"my mistake|i misspoke|strike that|retracting(?: that)?|"
     # A change told as news: what it is now follows ("we changed it back to ClusterIP").
     r"(?:changed|switched)(?: it)?(?: back)? to|now it'?s|now it is|agora e|agora ta|agora esta|"
     r"went back to|reverted(?: it)? to|recreated(?: it)? with|recriamos|recriei|"
@@ -106,6 +106,8 @@ _NEGATION = re.compile(
     r"configured|created|anexou|colocou|configurou|criou|mexeu)\b"
     # "mesmo nó nada": Portuguese puts the denial last; "nada no nó do pod" first.
     r"|\bnada$|^nada\b"
+    # "no containers involved" (English, whatever language the rest is in)
+    r"|\bno\s+[\w-]+\s+involved\b"
     # "Turbo is the other project", "esse é o de outro time": another thing's, not this one's.
     r"|\b(?:is|e|eh|era|was|that'?s)\s+(?:the\s+|o\s+|a\s+|do\s+|da\s+|de\s+)?(?:other|outro|outra)\s+"
     r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app)\b"
@@ -250,7 +252,8 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
             )
         if match is None:
             break
-        after_or = before_or
+        # (Not a closing "either": "not the pod's node either - it's another worker".)
+        after_or = before_or and not re.search(r"\beither\b", match.group())
         # Everything after a correction marker outranks what came before it.
         if _CORRECTS.search(match.group()) or _ONLY_NO.match(piece):
             pending = True
@@ -355,13 +358,15 @@ def says_no(clause: Clause) -> bool:
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
 _CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pods?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app|aplicacao"
 _NODE = (
-    r"nodes?|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|instance|"
+    # (Not Node.js.)
+    r"nodes?(?!\.?js\b)|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|"
+    r"instance|"
     # A shell on a node: "via ssh", "I'm root on 10.0.0.5".
     r"box|ssh|systemd|root(?= on| no| em)|"
-    # A root shell prompt on a node ("[root@192.168.0.12 ~]#", folded "root 192.168.0.12").
-    r"root(?= (?:\d{1,3}\.){3}\d| [\w-]*node)|"
     # A root shell prompt on a node ("[root@192.168.0.12 ~]#", folded to "root 192.168.0.12").
     r"root(?= (?:\d{1,3}\.){3}\d| [\w-]*node)|"
+    # A node's operating system ("rodado no sistema do cce-node-az1-05"), not a system of apps.
+    r"sistema operacional|sistema d[oa](?= [\w-]*(?:node|no|worker|host|vm|ecs)\b)|"
     r"(?<=\boutro )no|(?<=\bmesmo )no|(?<=\bproprio )no|(?<=\bum )no|(?<=\bdo )no|(?<=\besse )no|"
     r"(?<=\bnum )no|(?<=\bqualquer )no|(?<=\bcada )no|(?<=\bo )no|(?<=\bno )no|(?<=\bde )no"
 )
@@ -498,7 +503,11 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
             if any(pod == name or pod.startswith(f"{name}-") for pod in pods):
                 return "container"  # "(worker-x is the client)", the worker-x of a pod's row
         if match.group("node"):
-            if _NAMES_A_POD.match(text, match.end()) or _A_ROW.match(text, match.end()):
+            if (
+                _NAMES_A_POD.match(text, match.end())
+                or _A_ROW.match(text, match.end())
+                or text.startswith(":", match.end())  # a column or field ("NODE:.spec.nodeName")
+            ):
                 continue
             before = text[: match.start()]
             if not places and _PLACE.search(before) and not _ME_ON.search(before):

@@ -29,10 +29,13 @@ _NAMED = re.compile(
     # pod's "node-exporter-x7k2p", nor a listing's "worker-7c").
     r"|(?P<pool>node|nodepool|pool|worker)(?P<tail>(?=[\w-]*\d)(?:-(?:az\d+|[a-z]|\d[a-z0-9]{0,5})){2,})(?![\w-]))"
 )
-_ADDRESS = re.compile(r"(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?!\w|\.\d)")
 # An address given as where something runs ("server pod on 192.168.0.47", "no nó 10.0.0.5"):
 # a node's, unlike an address typed alone, which may be the load balancer's or a pod's.
 _NODE_WORD = r"(?:nodes?|nó|host|worker|vm|ecs|servidor|server|maquina|máquina|machine)"
+# "ta no nó .52", "on .31": an address's last number, the rest shared
+_LAST = rf"\b(?:on|em|no|na)\s+(?:(?:{_NODE_WORD}|no)\s+)?(?P<last>\.\d{{1,3}})(?![\w.])"
+# Any address typed, or its last number as a place ("on .23") to compare with one typed whole.
+_ADDRESS = re.compile(rf"(?<![\w.])(?P<address>\d{{1,3}}(?:\.\d{{1,3}}){{3}})(?!\w|\.\d)|{_LAST}")
 _PLACED = re.compile(
     # "on 10.0.0.5", "no nó 10.0.0.5", "ssh root@10.0.0.8", "no shell do 10.0.0.32"
     # "nesse mesmo 10.0.2.31", "the same 10.0.0.5": the address said again as a place
@@ -45,6 +48,7 @@ _PLACED = re.compile(
     r"(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?!\w|\.\d)"
     # "from the 192.168.0.12 host shell"
     rf"|(?P<named>\d{{1,3}}(?:\.\d{{1,3}}){{3}})\s+{_NODE_WORD}\b"
+    rf"|{_LAST}"
 )
 # A row of `kubectl get pod -o wide` (NAME READY [STATUS RESTARTS AGE] IP NODE): the pod is
 # on the node of its last column.
@@ -116,7 +120,18 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
         named = [("#", _ORDER[m.group("n") or m.group("n2")]) for m in _ORDINAL.finditer(lowered)]
     if not named:
         where = _ADDRESS if addresses else _PLACED
-        named = [("", m.group("address") or m.group("named")) for m in where.finditer(lowered)]
+        named = [
+            ("", m.group("address") or m.groupdict().get("named") or m.group("last"))
+            for m in where.finditer(lowered)
+        ]
+    # ".45" after "192.168.0.45": that address, its last number said again.
+    whole = {key for _, key in named if key.count(".") == 3}
+    named = [
+        ("", next(a for a in whole if a.endswith(key)))
+        if key.startswith(".") and sum(a.endswith(key) for a in whole) == 1
+        else (prefix, key)
+        for prefix, key in named
+    ]
     if len(set(named)) >= 2:
         return "other"
     if len(named) >= 2 or (named and _BOTH.search(lowered)):
@@ -163,6 +178,12 @@ _POD_NODE = re.compile(
     # "no nó onde tá o pod", "where sits the backend": the verb first
     rf"|\b(?:where|onde)\s+(?:ta|esta|fica|roda|mora|is|runs|sits|lives)\s+(?:the|o|a)\s+{_POD}"
     r"|\bpod\s+(?:ta|esta|is)\s+(?:rodando\s+|running\s+)?(?:nele|nela|there)\b"
+    # "that's where the only nginx replica got scheduled"
+    r"|\b(?:where|onde)\s+(?:the|o|a)\s+(?:[\w-]+\s+){0,2}(?:pod|replica|backend)s?\s+"
+    r"(?:got|was|is|landed|foi|caiu|ficou)\b"
+    # "kubectl -o wide shows the pod on that worker": the node just named
+    rf"|\b(?:pod|replica|backend)s?\s+(?:(?:is|runs|lives|ta|esta|roda|fica)\s+)?"
+    rf"(?:(?:on|in|no|na|em)\s+(?:that|this|esse|este|aquele)|nesse|neste|naquele)\s+{_NODE}"
 )
 
 

@@ -129,7 +129,11 @@ _COLUMN = (
     r"(?:NAME|NAMESPACE|TYPE|CLUSTER-IP|EXTERNAL-IP|PORT\(S\)|AGE|READY|STATUS|RESTARTS|IP|"
     r"NODE|NOMINATED NODE|READINESS GATES|SELECTOR|MODE)"
 )
-_TABLE_HEADER = re.compile(rf"\b{_COLUMN}(?:[ \t]+{_COLUMN}){{2,}}(?![\w(])")
+_TABLE_HEADER = re.compile(
+    rf"\b{_COLUMN}(?:[ \t]+{_COLUMN}){{2,}}(?![\w(])"
+    r"|^[ \t]*NAME[ \t]+NODE[ \t]*$",  # custom-columns=NAME:…,NODE:…
+    re.MULTILINE,
+)
 # A pasted Service or kube-proxy setting names the value itself ("externalTrafficPolicy: Local").
 # The ELB class annotation names a synonym of its option ("kubernetes.io/elb.class: union").
 _FIELDS = {
@@ -382,7 +386,7 @@ class AnswerReader:
             and whole.understood
             and plain.value != whole.value
             and scores.get(str(plain.value), 0.0) >= CANDIDATE
-            and not self._kind_denied(fact, found, str(plain.value), str(whole.value))
+            and not self._kind_settled(fact, found, evidence, str(plain.value), str(whole.value))
             # Against a typed address or a pasted field, only a value the words name ("private,
             # 119.8.1.1"), not one the model leans to ("o endereço é 94.74.64.2").
             and ("value" not in evidence or plain.value in self._named(fact, text))
@@ -552,13 +556,30 @@ class AnswerReader:
         (other,) = set(values) - named
         return Answer(fact, other)
 
-    def _kind_denied(self, fact: str, found: list[Clause], plain: str, whole: str) -> bool:
+    def _kind_settled(
+        self, fact: str, found: list[Clause], evidence: dict[str, str], plain: str, whole: str
+    ) -> bool:
         """The plain reading differs from the evidence's only in what runs the client, and the
-        user denied that kind ("another node, not containerized", "não é container")."""
+        user denied that kind ("another node, not containerized", "não é container") or named
+        the client a node ("a systemd service on a worker; … the pod never lands there"): the
+        model's lean to a container then comes from the words about the Service's pod."""
         options = self.playbook.fact(fact)
         first, second = options.option(plain), options.option(whole)
+        if first.pod_node != second.pod_node:
+            return False
         denied_kinds = {subject(c.text) for c in found if c.negated} - {None}
-        return first.pod_node == second.pod_node and first.runs_in in denied_kinds
+        if first.runs_in in denied_kinds:
+            return True
+        # Unless a clause the user affirms says the container reading on its own ("o pod desse
+        # worker e o da API estão no mesmo nó": a queue worker, not a node).
+        model = self.model(fact)
+        return (
+            evidence.get("node") == "client"
+            and second.runs_in == "node"
+            and all(
+                _decide(fact, model.scores(c.text)).value != plain for c in found if not c.negated
+            )
+        )
 
     def _corrected(
         self,
