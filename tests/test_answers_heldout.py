@@ -12,10 +12,10 @@ from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
 # Regression floors just below what the reader reached on this set when it was first measured
-# (v17: 0.9087 accuracy, 1.90% wrong values; en 0.918 / 1.64%, pt 0.8865 / 2.18%); issue 7 asks
-# for 0.95 and 0.01 in each language (open).
-MIN_ACCURACY = 0.87
-MAX_WRONG = 0.03
+# (v18: 0.9647 accuracy, 0.74% wrong values; en 0.9676 / 0.40%, pt 0.954 / 1.26%); issue 7 asks
+# for 0.95 and 0.01 in each language (open: Portuguese wrong values).
+MIN_ACCURACY = 0.94
+MAX_WRONG = 0.015
 
 
 def test_no_held_out_answer_is_a_training_text(reader: AnswerReader) -> None:
