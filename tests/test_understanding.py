@@ -469,6 +469,21 @@ def test_hedges_are_seen(text: str) -> None:
          "container-same-node"),
         ("I ssh into 10.2.0.5 (that's where the only api replica got scheduled) and curl from"
          " the shell", "client_location", "same-node"),
+        # Node names people give ("cce-n2"); "no container" said of the client outright; a
+        # node "with no api pods"; "both got scheduled on" one node; a pod's hostIP is its
+        # node; a bare node name after "mesmo nó" names no client.
+        ("a debug pod on cce-n2 fails, the api's only pod is on cce-n1", "client_location",
+         "container-other-node"),
+        ("o agente roda direto nos nós, sem container; o erro só vem do nó 3, os pods do app"
+         " estão no nó 1 e no 2", "client_location", "other-node"),
+        ("kubectl run tmp landed on a worker with no api pods, curl from inside it is refused",
+         "client_location", "container-other-node"),
+        ("the checker pod and the api both got scheduled on 10.0.3.3", "client_location",
+         "container-same-node"),
+        ("o job roda como pod; mas o job e a api estão no mesmo nó, o cce-node-2",
+         "client_location", "container-same-node"),
+        ("status:\n  hostIP: 10.0.1.7\n  podIP: 172.16.0.4\nwe call 10.0.1.7:30080",
+         "nodeport_target", "pod-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

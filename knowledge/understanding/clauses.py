@@ -125,6 +125,8 @@ _NEGATION = re.compile(
 _ENGLISH_NO = re.compile(
     r"(?<!\bta )(?<!\besta )(?<!\bfica )(?<!\broda )(?<!\bmora )"
     r"\bno\b(?!\s+(?:[a-z0-9]+-)*(?:nodes?|no|worker|host|vm|ecs|servidor)[ _-]?\w*\d)"
+    # "a node with no backend pods" describes the node, it denies nothing
+    r"(?!(?<=\bwith no)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b)"
     r"(?!\s+[\w-]+\s+(?:que|onde)\b)"  # "no pod que tá…": Portuguese "in the pod that…"
 )
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
@@ -272,7 +274,9 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
 # choice left open.
 _TOGETHER = (
     r"(?!\s+(?:(?:pods|containers|conteineres|deployments|apps)\b(?!'s)"
-    r"|(?:are\s+|run\s+|sit\s+|live\s+)?on|(?:estao|ficam|rodam|tao)\s+(?:no|na|em)|(?:no|na|em)\b))"
+    r"|(?:are\s+|run\s+|sit\s+|live\s+|landed\s+|(?:ended up|got|were|are)\s+(?:scheduled\s+)?)?on"
+    # "both show worker-01 in -o wide", "os dois caíram no mesmo nó"
+    r"|show\b|(?:estao|ficam|ficaram|rodam|tao|cairam|foram)\s+(?:no|na|em|pro|para o)|(?:no|na|em)\b))"
 )
 _ON_THE = r"\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?"
 # "both", "either", "tanto faz": the user does not pick one option.
@@ -460,6 +464,9 @@ def _token(text: str, start: int, end: int) -> str:
 
 
 # A node word naming what a pod does, not a node ("the worker pod", "node-exporter pod").
+# A clause that is only a node's name ("o cce-node-5", after "no mesmo nó,") says which node,
+# not what runs the client.
+_NAME_ONLY = re.compile(r"(?:(?:o|a|the|on|no|na|em)\s+)?[a-z][\w.-]*\d[\w.-]*")
 _NAMES_A_POD = re.compile(r"(?:-[\w-]+)?\s+(?:pods?|containers?|conteineres?)\b")
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
 # the clause says where something runs, not that the client is a node.
@@ -481,6 +488,8 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
     listing gives to pods ("worker-7c"), which name a container whatever their words."""
     if "hostnetwork" in text:
         return "node"  # a pod on the node's own network reaches the address as the node does
+    if not places and _NAME_ONLY.fullmatch(text.strip()):
+        return None
     if (
         pods
         and _LISTED_CLIENT.search(text)

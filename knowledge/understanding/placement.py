@@ -27,11 +27,13 @@ _NAMED = re.compile(
     # CCE node names with a zone or pool part ("cce-node-az1-01", "cce-pool-b-4",
     # "pool-a-1x2k"): the whole name, two short parts or more with a digit among them (not a
     # pod's "node-exporter-x7k2p", nor a listing's "worker-7c").
-    r"|(?P<pool>node|nodepool|pool|worker)(?P<tail>(?=[\w-]*\d)(?:-(?:az\d+|[a-z]|\d[a-z0-9]{0,5})){2,})(?![\w-]))"
+    r"|(?P<pool>node|nodepool|pool|worker)(?P<tail>(?=[\w-]*\d)(?:-(?:az\d+|[a-z]|\d[a-z0-9]{0,5})){2,})(?![\w-])"
+    # Names people give CCE nodes ("cce-w-01", "cce-n1"), not a cluster's ("cluster cce-prd-01").
+    r"|(?<!cluster )(?P<cce>cce-(?:[a-z0-9]+-)*?[a-z]*)-?0*(?P<ordinal>\d{1,3})\b(?![\w-]))"
 )
 # An address given as where something runs ("server pod on 192.168.0.47", "no nó 10.0.0.5"):
 # a node's, unlike an address typed alone, which may be the load balancer's or a pod's.
-_NODE_WORD = r"(?:nodes?|nó|host|worker|vm|ecs|servidor|server|maquina|máquina|machine)"
+_NODE_WORD = r"(?:nodes?|nó|host|hostip|worker|vm|ecs|servidor|server|maquina|máquina|machine)"
 # "ta no nó .52", "on .31": an address's last number, the rest shared
 _LAST = rf"\b(?:on|em|no|na)\s+(?:(?:{_NODE_WORD}|no)\s+)?(?P<last>\.\d{{1,3}})(?![\w.])"
 # Any address typed, or its last number as a place ("on .23") to compare with one typed whole.
@@ -42,6 +44,8 @@ _PLACED = re.compile(
     r"(?:\b(?:on|em|no|na|num|numa|ssh|shell d[oae]|shell of|nesse|neste|naquele|mesmo|same)\s+"
     r"(?:(?:the|o|a)\s+)?"
     rf"(?:{_NODE_WORD}\s+)?(?:[\w.-]+@)?"
+    # "logged in as root@192.168.1.10": a shell on that node
+    r"|\b(?:root|ubuntu|ec2-user|admin|linux|paas|user)@"
     # "NODE do pod: 10.1.0.7", "esse worker é o 10.0.0.23", "node=10.0.0.5"
     rf"|\b{_NODE_WORD}(?:\s+(?:do pod|of the pod|do backend|of the backend))?"
     r"(?:\s*[:=]|\s+(?:is|é|e)(?:\s+(?:o|the))?)?\s*)"
@@ -57,6 +61,10 @@ _ROW = re.compile(
     r"(?:\d+[smhd]\w*\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|<none>)\s+(?P<node>[\w.-]+)"
 )
 
+# A pod's or a Service's address ("podIP: 172.16.7.9", "clusterIP: 10.247.1.2") is no node's.
+_NO_NODE_ADDRESS = re.compile(
+    r"\b(?:pod ?ips?|cluster-?ip|ip do pod|pod'?s ip)\s*[:=]?\s*\d{1,3}(?:\.\d{1,3}){3}\b"
+)
 # "both pods are on 192.168.0.21", "os dois no node-3": one node named for the two of them.
 _BOTH = re.compile(r"\b(?:both|os dois|as duas|ambos|ambas)\b")
 
@@ -103,10 +111,11 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     lowered = _ROW.sub(
         lambda row: f" on {row.group('node')} ", _PROMPT.sub(_prompt, lettered.lower())
     )
+    lowered = _NO_NODE_ADDRESS.sub(" ", lowered)
     named = [
         (
-            m.group("prefix") + (m.group("pool") or ""),
-            m.group("number") or m.group("letter") or m.group("tail"),
+            m.group("prefix") + (m.group("pool") or m.group("cce") or ""),
+            m.group("number") or m.group("letter") or m.group("tail") or m.group("ordinal"),
         )
         for m in _NAMED.finditer(lowered)
     ]
@@ -224,6 +233,8 @@ _ELSEWHERE = re.compile(
     r"|\b(?:never|don'?t|do not|nunca)\s+(?:share|compartilham|dividem)\s+(?:a|the same|o mesmo)?\s*(?:node|no)\b"
     r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
     r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"
+    # "it landed on a node with no backend pods"
+    r"|\b(?:node|worker|host) with (?:no|zero|0) (?:[\w-]+ )?(?:pods?|replicas?)\b"
     r"|\bo (?:[\w-]+ )?pod nao (?:esta|ta|fica|roda) (?:la|nele|nela|ali|naquele|nesse)\b"
     # ("o pod foi reagendado pro mesmo nó" moved it to the client's.)
     r"|\bpods? (?:mudou|trocou|foi|saiu) (?:de no|de node|pra outro|para outro|reagendado|movido)"

@@ -154,6 +154,11 @@ _NO_IPVS_DEVICE = re.compile(
 )
 
 # A node named before, pointed back to ("that node", "nesse nó"). Folded text.
+_NO_CONTAINER = re.compile(
+    r"(?:sem|without|no|not|nao|not in|not from)\s+(?:a\s+|um\s+|any\s+|nenhum\s+)?"
+    r"(?:containers?|conteineres?|docker|pods?|k8s|kubernetes)"
+    r"|(?:not|nao)\s+(?:containerized|dockerized|containerizad[oa]|conteinerizad[oa])"
+)
 _THAT_NODE = re.compile(
     r"\b(?:that|this|esse|este|aquele|nesse|neste|naquele|desse|deste|daquele)\s+"
     r"(?:node|no|host|worker|vm|machine|maquina|ecs)\b"
@@ -287,7 +292,7 @@ class AnswerReader:
             return Answer(fact)
         answer = self._read(fact, text, found, is_english)
         if not answer.understood and not answer.candidates:
-            return self._on_compared_nodes(fact, text, is_english)
+            return self._on_compared_nodes(fact, text, found, is_english)
         if answer.value is not None and not self._placed(fact, text, answer.value):
             # "from a pod", "o IP do nó": which node is not said; both are asked.
             return Answer(fact, candidates=self._twins(fact, answer.value, "pod_node"))
@@ -458,11 +463,21 @@ class AnswerReader:
         latest = last_correction(typed)
         return ", ".join(c.typed for c in typed if c.epoch >= latest)
 
-    def _on_compared_nodes(self, fact: str, raw: str, is_english: bool) -> Answer:
+    def _on_compared_nodes(
+        self, fact: str, raw: str, found: list[Clause], is_english: bool
+    ) -> Answer:
         """Nodes compared where nothing else was read (a pasted row and an address): the
-        options on that node, to pick from."""
+        options on that node, to pick from; the one option left when the words also say what
+        runs the client ("kubectl run tmp … landed on a node with no backend pods"), to
+        confirm."""
         options = self.playbook.fact(fact).options
-        placed = placement(self._standing(raw, is_english))
+        standing = self._standing(raw, is_english)
+        evidence = self._evidence(fact, standing, found)
+        if {"pod_node", "runs_in"} <= set(evidence):
+            compatible = self._compatible(fact, evidence)
+            if len(compatible) == 1:
+                return Answer(fact, candidates=(compatible[0],))
+        placed = placement(standing)
         left = tuple(o.value for o in options if placed and o.pod_node == placed)
         return Answer(fact, candidates=left if len(left) > 1 else ())
 
@@ -666,6 +681,12 @@ class AnswerReader:
             if not kinds and retracted:
                 kinds = {subject(c.text, pods=pods) for c in standing if c.corrects} & {"node"}
             kinds = kinds or {subject(c.text, pods=pods) for c in standing} - {None}
+            # "direto nos nós, sem container": the kind denied outright, so the pods named
+            # beside the node are the Service's ("os pods estão todos no nó 1").
+            if kinds == {"node", "container"} and any(
+                c.negated and _NO_CONTAINER.fullmatch(c.text) for c in found
+            ):
+                kinds = {"node"}
             if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
             if kinds == {"node"} and (
