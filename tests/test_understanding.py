@@ -484,6 +484,11 @@ def test_hedges_are_seen(text: str) -> None:
          "client_location", "container-same-node"),
         ("status:\n  hostIP: 10.0.1.7\n  podIP: 172.16.0.4\nwe call 10.0.1.7:30080",
          "nodeport_target", "pod-node"),
+        # A client not in `kubectl get nodes`; "não sei se tem relação" doubts something else.
+        ("the jump host is not in the node list, it runs the curl", "client_location",
+         "outside-cluster"),
+        ("é um servidor do parceiro fora do nosso cluster; não sei se tem relação, mas mudaram o"
+         " firewall ontem", "client_location", "outside-cluster"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

@@ -282,7 +282,7 @@ _ON_THE = r"\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?"
 # "both", "either", "tanto faz": the user does not pick one option.
 _HEDGE = re.compile(
     rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either(?=\s+[a-z])|whichever|any of them|tanto faz|"
-    r"qualquer um|nao lembro|can'?t remember|not sure|nao sei|sei la|talvez|maybe|no idea|"
+    r"qualquer um|nao lembro|can'?t remember|not sure|nao sei(?! se (?:tem relacao|ajuda|importa))|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"

@@ -101,6 +101,9 @@ _OUTSIDE = re.compile(
     r"(?!\s+(?:nodes?|no|nos|worker|workers|host|member)\b)"  # "another cluster node"
     # Machines of the company's own or a partner's, not in the cloud at all.
     r"|\bnot\s+(?:from\s+)?(?:inside|within|in)\s+(?:the\s+|our\s+)?cluster\b"
+    # "o bastião não tá na lista de nós" (kubectl get nodes)
+    r"|\b(?:nao|isn'?t|is not|not)\s+(?:ta\s+|esta\s+|aparece\s+|listed\s+)?(?:n[ao]|(?:in|on)\s+the)\s+"
+    r"(?:lista de nos|node list|list of nodes)\b"
     # (Not the old datacenter a migration leaves: "migrando tudo do datacenter antigo".)
     r"|(?:(?<!\bold )(?<!\blegacy )\b(?:datacenter|data center)\b(?!\s+(?:antigo|velho|legado)\b)"
     r"|\b(?:on-?prem(?:ise)?s?|direct connect|nosso escritorio|our office|"
