@@ -487,6 +487,9 @@ def test_hedges_are_seen(text: str) -> None:
         # A client not in `kubectl get nodes`; "não sei se tem relação" doubts something else.
         ("the jump host is not in the node list, it runs the curl", "client_location",
          "outside-cluster"),
+        ("a backup agent installed with yum on each VM, it is not containerized; the api pod runs"
+         " on one node and the agent on another node is the one refused", "client_location",
+         "other-node"),
         ("é um servidor do parceiro fora do nosso cluster; não sei se tem relação, mas mudaram o"
          " firewall ontem", "client_location", "outside-cluster"),
     ],

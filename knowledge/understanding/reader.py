@@ -158,9 +158,10 @@ _NO_IPVS_DEVICE = re.compile(
 
 # A node named before, pointed back to ("that node", "nesse nó"). Folded text.
 _NO_CONTAINER = re.compile(
-    r"(?:sem|without|no|not|nao|not in|not from)\s+(?:a\s+|um\s+|any\s+|nenhum\s+)?"
+    r"(?:(?:it|it'?s|is|e|eh|ele|ta|esta|that'?s|which)\s+){0,2}"
+    r"(?:(?:sem|without|no|not|nao|not in|not from)\s+(?:a\s+|um\s+|any\s+|nenhum\s+)?"
     r"(?:containers?|conteineres?|docker|pods?|k8s|kubernetes)"
-    r"|(?:not|nao)\s+(?:containerized|dockerized|containerizad[oa]|conteinerizad[oa])"
+    r"|(?:not|nao)\s+(?:containerized|dockerized|containerizad[oa]|conteinerizad[oa]))"
 )
 _THAT_NODE = re.compile(
     r"\b(?:that|this|esse|este|aquele|nesse|neste|naquele|desse|deste|daquele)\s+"
