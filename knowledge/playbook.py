@@ -153,6 +153,9 @@ class Option:
     # A more general option this one is a case of (the nginx-ingress add-on on a dedicated ELB
     # is a dedicated ELB): naming both means this one.
     refines: str | None = None
+    # Words the reply must hold for this option to be read without a confirmation: "an Ingress"
+    # alone may be another controller than the one the option names.
+    decided_by: tuple[str, ...] = ()
     # Where this option is relative to the node that runs the Service's pod (`same`, `other`):
     # a reply naming two different nodes, or one node twice, decides between such options.
     pod_node: str | None = None
@@ -399,6 +402,7 @@ class _Builder:
                 examples={lang: tuple(texts) for lang, texts in option.get("examples", {}).items()},
                 opposite=option.get("opposite"),
                 refines=option.get("refines"),
+                decided_by=tuple(option.get("decided_by", ())),
                 pod_node=option.get("pod_node"),
                 runs_in=option.get("runs_in"),
             )

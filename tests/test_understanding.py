@@ -905,6 +905,9 @@ def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
         ("é um service do tipo loadbalancer", "service_type",
          ("loadbalancer-shared", "loadbalancer-dedicated")),
         ("ELB", "service_type", ("loadbalancer-shared", "loadbalancer-dedicated")),
+        # An Ingress, its controller not named: the nginx-ingress add-on is confirmed.
+        ("it's behind an ingress", "service_type", ("nginx-ingress-dedicated",)),
+        ("é pelo Ingress", "service_type", ("nginx-ingress-dedicated",)),
         # Only a denial of which node: what runs the client is asked.
         ("not on the same node", "client_location", ("other-node", "container-other-node")),
     ],

@@ -306,6 +306,9 @@ class AnswerReader:
         if answer.value is not None and (alike := self._broad(fact, text, answer.value)):
             # "LoadBalancer": a word the option shares with others (which ELB is not said).
             return Answer(fact, candidates=alike)
+        if answer.value is not None and self._undecided(fact, text, answer.value):
+            # "it's behind an Ingress": which controller serves it is not said.
+            return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
         if answer.value is not None and self._hedged(text[-MAX_ANSWER_CHARS:], fact):
             # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
@@ -512,6 +515,11 @@ class AnswerReader:
             {o.value: frozenset(_WORD.findall(fold(o.value))) for o in options},
             {o.value: frozenset(_WORD.findall(fold(" ".join(o.synonyms)))) for o in options},
         )
+
+    def _undecided(self, fact: str, text: str, value: str) -> bool:
+        """Whether the reply lacks every word the option needs to be read silently."""
+        needed = self.playbook.fact(fact).option(value).decided_by
+        return bool(needed) and not set(_WORD.findall(normalise(text))) & set(needed)
 
     def _placed(self, fact: str, text: str, value: str) -> bool:
         """Whether a reading that says which node (the pod's, another) rests on words that say
