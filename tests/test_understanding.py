@@ -286,6 +286,8 @@ def test_hedges_are_seen(text: str) -> None:
         # "quando falei X" quotes what is taken back.
         ("me enganei quando falei outro nó: é o próprio nó onde tá o pod", "client_location",
          "same-node"),
+        ("primeiro falei que era outro nó, mas é o do pod mesmo", "nodeport_target", "pod-node"),
+        ("I first said Local, but it's Cluster", "external_traffic_policy", "Cluster"),
         # A Service's sessionAffinity is no traffic policy; the VPC a cluster sits in is no
         # network model; two Services, a value each.
         ("a afinidade de sessão é ClientIP", "external_traffic_policy", None),

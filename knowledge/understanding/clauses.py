@@ -111,8 +111,10 @@ _NEGATION = re.compile(
     # "Turbo is the other project", "esse é o de outro time": another thing's, not this one's.
     r"|\b(?:is|e|eh|era|was|that'?s)\s+(?:the\s+|o\s+|a\s+|do\s+|da\s+|de\s+)?(?:other|outro|outra)\s+"
     r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app)\b"
-    # What was said before, quoted to take it back ("me enganei quando falei outro nó").
-    r"|\b(?:quando|when)\s+(?:eu\s+|i\s+)?(?:falei|disse|said|wrote|escrevi)\b"
+    # What was said before, quoted to take it back ("me enganei quando falei outro nó",
+    # "primeiro falei que era outro nó, mas…", "I first said Local").
+    r"|\b(?:quando|when|primeiro|antes|earlier|before)\s+(?:eu\s+|i\s+)?(?:first\s+)?"
+    r"(?:falei|disse|said|wrote|escrevi|respondi|answered)\b|\bi\s+first\s+(?:said|wrote|answered)\b"
     # What was removed is no longer so ("we removed the nodePort").
     r"|(?<!are )(?<!were )(?<!is )(?<!was )(?<!get )(?<!got )(?<!being )"
     r"\b(?:removed|deleted|dropped|got rid of|removemos|tiramos|apagamos|deletamos|moved off|"
