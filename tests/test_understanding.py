@@ -415,6 +415,10 @@ def test_hedges_are_seen(text: str) -> None:
         # pod moved to the client's node; the old datacenter a migration leaves.
         ("ssh to 10.1.2.3 and curl from there; 10.1.2.3 is exactly where the web pod landed",
          "client_location", "same-node"),
+        ("a different workload whose pod shares the worker with the service's pod",
+         "client_location", "container-same-node"),
+        ("outro workload, o pod dele divide o worker com o pod do serviço", "client_location",
+         "container-same-node"),
         ("the api is on cce-node-az2-07 and the curl fails from the host cce-node-az1-03",
          "client_location", "other-node"),
         ("o pod do job no node cce-pool-c-2 falha; o backend fica no cce-pool-a-7",

@@ -427,7 +427,10 @@ _CLIENT_BEFORE = re.compile(
     r"\b(?:(?:client|cliente|caller|calling|chamador)'?s?|"
     r"(?:quem falha|o que falha|que falha|who fails|what fails) (?:e|is) (?:o|a|the))\s+$"
 )
-_CLIENT_AFTER = re.compile(r"\s+(?:(?:do|da|of the)\s+)?(?:client|cliente|chamador)\b")
+# "o pod dele" (its pod, the workload just named): the client's, not the Service's.
+_CLIENT_AFTER = re.compile(
+    r"\s+(?:(?:(?:do|da|of the)\s+)?(?:client|cliente|chamador)|del[ea]s?)\b"
+)
 # A pod or container the call comes from ("de dentro do container do app", "from inside a
 # pod"), not one whose node is meant ("from the pod's node").
 _FROM = re.compile(

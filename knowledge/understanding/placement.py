@@ -163,6 +163,10 @@ _WORDS = {
         rf"\b(?:same|mesmo|mesma|msm)\s+{_NODE}"
         # "…, which is exactly where the pod runs", "que é justamente onde tá o pod"
         r"|\b(?:exactly|justamente|precisamente|bem|right)\s+(?:where|onde)\b"
+        # "a pod that shares the worker with the service's pod"
+        r"|(?<!never )(?<!n't )(?<!not )(?<!nunca )(?<!nao )"
+        rf"\b(?:shares?|sharing|compartilha|divide)\s+(?:the\s+|a\s+|its\s+|o\s+|um\s+)?{_NODE}"
+        r"\s+(?:with|com)\b"
     ),
 }
 
