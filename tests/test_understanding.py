@@ -47,7 +47,16 @@ def test_the_client_named_first_decides_container_or_node(text: str, kind: str |
     assert subject(fold(text)) == kind
 
 
-@pytest.mark.parametrize("text", ["ipvs, not sure", "acho que é túnel, sei lá", "both"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ipvs, not sure",
+        "acho que é túnel, sei lá",
+        "both",
+        "one of the nodes, haven't checked whether it's the pod's",
+        "de um dos nós, não conferi se é o mesmo do pod",
+    ],
+)
 def test_hedges_are_seen(text: str) -> None:
     assert hedged(text)
 
@@ -417,6 +426,16 @@ def test_hedges_are_seen(text: str) -> None:
          "client_location", "same-node"),
         ("a different workload whose pod shares the worker with the service's pod",
          "client_location", "container-same-node"),
+        # An arrow or an emoji ends a clause; a short parenthesis that denies is a clause of
+        # its own; two addresses are two nodes whatever name the prompt gives one of them.
+        ("another node ➡️ not the one with the pod. host level", "client_location", "other-node"),
+        ("outro nó 🙄 nenhum pod do serviço nele", "client_location", "other-node"),
+        ("an nginx installed with yum on worker 192.168.6.3 (not a pod); the only backend "
+         "replica runs on worker 192.168.6.4", "client_location", "other-node"),
+        ("rodei do node 192.168.0.15 (host, sem container):\n[root@cce-np-b-01 ~]# curl "
+         "192.168.0.240\nbackend pod tá no 192.168.0.14", "client_location", "other-node"),
+        ("a java app installed on the ECS (no docker), that ECS is a cluster node; the service "
+         "pods are all on the other two nodes", "client_location", "other-node"),
         ("outro workload, o pod dele divide o worker com o pod do serviço", "client_location",
          "container-same-node"),
         ("the api is on cce-node-az2-07 and the curl fails from the host cce-node-az1-03",
@@ -913,6 +932,7 @@ def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
         ("ELB", "service_type", ("loadbalancer-shared", "loadbalancer-dedicated")),
         # An Ingress, its controller not named: the nginx-ingress add-on is confirmed.
         ("it's behind an ingress", "service_type", ("nginx-ingress-dedicated",)),
+        ("é um ingress do ELB (não é nginx)", "service_type", ("nginx-ingress-dedicated",)),
         ("é pelo Ingress", "service_type", ("nginx-ingress-dedicated",)),
         # Only a denial of which node: what runs the client is asked.
         ("not on the same node", "client_location", ("other-node", "container-other-node")),

@@ -30,8 +30,8 @@ _CORRECTION = (
     r"sorry|desculpa|desculpe|foi mal|my bad|wait|pera|perai|opa|ops|oops|hold on|na real|"
     # "checked" corrects where what was checked comes next ("checked the yaml: Local",
     # "no, checked, iptables"), not as one more thing done ("checked security groups").
-    r"ah nao|(?:just |double[- ]?)?checked(?=\s*[,:]|\s+the\s+\S+\s*:)|just checked|conferi|"
-    r"verifiquei|corrigindo|correcting|correction|"
+    r"ah nao|(?:just |double[- ]?)?checked(?=\s*[,:]|\s+the\s+\S+\s*:)|just checked|"
+    r"(?<!nao )(?<!n )(?<!ainda nao )conferi|(?<!nao )(?<!n )verifiquei|corrigindo|correcting|correction|"
     r"scratch that|errei|"
     r"me enganei|i was wrong|on second thought|retificando|retifico|erro meu|melhor dizendo|"
     r"my mistake|i misspoke|strike that|retracting(?: that)?|"
@@ -71,7 +71,8 @@ _WITHOUT = (
 _NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
 # A parenthesis of a few words or more is a statement of its own ("(that one is pinned to
 # node-1)"), not a short gloss ("LoadBalancer (dedicated)").
-_PARENTHESIS = r"\s\((?=[^)]{12,}\))|(?<=\w)\)(?!\w)"
+# (A short one too when it denies: "nginx on worker 192.168.6.3 (not a pod)".)
+_PARENTHESIS = r"\s\((?=[^)]{12,}\)|(?:not|nao|sem|without|no)\s[^)]*\))|(?<=\w)\)(?!\w)"
 # A colon after a bare "no" or before what it is ("não: o pod tá em outro worker", "nem host:
 # é um pod"), not a field's ("type: LoadBalancer").
 _COLON = (
@@ -82,7 +83,9 @@ _COLON = (
     r"|(?<=[\w']):(?=\s+(?:the|a|an|o|um|uma|it'?s|its|e|same|mesmo|mesma|another|outro|outra)\s)"
 )
 _SPLIT = re.compile(
-    rf"\s*(?:[,;!?\n—–]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|\s-{{1,2}}\s|{_COLON}|"
+    # An arrow or an emoji ends a clause too ("another node ➡️ not the one with the pod").
+    rf"\s*(?:[,;!?\n—–\u2190-\u21ff\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|"
+    rf"\s-{{1,2}}>?\s|\s=>\s|{_COLON}|"
     rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
@@ -287,6 +290,9 @@ _HEDGE = re.compile(
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei(?! se (?:tem relacao|ajuda|importa))|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
+    # "haven't checked whether it's the pod's node", "não conferi se é o mesmo"
+    r"(?:haven'?t|have not|didn'?t|did not|not)\s+(?:yet\s+)?(?:checked|verified|confirmed)\s+(?:if|whether)|"
+    r"(?:nao|n|ainda nao)\s+(?:conferi|chequei|verifiquei|confirmei|olhei)\s+se|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
     r"some\b[^.;]*(?:,|\band)\s*some|tanto d[eoa]s?\b[^.;]*\bquanto d[eoa]s?\b|"
     # "pods on every node fail": every place, not one.

@@ -127,25 +127,32 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
             named[index] = (longer.pop(), key)
     if not named:
         named = [("#", _ORDER[m.group("n") or m.group("n2")]) for m in _ORDINAL.finditer(lowered)]
+    located = _located(lowered, addresses)
     if not named:
-        where = _ADDRESS if addresses else _PLACED
-        named = [
-            ("", m.group("address") or m.groupdict().get("named") or m.group("last"))
-            for m in where.finditer(lowered)
-        ]
-    # ".45" after "192.168.0.45": that address, its last number said again.
-    whole = {key for _, key in named if key.count(".") == 3}
-    named = [
-        ("", next(a for a in whole if a.endswith(key)))
-        if key.startswith(".") and sum(a.endswith(key) for a in whole) == 1
-        else (prefix, key)
-        for prefix, key in named
-    ]
-    if len(set(named)) >= 2:
+        named = located
+    if len(set(named)) >= 2 or len(set(located)) >= 2:
+        # (Two different addresses are two nodes, whatever one name beside them is.)
         return "other"
     if len(named) >= 2 or (named and _BOTH.search(lowered)):
         return "same"
     return _said(fold(lowered)) if words else None
+
+
+def _located(lowered: str, addresses: bool) -> list[tuple[str, str]]:
+    """The nodes named by address: every address where `addresses` is set, else those given as
+    a place; an address's last number said again (".45" after "192.168.0.45") is that address."""
+    where = _ADDRESS if addresses else _PLACED
+    found = [
+        m.group("address") or m.groupdict().get("named") or m.group("last")
+        for m in where.finditer(lowered)
+    ]
+    whole = {key for key in found if key.count(".") == 3}
+    return [
+        ("", next(a for a in whole if a.endswith(key)))
+        if key.startswith(".") and sum(a.endswith(key) for a in whole) == 1
+        else ("", key)
+        for key in found
+    ]
 
 
 # Which node, said in words: "on another node", "em outro nó", "on the same node", "no mesmo
@@ -154,7 +161,8 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
 _NODE = r"(?:nodes?|no|nos|hosts?|workers?)\b"
 _WORDS = {
     "other": re.compile(
-        rf"\b(?:other|another|a different|different|separate|outro|outra|diferente)\s+{_NODE}"
+        rf"\b(?:other|another|a different|different|separate|outro|outra|diferente)\s+"
+        rf"(?:(?:two|three|2|3|dois|tres)\s+)?{_NODE}"
         rf"|\b{_NODE}\s+(?:diferente|different|distinto|separado|separada|separate)"
         rf"|\baway from (?:the\s+)?(?:backend|pod|service|api)'?s? {_NODE}"
         r"|\belsewhere\b"

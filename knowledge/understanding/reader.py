@@ -306,7 +306,7 @@ class AnswerReader:
         if answer.value is not None and (alike := self._broad(fact, text, answer.value)):
             # "LoadBalancer": a word the option shares with others (which ELB is not said).
             return Answer(fact, candidates=alike)
-        if answer.value is not None and self._undecided(fact, text, answer.value):
+        if answer.value is not None and self._undecided(fact, found, answer.value):
             # "it's behind an Ingress": which controller serves it is not said.
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
         if answer.value is not None and self._hedged(text[-MAX_ANSWER_CHARS:], fact):
@@ -516,10 +516,12 @@ class AnswerReader:
             {o.value: frozenset(_WORD.findall(fold(" ".join(o.synonyms)))) for o in options},
         )
 
-    def _undecided(self, fact: str, text: str, value: str) -> bool:
-        """Whether the reply lacks every word the option needs to be read silently."""
-        needed = self.playbook.fact(fact).option(value).decided_by
-        return bool(needed) and not set(_WORD.findall(normalise(text))) & set(needed)
+    def _undecided(self, fact: str, found: list[Clause], value: str) -> bool:
+        """Whether the reply affirms none of the words the option needs to be read silently
+        ("an ELB ingress (not nginx)")."""
+        needed = set(self.playbook.fact(fact).option(value).decided_by)
+        said = {word for c in found if not c.negated for word in _WORD.findall(c.text)}
+        return bool(needed) and not said & needed
 
     def _placed(self, fact: str, text: str, value: str) -> bool:
         """Whether a reading that says which node (the pod's, another) rests on words that say
