@@ -153,6 +153,9 @@ class Option:
     # A more general option this one is a case of (the nginx-ingress add-on on a dedicated ELB
     # is a dedicated ELB): naming both means this one.
     refines: str | None = None
+    # Options whose Services sit behind this one (an Ingress fronts a ClusterIP Service): named
+    # together, this one is what the client reaches.
+    fronts: tuple[str, ...] = ()
     # Words the reply must hold for this option to be read without a confirmation: "an Ingress"
     # alone may be another controller than the one the option names.
     decided_by: tuple[str, ...] = ()
@@ -403,6 +406,7 @@ class _Builder:
                 opposite=option.get("opposite"),
                 refines=option.get("refines"),
                 decided_by=tuple(option.get("decided_by", ())),
+                fronts=tuple(option.get("fronts", ())),
                 pod_node=option.get("pod_node"),
                 runs_in=option.get("runs_in"),
             )
@@ -430,6 +434,11 @@ class _Builder:
                 if other is not None and other not in values:
                     raise self.fail(
                         f"{path}.options[{position}].{relation}", f"unknown option {other!r}"
+                    )
+            for other in option.fronts:
+                if other not in values:
+                    raise self.fail(
+                        f"{path}.options[{position}].fronts", f"unknown option {other!r}"
                     )
         check = raw.get("how_to_check")
         return Fact(

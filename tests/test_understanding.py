@@ -55,6 +55,7 @@ def test_the_client_named_first_decides_container_or_node(text: str, kind: str |
         "both",
         "one of the nodes, haven't checked whether it's the pod's",
         "de um dos nós, não conferi se é o mesmo do pod",
+        "dos dois: do nó e de dentro de um pod",
     ],
 )
 def test_hedges_are_seen(text: str) -> None:
@@ -301,6 +302,19 @@ def test_hedges_are_seen(text: str) -> None:
         # network model; two Services, a value each.
         ("a afinidade de sessão é ClientIP", "external_traffic_policy", None),
         ("o cluster fica na vpc-core-02", "network_model", None),
+        ("tá numa VPC, a vpc-producao", "network_model", None),
+        ("a VPC é a vpc-prod-sa", "network_model", None),
+        ("Turbo. não, Turbo é o outro cluster. esse aqui é rede da VPC.", "network_model", "vpc"),
+        # The Service behind the nginx-ingress add-on is ClusterIP: the client reaches the add-on.
+        ("a LoadBalancer svc... actually no, the app itself is ClusterIP, traffic comes in "
+         "through the nginx-ingress add-on, and that add-on is on a dedicated ELB.",
+         "service_type", "nginx-ingress-dedicated"),
+        ("ClusterIP, sem ingress", "service_type", "clusterip"),
+        # Typos and short forms of the deciding words; tools 'nada em container'.
+        ("pod em outo nó, dif do backend", "client_location", "container-other-node"),
+        ("diff node from the pods, runnign on the host", "client_location", "other-node"),
+        ("um nó utilitário com ferramentas direto na VM (nada em container, tudo rpm); uma delas "
+         "chama a API, cujos pods ficam em outro node pool", "client_location", "other-node"),
         ("it's in our VPC", "network_model", None),
         ("vpc-router", "network_model", "vpc"),
         ("um é Local e outro Cluster", "external_traffic_policy", None),
@@ -868,6 +882,10 @@ def test_a_pod_named_as_the_client_is_the_client(text: str) -> None:
             "api-6c8d9-x2l   1/1   Running   0   2d   172.16.0.34   192.168.0.21, on 192.168.0.21",
             "same",
         ),
+        # Two addresses given as places are two nodes, whatever one name beside them.
+        ("from node 192.168.0.15, on cce-np-b-01; backend pod on 192.168.0.14", "other"),
+        # A StatefulSet's pod named twice ("prometheus-server-0") is no server named twice.
+        ("get po prometheus-server-0 -o wide; prometheus-server-0 192.168.3.14", None),
     ],
 )
 def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -> None:

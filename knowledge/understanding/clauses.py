@@ -113,7 +113,7 @@ _NEGATION = re.compile(
     r"|\bno\s+[\w-]+\s+involved\b"
     # "Turbo is the other project", "esse é o de outro time": another thing's, not this one's.
     r"|\b(?:is|e|eh|era|was|that'?s)\s+(?:the\s+|o\s+|a\s+|do\s+|da\s+|de\s+)?(?:other|outro|outra)\s+"
-    r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app)\b"
+    r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app|cluster)\b"
     # What was said before, quoted to take it back ("me enganei quando falei outro nó",
     # "primeiro falei que era outro nó, mas…", "I first said Local").
     r"|\b(?:quando|when|primeiro|antes|earlier|before)\s+(?:eu\s+|i\s+)?(?:first\s+)?"
@@ -150,9 +150,15 @@ _KEYWORDS = (
 )  # fmt: skip
 _REAL_WORDS = frozenset(
     ("onde", "ondes", "odes", "memo", "mesa", "esma", "esmo", "meso", "ouro", "oura", "outa",
-     "outo", "luster", "custer", "ther", "share", "shares", "loca", "loal")
+     "luster", "custer", "ther", "share", "shares", "loca", "loal")
 )  # fmt: skip
-_EXTRA_SLIPS = {"nod": "node", "msm": "mesmo", "pdos": "pods"}
+_EXTRA_SLIPS = {
+    "nod": "node",
+    "msm": "mesmo",
+    "pdos": "pods",
+    "diff": "different",
+    "dif": "diferente",
+}
 
 
 def _slips(word: str) -> set[str]:
@@ -301,7 +307,7 @@ _HEDGE = re.compile(
     r"(?:run|runs|running|rodam|roda|rodando)\s+(?:on|em|in)\s+(?:every|all|all the|todos os|cada)\s+"
     r"(?:nodes?|nos|workers?|hosts?)\b(?!,?\s*(?:but|mas|porem)\b)|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
-    r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two|"
+    r"both ways|dos dois jeitos|de ambos|de ambas|dos dois|das duas|tem dois|tem duas|we have two|there are two|"
     # "nenhum dos dois funciona": both tried, both fail.
     r"nenhum dos dois|nenhuma das duas|neither of them|neither one)\b"
     # "on the node, but which one?": which is not known.

@@ -76,6 +76,8 @@ _PROMPT = re.compile(
     r"\[[\w.-]+@(?P<host>[\w.-]+)[^\]\n]{0,40}\]\s*[#$]"
     r"|(?<![\w.-])[\w.-]+@(?P<host2>[\w.-]+):[~/][^\s#$]{0,40}\s*[#$]"
 )
+# Words that name a node only on their own ("server 3"), not inside an app's name.
+_GENERIC = frozenset({"server", "servidor", "machine", "maquina", "máquina"})
 _DASHED = re.compile(r"(?:^|\D)(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})$")
 # "the first worker", "o terceiro nó": nodes told apart by order.
 _ORDINAL = re.compile(
@@ -118,6 +120,8 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
             m.group("number") or m.group("letter") or m.group("tail") or m.group("ordinal"),
         )
         for m in _NAMED.finditer(lowered)
+        # "prometheus-server-0" is a StatefulSet's pod, not a server
+        if not (m.group("prefix") and m.group("word") in _GENERIC)
     ]
     # "worker-5" said after "cce-prd-worker-5": the short form of the one full name given.
     full = {(prefix, key) for prefix, key in named if prefix}

@@ -122,8 +122,10 @@ _DECOYS = {
         r"(?=[^.;,]{0,20}\bclientip\b)|\bclientip\b"
     ),
     "network_model": re.compile(
-        r"(?i)\bvpc[-_](?!r(?:outer|oter|outr|uoter|otuer|outre|ouer)\b)[\w-]+"  # a VPC's name, not vpc-router (or its typos)
-        r"|(?<!rede )(?<!network )\b(?:in|on|na|no|em)\s+(?:the\s+|a\s+|our\s+|nossa\s+)?vpc"
+        # "a VPC é a vpc-prod-sa", "our VPC is vpc-core": which VPC, not which network model
+        r"(?i)\bvpc\s+(?:é|e|eh|is|se chama|is called)\s+(?:a\s+|the\s+)?(?=vpc[-_](?!r(?:outer|oter)\b))"
+        r"|\bvpc[-_](?!r(?:outer|oter|outr|uoter|otuer|outre|ouer)\b)[\w-]+"  # a VPC's name, not vpc-router (or its typos)
+        r"|(?<!rede )(?<!network )\b(?:in|on|inside|na|no|em|numa|dentro da)\s+(?:the\s+|a\s+|our\s+|nossa\s+)?vpc"
         r"(?:\s+(?:default|padr[aã]o)|\s+[\w-]*\d[\w-]*)?(?=\s*(?:$|[.,;!?]))"
     ),
 }
@@ -159,7 +161,8 @@ _NO_IPVS_DEVICE = re.compile(
 # A node named before, pointed back to ("that node", "nesse nó"). Folded text.
 _NO_CONTAINER = re.compile(
     r"(?:(?:it|it'?s|is|e|eh|ele|ta|esta|that'?s|which)\s+){0,2}"
-    r"(?:(?:sem|without|no|not|nao|not in|not from)\s+(?:a\s+|um\s+|any\s+|nenhum\s+)?"
+    r"(?:(?:sem|without|no|not|nao|not in|not from|nada em|nada de|nothing in)\s+"
+    r"(?:a\s+|um\s+|any\s+|nenhum\s+)?"
     r"(?:containers?|conteineres?|docker|pods?|k8s|kubernetes)"
     r"|(?:not|nao)\s+(?:containerized|dockerized|containerizad[oa]|conteinerizad[oa]))"
 )
@@ -346,12 +349,12 @@ class AnswerReader:
         return Answer(fact, finer[0], confidence=answer.confidence)
 
     def _specific(self, fact: str, values: tuple[str, ...]) -> str | None:
-        """Of two values, the one that refines the other, if one does."""
+        """Of two values, the one that refines or fronts the other, if one does."""
         if len(values) != 2:
             return None
         first, second = (self.playbook.fact(fact).option(value) for value in values)
         for option, other in ((first, second), (second, first)):
-            if option.refines == other.value:
+            if option.refines == other.value or other.value in option.fronts:
                 return option.value
         return None
 
