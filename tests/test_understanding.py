@@ -303,6 +303,16 @@ def test_hedges_are_seen(text: str) -> None:
         ("a afinidade de sessão é ClientIP", "external_traffic_policy", None),
         ("o cluster fica na vpc-core-02", "network_model", None),
         ("tá numa VPC, a vpc-producao", "network_model", None),
+        # Where it works is not where the client fails; "só funciona" is where it is.
+        ("not from outside, from outside it works", "client_location", None),
+        ("não é de fora, de fora funciona normal", "client_location", None),
+        ("from other nodes it works, it fails on the pod's node", "client_location", "same-node"),
+        ("só funciona de dentro da VPC, não tem acesso pela internet", "access_type", "private"),
+        # A node "that doesn't have it", the pod "roda em outro": another node.
+        ("the pod's node... no, my bad, the pod got evicted and rescheduled, so now the client is "
+         "calling a node that doesn't have it", "nodeport_target", "other-node"),
+        ("o balanceador do firewall aponta só pro primeiro nó do pool, e o pod roda em outro",
+         "nodeport_target", "other-node"),
         ("a VPC é a vpc-prod-sa", "network_model", None),
         ("Turbo. não, Turbo é o outro cluster. esse aqui é rede da VPC.", "network_model", "vpc"),
         # The Service behind the nginx-ingress add-on is ClusterIP: the client reaches the add-on.

@@ -134,6 +134,11 @@ _ENGLISH_NO = re.compile(
     r"(?!(?<=\bwith no)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b)"
     r"(?!\s+[\w-]+\s+(?:que|onde)\b)"  # "no pod que tá…": Portuguese "in the pod that…"
 )
+# "from outside it works", "de fora funciona": where it works is where the failing client is not.
+_WORKS_THERE = re.compile(
+    r"(?<!n't )(?<!not )(?<!nao )(?<!n )(?<!never )(?<!nunca )(?<!so )(?<!only )"
+    r"\b(?:it works|works fine|works normally|funciona|funcionam|funcionou)\b"
+)
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
 # The words that decide between close options (a pod or a node, the same one or another),
@@ -249,8 +254,10 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
         if piece:
             closing = False
             # "no external address or node port": what "or" adds to a denial is denied too.
-            negated = denial(piece, english) is not None or (
-                after_or and bool(found) and found[-1].negated
+            negated = (
+                denial(piece, english) is not None
+                or bool(_WORKS_THERE.search(piece))
+                or (after_or and bool(found) and found[-1].negated)
             )
             found.append(
                 Clause(

@@ -170,6 +170,9 @@ _WORDS = {
         rf"|\b{_NODE}\s+(?:diferente|different|distinto|separado|separada|separate)"
         rf"|\baway from (?:the\s+)?(?:backend|pod|service|api)'?s? {_NODE}"
         r"|\belsewhere\b"
+        # "…, e o pod roda em outro", "the pod runs on another one"
+        r"|\b(?:pod|backend|replica)s?\s+(?:roda|rodam|ta|esta|fica|runs|is|lives|sits)\s+(?:em|no|on|in)\s+"
+        r"(?:outro|outra|another|another one|a different one)\s*$"
     ),
     "same": re.compile(
         rf"\b(?:same|mesmo|mesma|msm)\s+{_NODE}"
@@ -240,6 +243,7 @@ def _said(folded: str) -> str | None:
 _ELSEWHERE = re.compile(
     r"\b(?:doesn'?t|does not|don'?t|do not|without|not hosting|not running)\s+"
     r"(?:have\s+|host\s+|run\s+|hold\s+)?(?:the|its|our|any)\s+(?:[\w-]+\s+)?pods?\b"
+    r"|\b(?:node|worker|host) that (?:doesn'?t|does not) (?:have|host|run) (?:it|them)\b"
     r"|\bthe (?:[\w-]+ )?pod (?:isn'?t|is not|wasn'?t|was not|is no longer) (?:there|on it|on that|here)"
     r"|\bpods? (?:has |had |was |got )?(?:moved|rescheduled|migrated)\b(?!\s+(?:to|onto|here|back))"
     r"|\bnext to the (?:one|node|host|worker)\b"
