@@ -56,6 +56,7 @@ def test_the_client_named_first_decides_container_or_node(text: str, kind: str |
         "one of the nodes, haven't checked whether it's the pod's",
         "de um dos nós, não conferi se é o mesmo do pod",
         "dos dois: do nó e de dentro de um pod",
+        "one of the nodes, haven't yet checked if it's the pod's",
     ],
 )
 def test_hedges_are_seen(text: str) -> None:
@@ -303,11 +304,10 @@ def test_hedges_are_seen(text: str) -> None:
         ("a afinidade de sessão é ClientIP", "external_traffic_policy", None),
         ("o cluster fica na vpc-core-02", "network_model", None),
         ("tá numa VPC, a vpc-producao", "network_model", None),
-        # Where it works is not where the client fails; "só funciona" is where it is.
+        # Where it works (said first) is not where the client fails.
         ("not from outside, from outside it works", "client_location", None),
         ("não é de fora, de fora funciona normal", "client_location", None),
-        ("from other nodes it works, it fails on the pod's node", "client_location", "same-node"),
-        ("só funciona de dentro da VPC, não tem acesso pela internet", "access_type", "private"),
+        ("the loadbalancer works fine from outside", "service_type", None),
         # A node "that doesn't have it", the pod "roda em outro": another node.
         ("the pod's node... no, my bad, the pod got evicted and rescheduled, so now the client is "
          "calling a node that doesn't have it", "nodeport_target", "other-node"),

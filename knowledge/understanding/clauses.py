@@ -31,7 +31,7 @@ _CORRECTION = (
     # "checked" corrects where what was checked comes next ("checked the yaml: Local",
     # "no, checked, iptables"), not as one more thing done ("checked security groups").
     r"ah nao|(?:just |double[- ]?)?checked(?=\s*[,:]|\s+the\s+\S+\s*:)|just checked|"
-    r"(?<!nao )(?<!n )(?<!ainda nao )conferi|(?<!nao )(?<!n )verifiquei|corrigindo|correcting|correction|"
+    r"(?<!nao )(?<!\bn )conferi|(?<!nao )(?<!\bn )verifiquei|corrigindo|correcting|correction|"
     r"scratch that|errei|"
     r"me enganei|i was wrong|on second thought|retificando|retifico|erro meu|melhor dizendo|"
     r"my mistake|i misspoke|strike that|retracting(?: that)?|"
@@ -72,7 +72,11 @@ _NO_ITS = r"(?:no|nope|nah)\s+(?=(?:it'?s|it is|i mean|i meant|its)\b)"
 # A parenthesis of a few words or more is a statement of its own ("(that one is pinned to
 # node-1)"), not a short gloss ("LoadBalancer (dedicated)").
 # (A short one too when it denies: "nginx on worker 192.168.6.3 (not a pod)".)
-_PARENTHESIS = r"\s\((?=[^)]{12,}\)|(?:not|nao|sem|without|no)\s[^)]*\))|(?<=\w)\)(?!\w)"
+# ("no" only as English "no", not Portuguese "in the" before a node: "(no nó 2)".)
+_PARENTHESIS = (
+    r"\s\((?=[^)]{12,}\)|(?:not|nao|sem|without|no(?!\s+(?:nos?|node|worker|host)\b))\s[^)]*\))"
+    r"|(?<=\w)\)(?!\w)"
+)
 # A colon after a bare "no" or before what it is ("não: o pod tá em outro worker", "nem host:
 # é um pod"), not a field's ("type: LoadBalancer").
 _COLON = (
@@ -113,11 +117,14 @@ _NEGATION = re.compile(
     r"|\bno\s+[\w-]+\s+involved\b"
     # "Turbo is the other project", "esse é o de outro time": another thing's, not this one's.
     r"|\b(?:is|e|eh|era|was|that'?s)\s+(?:the\s+|o\s+|a\s+|do\s+|da\s+|de\s+)?(?:other|outro|outra)\s+"
-    r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app|cluster)\b"
+    r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app)\b"
+    # "Turbo é o outro cluster" (not "um tá Local e o outro Cluster": a policy each)
+    r"|\b(?:is|eh|era|was|that'?s|(?<!local )(?<!cluster )e)\s+(?:the\s+|o\s+)?(?:other|outro)\s+cluster\b"
     # What was said before, quoted to take it back ("me enganei quando falei outro nó",
     # "primeiro falei que era outro nó, mas…", "I first said Local").
     r"|\b(?:quando|when|primeiro|antes|earlier|before)\s+(?:eu\s+|i\s+)?(?:first\s+)?"
-    r"(?:falei|disse|said|wrote|escrevi|respondi|answered)\b|\bi\s+first\s+(?:said|wrote|answered)\b"
+    r"(?:falei|disse|said|wrote|escrevi|respondi|answered)\b(?!\s+(?:com|with|to)\b)"
+    r"|\bi\s+first\s+(?:said|wrote|answered)\b"
     # What was removed is no longer so ("we removed the nodePort").
     r"|(?<!are )(?<!were )(?<!is )(?<!was )(?<!get )(?<!got )(?<!being )"
     r"\b(?:removed|deleted|dropped|got rid of|removemos|tiramos|apagamos|deletamos|moved off|"
@@ -134,10 +141,11 @@ _ENGLISH_NO = re.compile(
     r"(?!(?<=\bwith no)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b)"
     r"(?!\s+[\w-]+\s+(?:que|onde)\b)"  # "no pod que tá…": Portuguese "in the pod that…"
 )
-# "from outside it works", "de fora funciona": where it works is where the failing client is not.
+# "from outside it works", "de fora funciona normal": where it works (the place said first) is
+# where the failing client is not.
 _WORKS_THERE = re.compile(
-    r"(?<!n't )(?<!not )(?<!nao )(?<!n )(?<!never )(?<!nunca )(?<!so )(?<!only )"
-    r"\b(?:it works|works fine|works normally|funciona|funcionam|funcionou)\b"
+    r"^(?:(?:but|mas|and|e)\s+)?(?:from|de|do|da|in|on|no|na)\s+(?:outside|fora|other|another|outr[oa]s?)\b"
+    r"[^,;]*(?<!n't )(?<!not )(?<!nao )\b(?:it works|works|funciona|funcionam|funcionou)\b"
 )
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
@@ -303,9 +311,6 @@ _HEDGE = re.compile(
     r"qualquer um|nao lembro|can'?t remember|not sure|nao sei(?! se (?:tem relacao|ajuda|importa))|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
-    # "haven't checked whether it's the pod's node", "não conferi se é o mesmo"
-    r"(?:haven'?t|have not|didn'?t|did not|not)\s+(?:yet\s+)?(?:checked|verified|confirmed)\s+(?:if|whether)|"
-    r"(?:nao|n|ainda nao)\s+(?:conferi|chequei|verifiquei|confirmei|olhei)\s+se|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
     r"some\b[^.;]*(?:,|\band)\s*some|tanto d[eoa]s?\b[^.;]*\bquanto d[eoa]s?\b|"
     # "pods on every node fail": every place, not one.
@@ -314,7 +319,7 @@ _HEDGE = re.compile(
     r"(?:run|runs|running|rodam|roda|rodando)\s+(?:on|em|in)\s+(?:every|all|all the|todos os|cada)\s+"
     r"(?:nodes?|nos|workers?|hosts?)\b(?!,?\s*(?:but|mas|porem)\b)|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
-    r"both ways|dos dois jeitos|de ambos|de ambas|dos dois|das duas|tem dois|tem duas|we have two|there are two|"
+    r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two|"
     # "nenhum dos dois funciona": both tried, both fail.
     r"nenhum dos dois|nenhuma das duas|neither of them|neither one)\b"
     # "on the node, but which one?": which is not known.
@@ -325,8 +330,12 @@ _HEDGE = re.compile(
     r"(?!\s+(?:not|isn'?t|nao|nem)\b)"  # "e também não é Turbo" denies one more
     r"|\band\s+(?:from|on|in)\b[^.;]*\btoo\b|\be\s+(?:de|d[oa]s?|em|n[oa]s?)\b[^.;]*\btambem\b"
     # "não olhei em qual nó", "didn't check which node": which one is not known.
-    r"|\b(?:nao|didn'?t|did not|haven'?t|have not)\s+(?:olhei|vi|chequei|conferi|checked|check|"
-    r"looked|look)\s+(?:at\s+|em\s+|in\s+|on\s+)?(?:qual|which|em que)\b"
+    # "haven't checked whether it's the pod's node", "não conferi se é o mesmo": a doubt.
+    r"|\b(?:nao|n|not|didn'?t|did not|haven'?t|have not)\s+(?:yet\s+)?(?:olhei|vi|chequei|conferi|"
+    r"verifiquei|confirmei|checked|check|verified|confirmed|looked|look)\s+"
+    r"(?:at\s+|em\s+|in\s+|on\s+)?(?:qual|which|em que|se|if|whether)\b"
+    # "dos dois: do nó e de um pod" (not "o nó dos dois pods")
+    r"|^(?:dos dois|das duas)\b(?!\s+(?:pods|nos|nodes|workers))"
     # "um tá local e o outro cluster": a value each.
     r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|e outro|e outra|and the other)\b"
     r"|\b(?:sao dois|sao duas|two services|dois svcs?|duas apps)\b"

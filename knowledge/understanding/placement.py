@@ -105,10 +105,10 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     """`other` when two different nodes are named, `same` when one is named twice (or once for
     both); else, with `words`, what the words say ("another node", "no mesmo nó"), if they
     say one.
-    Nodes are compared by name (its whole name: pool-a-node-1 is not pool-b-node-1), or, when
-    no name is given, by address: every address where `addresses` is set, else only those
-    given as a place ("on 192.168.0.31"); never a name with an address, which may be that
-    node's own."""
+    Nodes are compared by name (its whole name: pool-a-node-1 is not pool-b-node-1) and by
+    address: every address where `addresses` is set, else only those given as a place ("on
+    192.168.0.31"); two different addresses are two nodes whatever the names say, but a name
+    is never compared with an address, which may be that node's own."""
     lettered = _LETTERED.sub(lambda m: f"{m.group(1)}-{m.group(2).lower()}", text)
     lowered = _ROW.sub(
         lambda row: f" on {row.group('node')} ", _PROMPT.sub(_prompt, lettered.lower())
@@ -165,7 +165,7 @@ def _located(lowered: str, addresses: bool) -> list[tuple[str, str]]:
 _NODE = r"(?:nodes?|no|nos|hosts?|workers?)\b"
 _WORDS = {
     "other": re.compile(
-        rf"\b(?:other|another|a different|different|separate|outro|outra|diferente)\s+"
+        rf"\b(?:other|another|a different|different|separate|outr[oa]s?|diferente)\s+"
         rf"(?:(?:two|three|2|3|dois|tres)\s+)?{_NODE}"
         rf"|\b{_NODE}\s+(?:diferente|different|distinto|separado|separada|separate)"
         rf"|\baway from (?:the\s+)?(?:backend|pod|service|api)'?s? {_NODE}"

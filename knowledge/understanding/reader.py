@@ -116,6 +116,7 @@ _OUTSIDE = re.compile(
 # Words that look like an option's but name another thing, taken out before reading: a Service's
 # sessionAffinity (ClientIP) is no traffic policy; "in the VPC", "vpc-prod-01" name the VPC a
 # cluster sits in (every cluster has one), not the VPC network model.
+_NOT_ROUTER = r"(?!r(?:outer|oter|outr|uoter|otuer|outre|ouer)\b)"  # vpc-router and its typos
 _DECOYS = {
     "external_traffic_policy": re.compile(
         r"(?i)\bsession\s?affinity\b\W{0,3}(?:clientip|none)?|\b(?:afinidade|affinity)\b"
@@ -123,8 +124,8 @@ _DECOYS = {
     ),
     "network_model": re.compile(
         # "a VPC é a vpc-prod-sa", "our VPC is vpc-core": which VPC, not which network model
-        r"(?i)\bvpc\s+(?:é|e|eh|is|se chama|is called)\s+(?:a\s+|the\s+)?(?=vpc[-_](?!r(?:outer|oter)\b))"
-        r"|\bvpc[-_](?!r(?:outer|oter|outr|uoter|otuer|outre|ouer)\b)[\w-]+"  # a VPC's name, not vpc-router (or its typos)
+        rf"(?i)\bvpc\s+(?:é|e|eh|is|se chama|is called)\s+(?:a\s+|the\s+)?(?=vpc[-_]{_NOT_ROUTER})"
+        rf"|\bvpc[-_]{_NOT_ROUTER}[\w-]+"  # a VPC's name, not vpc-router (or its typos)
         r"|(?<!rede )(?<!network )\b(?:in|on|inside|na|no|em|numa|dentro da)\s+(?:the\s+|a\s+|our\s+|nossa\s+)?vpc"
         r"(?:\s+(?:default|padr[aã]o)|\s+[\w-]*\d[\w-]*)?(?=\s*(?:$|[.,;!?]))"
     ),
