@@ -429,17 +429,17 @@ class _Builder:
             except re.error as exc:
                 raise self.fail(f"{path}.pattern", f"invalid regular expression: {exc}") from exc
         for position, option in enumerate(options):
-            for relation in ("opposite", "refines"):
-                other = getattr(option, relation)
-                if other is not None and other not in values:
-                    raise self.fail(
-                        f"{path}.options[{position}].{relation}", f"unknown option {other!r}"
-                    )
-            for other in option.fronts:
-                if other not in values:
-                    raise self.fail(
-                        f"{path}.options[{position}].fronts", f"unknown option {other!r}"
-                    )
+            relations = {
+                "opposite": (option.opposite,),
+                "refines": (option.refines,),
+                "fronts": option.fronts,
+            }
+            for relation, others in relations.items():
+                for other in others:
+                    if other is not None and other not in values:
+                        raise self.fail(
+                            f"{path}.options[{position}].{relation}", f"unknown option {other!r}"
+                        )
         check = raw.get("how_to_check")
         return Fact(
             name=raw["name"],

@@ -581,6 +581,14 @@ def test_an_option_relation_must_name_an_option(playbook: Playbook, relation: st
         parse_playbook(broken)
 
 
+def test_an_option_fronts_only_options(playbook: Playbook) -> None:
+    broken = playbook.text.replace(
+        "fronts: [clusterip, nodeport]", "fronts: [clusterip, banana]", 1
+    )
+    with pytest.raises(PlaybookError, match="fronts: unknown option 'banana'"):
+        parse_playbook(broken)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

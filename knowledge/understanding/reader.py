@@ -310,11 +310,15 @@ class AnswerReader:
         if answer.value is not None and (alike := self._broad(fact, text, answer.value)):
             # "LoadBalancer": a word the option shares with others (which ELB is not said).
             return Answer(fact, candidates=alike)
-        if answer.value is not None and self._undecided(fact, found, answer.value):
-            # "it's behind an Ingress": which controller serves it is not said.
-            return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
-        if answer.value is not None and self._hedged(text[-MAX_ANSWER_CHARS:], fact):
-            # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
+        if (
+            answer.value is not None
+            and (
+                # "it's behind an Ingress": which controller serves it is not said.
+                self._undecided(fact, found, answer.value)
+                # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
+                or self._hedged(text[-MAX_ANSWER_CHARS:], fact)
+            )
+        ):
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
         return answer
 
