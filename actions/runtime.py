@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from abc import ABC, abstractmethod
@@ -71,6 +72,10 @@ def _open_app() -> App:
         start_delivery(app)
     except StoreError as exc:
         log.error("handoff delivery not started; the next handoff starts it: %s", exc)
+    # What the server keeps for its life (the knowledge core, the answer models) is set apart
+    # from the garbage collector, whose full collections would otherwise walk it during turns.
+    gc.collect()
+    gc.freeze()
     return app
 
 

@@ -60,6 +60,7 @@ def percentiles(samples: list[float]) -> dict[str, float]:
         "p50_ms": at(0.50),
         "p95_ms": at(0.95),
         "p99_ms": at(0.99),
+        "max_ms": round(ordered[-1], 2),
     }
 
 
