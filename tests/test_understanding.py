@@ -567,6 +567,53 @@ def test_two_values_are_asked_back_not_guessed(reader: AnswerReader, text: str, 
     assert answer.value is None and len(answer.candidates) >= 1
 
 
+@pytest.mark.parametrize(
+    ("text", "fact", "named"),
+    [
+        ("o svc http tá Local e o grpc tá Cluster, os dois no mesmo ELB",
+         "external_traffic_policy", ("Cluster", "Local")),
+        ("the http one is Local, the grpc one is Cluster", "external_traffic_policy",
+         ("Cluster", "Local")),
+        ("num cluster é ipvs e no outro iptables", "proxy_mode", ("iptables", "ipvs")),
+        ("o de hml é túnel e o de prod é turbo", "network_model", ("cloud-native-2", "tunnel")),
+    ],
+)  # fmt: skip
+def test_two_values_side_by_side_in_one_clause_are_asked_back(
+    reader: AnswerReader, text: str, fact: str, named: tuple[str, ...]
+) -> None:
+    answer = reader.read_answer(text, fact)
+    assert (answer.value, tuple(sorted(answer.candidates))) == (None, named)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # A change within the clause, a reason, the options there were to pick from: one value.
+        ("mudamos de iptables pra ipvs", "proxy_mode", "ipvs"),
+        ("we went with IPVS because iptables rule sync gets slow with thousands of services",
+         "proxy_mode", "ipvs"),
+        ("o wizard tinha as opções iptables e ipvs e a gente deixou iptables", "proxy_mode",
+         "iptables"),
+        # A change denied is no correction; "and not …" denies only what follows it.
+        ("it's iptables, and no, we never switched to ipvs", "proxy_mode", "iptables"),
+        ("nunca mudamos pra ipvs, é iptables", "proxy_mode", "iptables"),
+        ("tá Cluster. ah não, mudaram pra Local ontem à noite e não recriaram o serviço",
+         "external_traffic_policy", "Local"),
+    ],
+)  # fmt: skip
+def test_one_value_among_others_named_is_read(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+def test_and_not_starts_a_denied_clause() -> None:
+    assert [(c.text, c.negated) for c in clauses("mudaram pra Local e não recriaram")] == [
+        ("local", False),
+        ("e nao recriaram", True),
+    ]
+
+
 @pytest.mark.parametrize("text", ["🤷", "why do you ask?", "ich weiß es nicht", "", "ok"])
 def test_non_answers_set_nothing(reader: AnswerReader, text: str) -> None:
     assert reader.read_answer(text, "proxy_mode").value is None

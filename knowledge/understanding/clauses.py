@@ -25,6 +25,10 @@ MAX_ANSWER_CHARS = 600
 
 # Where one statement ends and the next begins. Correction markers start a new clause that
 # outranks the earlier ones ("... but", "actually", "na verdade", "quer dizer").
+# Not right after a word that denies (lookbehinds: fixed widths only).
+_UNDENIED = "".join(
+    rf"(?<!\b{word} )" for word in ("never", "not", "nunca", "nao", "n", "didn't", "didnt", "nem")
+)
 _CORRECTION = (
     r"but|mas|porem|actually|i mean|i meant|meant|na verdade|quer dizer|quis dizer|ou melhor|"
     r"sorry|desculpa|desculpe|foi mal|my bad|wait|pera|perai|opa|ops|oops|hold on|na real|"
@@ -35,12 +39,17 @@ _CORRECTION = (
     r"scratch that|errei|"
     r"me enganei|i was wrong|on second thought|retificando|retifico|erro meu|melhor dizendo|"
     r"my mistake|i misspoke|strike that|retracting(?: that)?|"
-    # A change told as news: what it is now follows ("we changed it back to ClusterIP").
-    r"(?:changed|switched)(?: it)?(?: back)? to|now it'?s|now it is|agora e|agora ta|agora esta|"
-    r"went back to|reverted(?: it)? to|recreated(?: it)? with|recriamos|recriei|"
-    r"(?:mudamos|mudei|trocamos|troquei|mudou|voltamos|voltei|voltou|revertemos|reverti)"
-    r"(?: ele| o)?(?: de volta)? (?:pra|para)"
+    # A change told as news: what it is now follows ("we changed it back to ClusterIP"); not
+    # one denied ("we never switched to ipvs", "nunca mudamos pra Local").
+    rf"{_UNDENIED}(?:(?:changed|switched)(?: it)?(?: back)? to|went back to|reverted(?: it)? to|"
+    r"recreated(?: it)? with|recriamos|recriei|"
+    r"(?:mudamos|mudei|mudaram|trocamos|troquei|trocaram|mudou|voltamos|voltei|voltou|"
+    r"voltaram|revertemos|reverti)(?: ele| o)?(?: de volta)? (?:pra|para))|"
+    r"now it'?s|now it is|agora e|agora ta|agora esta"
 )
+# "and not …" starts a clause of its own: the denial is not of what came before ("mudaram pra
+# Local e não recriaram o serviço", "ipvs and not iptables").
+_AND_NOT = r"(?:and|e)\s+(?:not|never|didn'?t|did not|nao|nunca)"
 # "X instead of Y": what follows is denied, so it starts a clause of its own.
 _INSTEAD = r"instead of|rather than|em vez de|ao inves de|no lugar de"
 # A clause that only says no ("…, no, …", "ugh no") takes back what came before it.
@@ -90,7 +99,7 @@ _SPLIT = re.compile(
     # An arrow or an emoji ends a clause too ("another node ➡️ not the one with the pod").
     rf"\s*(?:[,;!?\n—–\u2190-\u21ff\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|"
     rf"\s-{{1,2}}>?\s|\s=>\s|{_COLON}|"
-    rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD})\b))\s*"
+    rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD}|{_AND_NOT})\b))\s*"
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)\s*$")

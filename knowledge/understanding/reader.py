@@ -55,6 +55,8 @@ ACCEPT = 0.45
 MARGIN = 0.15
 CANDIDATE = 0.12
 CANDIDATES_MASS = 0.45
+# Two values named in one clause, each read at least this likely there: said side by side.
+TORN = 0.1
 # A fact mentioned outside its question: stricter, the model never saw the question asked.
 MENTION_ACCEPT = 0.7
 MENTION_MARGIN = 0.45
@@ -174,6 +176,13 @@ _THAT_NODE = re.compile(
 
 # The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
 # `type` is `public` or `inner` (domain notes, cce_10_0385).
+# A change told within one clause ("mudamos de Cluster pra Local", "from iptables to ipvs"):
+# two values named, the later one meant.
+_CHANGE = re.compile(r"\b(?:de|from)\b.+\b(?:pra|para|to)\b|->|=>")
+# The options listed as what there was to choose from ("between overlay and the VPC model").
+_CHOICE = re.compile(r"\b(?:between|entre|options?|opcoes|opcao|choices?|escolha)\b")
+_SIDE_BY_SIDE = re.compile(r"\b(?:e|and|while|enquanto|whereas|mas|but)\b")
+_REASON = re.compile(r"\b(?:porque|because|since|pois|than|que|instead|em vez|rather)\b")
 _AUTOCREATE = re.compile(r"elb\.autocreate\W+\{[^}]*?\btype\W{1,4}(public|inner)\b")
 
 
@@ -433,6 +442,11 @@ class AnswerReader:
             return whole
         if not affirmed:
             return self._the_other(fact, found, is_english, denied) or whole
+        together = self._named_together(fact, affirmed)
+        if together and whole.value in together:
+            # "num cluster é ipvs e no outro iptables": two values said side by side in one
+            # clause, not one taken back: which one is asked.
+            return Answer(fact, candidates=together)
         if len(found) == 1:
             return whole
         read = by_clause()
@@ -451,6 +465,40 @@ class AnswerReader:
         read = [(clause, scores) for clause, scores in read if clause.epoch >= latest]
         leaning = max((v for v in ruled if v != NONE), key=ruled.__getitem__, default=None)
         return self._combine(fact, whole, read, leaning)
+
+    def _named_together(self, fact: str, affirmed: list[Clause]) -> tuple[str, ...]:
+        """Two or more values of the question named in one affirmed clause that tells no
+        change, each of which the model reads there (not a word of context: "Turbo, the pods
+        get IPs from the VPC subnet"), and not one thing described in more words (the nginx
+        add-on on a dedicated ELB)."""
+        model = self.model(fact)
+        values = self.playbook.fact(fact).values
+        for clause in affirmed:
+            spots = sorted(
+                (start, end, value)
+                for _, value, start, end in spot(clause.text, self.playbook, fact)
+                if value in values
+            )
+            named = tuple(sorted({value for _, _, value in spots}))
+            if (
+                len(named) < 2
+                or _CHANGE.search(clause.text)
+                or _CHOICE.search(clause.text)
+                or self._specific(fact, named)
+            ):
+                continue
+            # Joined as two statements ("X é A e Y é B"), not one value the reason for the
+            # other ("IPVS because iptables would not scale").
+            joined = any(
+                value != after
+                and _SIDE_BY_SIDE.search(between := clause.text[end:start])
+                and not _REASON.search(between)
+                for (_, end, value), (start, _, after) in itertools.pairwise(spots)
+            )
+            scores = model.scores(clause.text)
+            if joined and all(scores[value] >= TORN for value in named):
+                return named
+        return ()
 
     def _taken_back(
         self, fact: str, by_clause: list[tuple[Clause, dict[str, float]]], value: str
@@ -849,10 +897,11 @@ class AnswerReader:
         return Answer(fact, value)
 
     def _named(self, fact: str, text: str) -> set[str]:
-        """The values of this question that playbook phrases in `text` name."""
+        """The values of this question that playbook phrases in `text` name, its bare values
+        and labels included ("the http one is Local, the grpc one is Cluster")."""
         return {
             value
-            for name, value, _, _ in spot(text, self.playbook)
+            for name, value, _, _ in spot(text, self.playbook, fact)
             if answered_alike(self.playbook, name, fact)
         }
 
