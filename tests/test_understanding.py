@@ -555,11 +555,6 @@ def test_a_reply_is_read_as_the_value_meant(
         ("vpc or tunnel, not sure", "network_model"),
         ("ou ipvs ou iptables", "proxy_mode"),
         ("public and private, both fail", "access_type"),
-        # A correction whose words say nothing clear: what it took back is not kept.
-        (
-            "LoadBalancer... sorry, that's prod. The one failing in staging is a NodePort",
-            "service_type",
-        ),
     ],
 )
 def test_two_values_are_asked_back_not_guessed(reader: AnswerReader, text: str, fact: str) -> None:
@@ -599,6 +594,14 @@ def test_two_values_side_by_side_in_one_clause_are_asked_back(
         ("nunca mudamos pra ipvs, é iptables", "proxy_mode", "iptables"),
         ("tá Cluster. ah não, mudaram pra Local ontem à noite e não recriaram o serviço",
          "external_traffic_policy", "Local"),
+        # A correction means the value it names, whatever words surround it; a bare value
+        # that is a noun there ("de dentro do cluster") is none.
+        ("Local. quer dizer, era Local, mas recriamos o serviço com Cluster ontem",
+         "external_traffic_policy", "Cluster"),
+        ("LoadBalancer... sorry, that's prod. The one failing in staging is a NodePort",
+         "service_type", "nodeport"),
+        ("o pessoal mudou a afinidade de serviço pra nível de nó, o tal do Local. Funcionou. Mas"
+         " ninguém testou chamada de dentro do cluster", "external_traffic_policy", "Local"),
     ],
 )  # fmt: skip
 def test_one_value_among_others_named_is_read(

@@ -176,6 +176,12 @@ _THAT_NODE = re.compile(
 
 # The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
 # `type` is `public` or `inner` (domain notes, cce_10_0385).
+# The word before a bare value that makes it a noun ("dentro do cluster", "in the cluster");
+# not an article ("é um NodePort", "the one in staging is a NodePort").
+_A_NOUN = re.compile(
+    r"\b(?:do|da|no|na|de|of|in|inside|within|outro|outra|other|another|esse|este|essa|"
+    r"this|that|each|every|cada|todo|in the|of the|on the)\s+$"
+)
 # A change told within one clause ("mudamos de Cluster pra Local", "from iptables to ipvs"):
 # two values named, the later one meant.
 _CHANGE = re.compile(r"\b(?:de|from)\b.+\b(?:pra|para|to)\b|->|=>")
@@ -681,7 +687,8 @@ class AnswerReader:
         said = [
             (clause, answer)
             for clause, scores in by_clause
-            if clause.corrects and (answer := _decide(fact, scores)).understood
+            if clause.corrects
+            and (answer := self._correction_says(fact, clause, scores)).understood
         ]
         if not said:
             return None
@@ -701,6 +708,28 @@ class AnswerReader:
             if specific is not None:
                 return Answer(fact, specific, confidence=first.confidence)
         return first
+
+    def _correction_says(self, fact: str, clause: Clause, scores: dict[str, float]) -> Answer:
+        """A correction's clause: what the model reads, or else the one value it names ("mas
+        recriamos o serviço com Cluster", "opa, não, o teste é no EIP"): a correction states
+        what is meant, whatever words surround it."""
+        answer = _decide(fact, scores)
+        if answer.understood:
+            return answer
+        named = self._named_as_value(fact, clause.text)
+        return Answer(fact, named.pop()) if len(named) == 1 else answer
+
+    def _named_as_value(self, fact: str, text: str) -> set[str]:
+        """This question's values named in `text`, a bare value ("Cluster", "Local") only where
+        it is no noun ("recriamos com Cluster", not "de dentro do cluster")."""
+        values = self.playbook.fact(fact).values
+        folded = fold(text)
+        named = set()
+        for _, value, start, end in spot(folded, self.playbook, fact):
+            bare = folded[start:end] in (fold(value), fold(value.replace("-", " ")))
+            if value in values and not (bare and _A_NOUN.search(folded[:start])):
+                named.add(value)
+        return named
 
     def _evidence(self, fact: str, text: str, found: list[Clause]) -> dict[str, str]:
         """What the words settle besides the model: which node (`pod_node`: two different
