@@ -933,6 +933,14 @@ def test_a_pod_named_as_the_client_is_the_client(text: str) -> None:
     assert subject(fold(text)) == "container"
 
 
+_REPLICAS = (
+    "curl was run on the host {client} (ssh)\n$ kubectl get pods -l app=orders -o wide\n"
+    "NAME                     READY   STATUS    RESTARTS   AGE   IP           NODE\n"
+    "orders-6b7c5d9f8-2zxkq   1/1     Running   0          1d    10.0.4.12    10.0.0.52\n"
+    "orders-6b7c5d9f8-p7wtn   1/1     Running   0          1d    10.0.4.88    10.0.0.61\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "placed"),
     [
@@ -954,8 +962,14 @@ def test_a_pod_named_as_the_client_is_the_client(text: str) -> None:
         ("from node 192.168.0.15, on cce-np-b-01; backend pod on 192.168.0.14", "other"),
         # A StatefulSet's pod named twice ("prometheus-server-0") is no server named twice.
         ("get po prometheus-server-0 -o wide; prometheus-server-0 192.168.3.14", None),
+        # Replicas of one app on several nodes: the client's node runs one of them, or none.
+        (_REPLICAS.format(client="10.0.0.61"), "same"),
+        (_REPLICAS.format(client="10.0.0.70"), "other"),
+        # Rows of two apps (the client's own pod among them): every node compared.
+        (_REPLICAS.format(client="10.0.0.61").replace("orders-6b7c5d9f8-p7", "client-5d4c9-p7"),
+         "other"),
     ],
-)
+)  # fmt: skip
 def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -> None:
     assert placement(text) == placed
 

@@ -61,6 +61,8 @@ _ROW = re.compile(
     r"(?:\d+[smhd]\w*\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|<none>)\s+(?P<node>[\w.-]+)"
 )
 
+# A pod's name without what its controller adds: "orders-6b7c5d9f8-2zxkq", "web-0" -> the app.
+_POD_SUFFIX = re.compile(r"(?:-[a-z0-9]{6,10})?-[a-z0-9]{1,5}$")
 # A pod's or a Service's address ("podIP: 172.16.7.9", "clusterIP: 10.247.1.2") is no node's.
 _NO_NODE_ADDRESS = re.compile(
     r"\b(?:pod ?ips?|cluster-?ip|ip do pod|pod'?s ip)\s*[:=]?\s*\d{1,3}(?:\.\d{1,3}){3}\b"
@@ -110,19 +112,13 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     192.168.0.31"); two different addresses are two nodes whatever the names say, but a name
     is never compared with an address, which may be that node's own."""
     lettered = _LETTERED.sub(lambda m: f"{m.group(1)}-{m.group(2).lower()}", text)
-    lowered = _ROW.sub(
-        lambda row: f" on {row.group('node')} ", _PROMPT.sub(_prompt, lettered.lower())
-    )
+    prompted = _PROMPT.sub(_prompt, lettered.lower())
+    replicas = _replicas_placement(prompted, addresses)
+    if replicas is not None:
+        return replicas
+    lowered = _ROW.sub(lambda row: f" on {row.group('node')} ", prompted)
     lowered = _NO_NODE_ADDRESS.sub(" ", lowered)
-    named = [
-        (
-            m.group("prefix") + (m.group("pool") or m.group("cce") or ""),
-            m.group("number") or m.group("letter") or m.group("tail") or m.group("ordinal"),
-        )
-        for m in _NAMED.finditer(lowered)
-        # "prometheus-server-0" is a StatefulSet's pod, not a server
-        if not (m.group("prefix") and m.group("word") in _GENERIC)
-    ]
+    named = _named(lowered)
     # "worker-5" said after "cce-prd-worker-5": the short form of the one full name given.
     full = {(prefix, key) for prefix, key in named if prefix}
     for index, (prefix, key) in enumerate(named):
@@ -140,6 +136,40 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     if len(named) >= 2 or (named and _BOTH.search(lowered)):
         return "same"
     return _said(fold(lowered)) if words else None
+
+
+def _named(lowered: str) -> list[tuple[str, str]]:
+    return [
+        (
+            m.group("prefix") + (m.group("pool") or m.group("cce") or ""),
+            m.group("number") or m.group("letter") or m.group("tail") or m.group("ordinal"),
+        )
+        for m in _NAMED.finditer(lowered)
+        # "prometheus-server-0" is a StatefulSet's pod, not a server
+        if not (m.group("prefix") and m.group("word") in _GENERIC)
+    ]
+
+
+def _nodes(lowered: str, addresses: bool) -> set[tuple[str, str]]:
+    return set(_named(lowered)) | set(_located(lowered, addresses))
+
+
+def _replicas_placement(lowered: str, addresses: bool) -> str | None:
+    """Replicas of one app listed on several nodes (`kubectl get pod -o wide` rows whose names
+    share the app's), and the client's one node named apart from them ("curl was run on the
+    host 10.0.0.61"): `same` when the client's node runs one of them, else `other`. Rows of
+    different apps may be the client's own pod: left to the comparison of every node named."""
+    rows = list(_ROW.finditer(lowered))
+    apps = {_POD_SUFFIX.sub("", row.group().split()[0]) for row in rows}
+    if len(rows) < 2 or len(apps) != 1:
+        return None
+    pods = [_nodes(f" on {row.group('node')} ", True) for row in rows]
+    if any(len(keys) != 1 for keys in pods) or len(set().union(*pods)) < 2:
+        return None
+    client = _nodes(_NO_NODE_ADDRESS.sub(" ", _ROW.sub(" ", lowered)), addresses)
+    if len(client) != 1:
+        return None
+    return "same" if client <= set().union(*pods) else "other"
 
 
 def _located(lowered: str, addresses: bool) -> list[tuple[str, str]]:
