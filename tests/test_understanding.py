@@ -57,6 +57,9 @@ def test_the_client_named_first_decides_container_or_node(text: str, kind: str |
         "de um dos nós, não conferi se é o mesmo do pod",
         "dos dois: do nó e de dentro de um pod",
         "one of the nodes, haven't yet checked if it's the pod's",
+        # Both tried, each said in its own words.
+        "tanto from the node quanto from a pod, mesmo erro",
+        "one curl was in a container, the other on the host, both on the same node",
     ],
 )
 def test_hedges_are_seen(text: str) -> None:

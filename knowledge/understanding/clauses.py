@@ -321,7 +321,7 @@ _HEDGE = re.compile(
     r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
-    r"some\b[^.;]*(?:,|\band)\s*some|tanto d[eoa]s?\b[^.;]*\bquanto d[eoa]s?\b|"
+    r"some\b[^.;]*(?:,|\band)\s*some|tanto\b[^.;]*\bquanto\b|"
     # "pods on every node fail": every place, not one.
     r"(?:on|from|de|em)\s+(?:every|all|all the|todos os)\s+(?:nodes?|nos|workers?)\s+(?:fail|falh)\w*|"
     # "daemonset pods, they run on every node": a client on each node, not one place.
@@ -347,6 +347,8 @@ _HEDGE = re.compile(
     r"|^(?:dos dois|das duas)\b(?!\s+(?:pods|nos|nodes|workers))"
     # "um tá local e o outro cluster": a value each.
     r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|e outro|e outra|and the other)\b"
+    # "one curl was in a container, the other on the host"
+    r"|\b(?:um|uma|one)\b[^.;,]*,\s*(?:the other|o outro|a outra)\b"
     r"|\b(?:sao dois|sao duas|two services|dois svcs?|duas apps)\b"
     r"(?!\s+(?:nos|nodes|workers|hosts|maquinas)\b)"
     # "o IP de um nó qualquer", "any node": no node in particular.
