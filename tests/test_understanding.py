@@ -60,6 +60,10 @@ def test_the_client_named_first_decides_container_or_node(text: str, kind: str |
         # Both tried, each said in its own words.
         "tanto from the node quanto from a pod, mesmo erro",
         "one curl was in a container, the other on the host, both on the same node",
+        # A value asked back once given, and doubt that comes later.
+        "Local. or was it Cluster? I changed it twice yesterday",
+        "ELB dedicado, ou compartilhado? putz, agora fiquei na dúvida",
+        "on the pod's node... hmm, actually I'm no longer sure, let me check",
     ],
 )
 def test_hedges_are_seen(text: str) -> None:
@@ -574,6 +578,7 @@ def test_two_values_are_asked_back_not_guessed(reader: AnswerReader, text: str, 
          ("Cluster", "Local")),
         ("num cluster é ipvs e no outro iptables", "proxy_mode", ("iptables", "ipvs")),
         ("o de hml é túnel e o de prod é turbo", "network_model", ("cloud-native-2", "tunnel")),
+        ("hml tá Local e prod tá Cluster", "external_traffic_policy", ("Cluster", "Local")),
     ],
 )  # fmt: skip
 def test_two_values_side_by_side_in_one_clause_are_asked_back(
@@ -595,6 +600,11 @@ def test_two_values_side_by_side_in_one_clause_are_asked_back(
         # A change denied is no correction; "and not …" denies only what follows it.
         ("it's iptables, and no, we never switched to ipvs", "proxy_mode", "iptables"),
         ("nunca mudamos pra ipvs, é iptables", "proxy_mode", "iptables"),
+        # A denial beside words that say nothing of the question: the option it leaves.
+        ("it's not Local, I checked", "external_traffic_policy", "Cluster"),
+        # Named side by side, then settled ("mas … então é"): the value settled.
+        ("tem o NodePort e o LoadBalancer dedicado pro mesmo app, mas o cliente usa o endereço do"
+         " ELB, então é o LoadBalancer dedicado", "service_type", "loadbalancer-dedicated"),
         ("tá Cluster. ah não, mudaram pra Local ontem à noite e não recriaram o serviço",
          "external_traffic_policy", "Local"),
         # A correction means the value it names, whatever words surround it; a bare value

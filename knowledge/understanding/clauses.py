@@ -328,6 +328,9 @@ _HEDGE = re.compile(
     r"(?:run|runs|running|rodam|roda|rodando)\s+(?:on|em|in)\s+(?:every|all|all the|todos os|cada)\s+"
     r"(?:nodes?|nos|workers?|hosts?)\b(?!,?\s*(?:but|mas|porem)\b)|"
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
+    # A value asked back after it was given ("Local. or was it Cluster?"), or doubt come later.
+    r"or was it|ou era|ou sera que|no longer sure|not so sure|now i'?m not sure|"
+    r"(?:fiquei|fico|to|tou|estou|ficou|tô) (?:na|em) duvida|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two|"
     # "nenhum dos dois funciona": both tried, both fail.
     r"nenhum dos dois|nenhuma das duas|neither of them|neither one)\b"

@@ -56,7 +56,11 @@ MARGIN = 0.15
 CANDIDATE = 0.12
 CANDIDATES_MASS = 0.45
 # Two values named in one clause, each read at least this likely there: said side by side.
-TORN = 0.1
+TORN = 0.02
+# A short statement: a story's long clause names options for other reasons.
+SIDE_BY_SIDE_WORDS = 14
+# A short clause read as no answer at least this surely says nothing of the question.
+SAYS_NOTHING = 0.95
 # A fact mentioned outside its question: stricter, the model never saw the question asked.
 MENTION_ACCEPT = 0.7
 MENTION_MARGIN = 0.45
@@ -446,9 +450,21 @@ class AnswerReader:
             return asked_back
         if settled is not None and whole.value == settled:
             return whole
-        if not affirmed:
-            return self._the_other(fact, found, is_english, denied) or whole
-        together = self._named_together(fact, affirmed)
+        if not affirmed or (
+            # What stands besides the denials says nothing of the question ("it's not Local,
+            # I checked"): the option the denials leave.
+            not whole.understood
+            and all(
+                len(c.text.split()) <= 4
+                and model.scores(c.text).get(NONE, 0.0) >= SAYS_NOTHING
+                and not self._named(fact, c.text)
+                for c in affirmed
+            )
+        ):
+            return (
+                self._the_other(fact, [c for c in found if c.negated], is_english, denied) or whole
+            )
+        together = () if any(c.corrects for c in found) else self._named_together(fact, affirmed)
         if together and whole.value in together:
             # "num cluster é ipvs e no outro iptables": two values said side by side in one
             # clause, not one taken back: which one is asked.
@@ -488,6 +504,7 @@ class AnswerReader:
             named = tuple(sorted({value for _, _, value in spots}))
             if (
                 len(named) < 2
+                or len(clause.text.split()) > SIDE_BY_SIDE_WORDS
                 or _CHANGE.search(clause.text)
                 or _CHOICE.search(clause.text)
                 or self._specific(fact, named)
