@@ -548,6 +548,9 @@ def test_hedges_are_seen(text: str) -> None:
          "other-node"),
         ("é um servidor do parceiro fora do nosso cluster; não sei se tem relação, mas mudaram o"
          " firewall ontem", "client_location", "outside-cluster"),
+        # A program installed on a node named first: the pod named after it is the Service's.
+        ("the calls come from an agent installed as an RPM directly on node-4; our pod runs on"
+         " node-9", "client_location", "other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

@@ -166,6 +166,11 @@ _NO_IPVS_DEVICE = re.compile(
 )
 
 # A node named before, pointed back to ("that node", "nesse nó"). Folded text.
+# A program installed on the machine itself, not run in a container.
+_INSTALLED = re.compile(
+    r"\b(?:installed|instalad[oa]s?|rpm|yum|apt|systemd|crontab|binary|binario|"
+    r"directly on|direto n[oa]|straight onto)\b"
+)
 _NO_CONTAINER = re.compile(
     r"(?:(?:it|it'?s|is|e|eh|ele|ta|esta|that'?s|which)\s+){0,2}"
     r"(?:(?:sem|without|no|not|nao|not in|not from|nada em|nada de|nothing in)\s+"
@@ -799,8 +804,16 @@ class AnswerReader:
             kinds = kinds or {subject(c.text, pods=pods) for c in standing} - {None}
             # "direto nos nós, sem container": the kind denied outright, so the pods named
             # beside the node are the Service's ("os pods estão todos no nó 1").
-            if kinds == {"node", "container"} and any(
-                c.negated and _NO_CONTAINER.fullmatch(c.text) for c in found
+            # So are they when the client named first is a program installed on a node ("an
+            # agent installed as an RPM directly on node-4; our pod runs on node-9").
+            first = next((c for c in standing if subject(c.text, pods=pods)), None)
+            if kinds == {"node", "container"} and (
+                any(c.negated and _NO_CONTAINER.fullmatch(c.text) for c in found)
+                or (
+                    first is not None
+                    and subject(first.text, pods=pods) == "node"
+                    and _INSTALLED.search(first.text)
+                )
             ):
                 kinds = {"node"}
             if kinds:
