@@ -605,6 +605,12 @@ def test_two_values_side_by_side_in_one_clause_are_asked_back(
         ("nunca mudamos pra ipvs, é iptables", "proxy_mode", "iptables"),
         # A denial beside words that say nothing of the question: the option it leaves.
         ("it's not Local, I checked", "external_traffic_policy", "Cluster"),
+        ("não tem EIP nenhum", "access_type", "private"),
+        # What a former cluster was is no answer for this one.
+        ("túnel. ah não, errei, túnel é o antigo, esse novo é VPC", "network_model", "vpc"),
+        # Addresses' last numbers compared ("at .35:31080").
+        ("the pod is on .34 but the client config points at .35:31080", "nodeport_target",
+         "other-node"),
         # Named side by side, then settled ("mas … então é"): the value settled.
         ("tem o NodePort e o LoadBalancer dedicado pro mesmo app, mas o cliente usa o endereço do"
          " ELB, então é o LoadBalancer dedicado", "service_type", "loadbalancer-dedicated"),

@@ -129,6 +129,8 @@ _NEGATION = re.compile(
     r"(?:project|projeto|account|conta|environment|ambiente|env|team|time|app)\b"
     # "Turbo é o outro cluster" (not "um tá Local e o outro Cluster": a policy each)
     r"|\b(?:is|eh|era|was|that'?s|(?<!local )(?<!cluster )e)\s+(?:the\s+|o\s+)?(?:other|outro)\s+cluster\b"
+    # "túnel é o antigo, esse novo é VPC", "tunnel was the old one": a former cluster's.
+    r"|\b(?:is|eh|era|was|e)\s+(?:the\s+|o\s+|do\s+)?(?:old|antigo|velho)(?:\s+(?:one|cluster))?$"
     # What was said before, quoted to take it back ("me enganei quando falei outro nó",
     # "primeiro falei que era outro nó, mas…", "I first said Local").
     r"|\b(?:quando|when|primeiro|antes|earlier|before)\s+(?:eu\s+|i\s+)?(?:first\s+)?"

@@ -35,7 +35,9 @@ _NAMED = re.compile(
 # a node's, unlike an address typed alone, which may be the load balancer's or a pod's.
 _NODE_WORD = r"(?:nodes?|nó|host|hostip|worker|vm|ecs|servidor|server|maquina|máquina|machine)"
 # "ta no nó .52", "on .31": an address's last number, the rest shared
-_LAST = rf"\b(?:on|em|no|na)\s+(?:(?:{_NODE_WORD}|no)\s+)?(?P<last>\.\d{{1,3}})(?![\w.])"
+_LAST = (
+    rf"\b(?:on|em|no|na|at|pro|para o)\s+(?:(?:{_NODE_WORD}|no)\s+)?(?P<last>\.\d{{1,3}})(?![\w.])"
+)
 # Any address typed, or its last number as a place ("on .23") to compare with one typed whole.
 _ADDRESS = re.compile(rf"(?<![\w.])(?P<address>\d{{1,3}}(?:\.\d{{1,3}}){{3}})(?!\w|\.\d)|{_LAST}")
 _PLACED = re.compile(

@@ -89,7 +89,8 @@ _FILLER = frozenset(
 _NO_TYPED = re.compile(r"\bnós?\b")  # "nó" as typed: folded, it is Portuguese "no" ("in the")
 # Words that deny, taken out of a denied clause to read what it denies.
 _DENYING = re.compile(
-    r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not|sem|without)\b"
+    r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not|sem|without|nenhum|nenhuma|"
+    r"none|any|qualquer)\b"
 )
 # A client said to be outside the cluster: in another cluster, or no part or node of this one. ("From
 # outside it works" is how the failure is told, not where the client runs: not taken.)
