@@ -55,7 +55,7 @@ ACCEPT = 0.45
 MARGIN = 0.15
 CANDIDATE = 0.12
 CANDIDATES_MASS = 0.45
-# Two values named in one clause, each read at least this likely there: said side by side.
+# Two values named side by side in one clause, each read at least this likely there.
 TORN = 0.02
 # A short statement: a story's long clause names options for other reasons.
 SIDE_BY_SIDE_WORDS = 14
@@ -166,12 +166,12 @@ _NO_IPVS_DEVICE = re.compile(
     r"(?:empty|vazio|vazia|nothing|nada)\b"
 )
 
-# A node named before, pointed back to ("that node", "nesse nó"). Folded text.
 # A program installed on the machine itself, not run in a container.
 _INSTALLED = re.compile(
     r"\b(?:installed|instalad[oa]s?|rpm|yum|apt|systemd|crontab|binary|binario|"
     r"directly on|direto n[oa]|straight onto)\b"
 )
+# The kind of client denied outright ("sem container", "not containerized").
 _NO_CONTAINER = re.compile(
     r"(?:(?:it|it'?s|is|e|eh|ele|ta|esta|that'?s|which)\s+){0,2}"
     r"(?:(?:sem|without|no|not|nao|not in|not from|nada em|nada de|nothing in)\s+"
@@ -179,26 +179,28 @@ _NO_CONTAINER = re.compile(
     r"(?:containers?|conteineres?|docker|pods?|k8s|kubernetes)"
     r"|(?:not|nao)\s+(?:containerized|dockerized|containerizad[oa]|conteinerizad[oa]))"
 )
+# A node named before, pointed back to ("that node", "nesse nó"). Folded text.
 _THAT_NODE = re.compile(
     r"\b(?:that|this|esse|este|aquele|nesse|neste|naquele|desse|deste|daquele)\s+"
     r"(?:node|no|host|worker|vm|machine|maquina|ecs)\b"
 )
-
-# The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
-# `type` is `public` or `inner` (domain notes, cce_10_0385).
 # The word before a bare value that makes it a noun ("dentro do cluster", "in the cluster");
 # not an article ("é um NodePort", "the one in staging is a NodePort").
 _A_NOUN = re.compile(
     r"\b(?:do|da|no|na|de|of|in|inside|within|outro|outra|other|another|esse|este|essa|"
     r"this|that|each|every|cada|todo|in the|of the|on the)\s+$"
 )
-# A change told within one clause ("mudamos de Cluster pra Local", "from iptables to ipvs"):
-# two values named, the later one meant.
+# Two values named in one clause: a change told there ("mudamos de Cluster pra Local", "from
+# iptables to ipvs": the later one meant), the options there were to pick from ("between overlay
+# and the VPC model"), or two statements joined ("X é A e Y é B"), not a reason ("IPVS because
+# iptables would not scale").
 _CHANGE = re.compile(r"\b(?:de|from)\b.+\b(?:pra|para|to)\b|->|=>")
-# The options listed as what there was to choose from ("between overlay and the VPC model").
 _CHOICE = re.compile(r"\b(?:between|entre|options?|opcoes|opcao|choices?|escolha)\b")
 _SIDE_BY_SIDE = re.compile(r"\b(?:e|and|while|enquanto|whereas|mas|but)\b")
 _REASON = re.compile(r"\b(?:porque|because|since|pois|than|que|instead|em vez|rather)\b")
+
+# The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
+# `type` is `public` or `inner` (domain notes, cce_10_0385).
 _AUTOCREATE = re.compile(r"elb\.autocreate\W+\{[^}]*?\btype\W{1,4}(public|inner)\b")
 
 
@@ -495,10 +497,9 @@ class AnswerReader:
         return self._combine(fact, whole, read, leaning)
 
     def _named_together(self, fact: str, affirmed: list[Clause]) -> tuple[str, ...]:
-        """Two or more values of the question named in one affirmed clause that tells no
-        change, each of which the model reads there (not a word of context: "Turbo, the pods
-        get IPs from the VPC subnet"), and not one thing described in more words (the nginx
-        add-on on a dedicated ELB)."""
+        """Two or more values of the question named in one short affirmed clause, joined as
+        two statements ("hml tá Local e prod tá Cluster"); not a change, a choice or a reason,
+        and not one thing described in more words (the nginx add-on on a dedicated ELB)."""
         model = self.model(fact)
         values = self.playbook.fact(fact).values
         for clause in affirmed:
@@ -516,8 +517,6 @@ class AnswerReader:
                 or self._specific(fact, named)
             ):
                 continue
-            # Joined as two statements ("X é A e Y é B"), not one value the reason for the
-            # other ("IPVS because iptables would not scale").
             joined = any(
                 value != after
                 and _SIDE_BY_SIDE.search(between := clause.text[end:start])
@@ -734,8 +733,8 @@ class AnswerReader:
 
     def _correction_says(self, fact: str, clause: Clause, scores: dict[str, float]) -> Answer:
         """A correction's clause: what the model reads, or else the one value it names ("mas
-        recriamos o serviço com Cluster", "opa, não, o teste é no EIP"): a correction states
-        what is meant, whatever words surround it."""
+        recriamos o serviço com Cluster", "the one failing in staging is a NodePort"): a
+        correction states what is meant, whatever words surround it."""
         answer = _decide(fact, scores)
         if answer.understood:
             return answer
