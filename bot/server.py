@@ -313,7 +313,9 @@ async def _load_agent_and_freeze(*args: Any, **kwargs: Any) -> Any:
     """Rasa's model loading at start, then what it loaded (TensorFlow, the graphs: millions of
     objects that live as long as the server) is set apart from the garbage collector. Without
     it, a full collection every few hundred turns walks them all and holds one user's turn for
-    about a quarter of a second (measured in this server)."""
+    about a quarter of a second (measured in this server). A model replaced through the HTTP API
+    (`PUT /model`) leaves the old one's frozen objects in memory: LB Doctor changes models by
+    restarting Rasa (scripts/serve.py)."""
     agent = await _load_agent_on_start(*args, **kwargs)
     gc.collect()
     gc.freeze()

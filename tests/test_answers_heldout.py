@@ -1,6 +1,7 @@
 """Typed answers held out from training (tests/data/answers_heldout.yaml, written by hand from the
-docs and a description of the users by a helper that never saw the training phrasings or the
-development sets, gold by hand)."""
+docs and a description of the users by a helper that never saw the training phrasings, the
+development sets or the code, gold by hand). Once measured, a set is also a development set and
+changes are made from it: these tests then guard against regressions, and a fresh set measures."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from knowledge.understanding import AnswerReader
 from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
-# Regression floors just below what the reader reached on this set when it was first measured
-# (v24: 0.9167 accuracy, 3.29% wrong values; en 0.903 / 4.22%, pt 0.9182 / 3.18%; its 25 replies
-# in a third language have no gold: the bot answers them with a question back); issue 7 asks for
-# 0.95 and 0.01 in each language (open: both, in both languages).
+# Regression floors from what the reader reached on this set when it was first measured (v24:
+# 0.9167 accuracy, 3.29% wrong values; en 0.903 / 4.22%, pt 0.9182 / 3.18%; its 25 replies in a
+# third language have no gold: the bot answers them with a question back), the same floor for
+# every group, so the wrong-value ceiling sits just above English's; issue 7 asks for 0.95 and
+# 0.01 in each language (open: both, in both languages).
 MIN_ACCURACY = 0.9
 MAX_WRONG = 0.043
 

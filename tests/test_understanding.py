@@ -582,6 +582,10 @@ def test_two_values_are_asked_back_not_guessed(reader: AnswerReader, text: str, 
         ("num cluster é ipvs e no outro iptables", "proxy_mode", ("iptables", "ipvs")),
         ("o de hml é túnel e o de prod é turbo", "network_model", ("cloud-native-2", "tunnel")),
         ("hml tá Local e prod tá Cluster", "external_traffic_policy", ("Cluster", "Local")),
+        ("o svc http que tá Local e o grpc que tá Cluster", "external_traffic_policy",
+         ("Cluster", "Local")),
+        # Doubt beside a denial is no empty word.
+        ("it's not Local, I guess", "external_traffic_policy", ("Cluster", "Local")),
     ],
 )  # fmt: skip
 def test_two_values_side_by_side_in_one_clause_are_asked_back(
@@ -622,6 +626,12 @@ def test_two_values_side_by_side_in_one_clause_are_asked_back(
          "external_traffic_policy", "Cluster"),
         ("LoadBalancer... sorry, that's prod. The one failing in staging is a NodePort",
          "service_type", "nodeport"),
+        ("the staging Service is Local, but the one that's failing is in prod and that's Cluster",
+         "external_traffic_policy", "Cluster"),
+        # The cluster as a noun, and a value named in passing after "but", correct nothing.
+        ("Local, but the cluster has three nodes", "external_traffic_policy", "Local"),
+        ("Local, mas o cluster foi recriado ontem", "external_traffic_policy", "Local"),
+        ("private, but the EIP is on the NAT", "access_type", "private"),
         ("o pessoal mudou a afinidade de serviço pra nível de nó, o tal do Local. Funcionou. Mas"
          " ninguém testou chamada de dentro do cluster", "external_traffic_policy", "Local"),
     ],
@@ -989,6 +999,8 @@ _REPLICAS = (
         (_REPLICAS.format(client="10.0.0.70"), "other"),
         # Rows of two apps (the client's own pod among them): every node compared.
         (_REPLICAS.format(client="10.0.0.61").replace("orders-6b7c5d9f8-p7", "client-5d4c9-p7"),
+         "other"),
+        (_REPLICAS.format(client="10.0.0.61").replace("orders-6b7c5d9f8-p7wtn", "orders-debug"),
          "other"),
     ],
 )  # fmt: skip

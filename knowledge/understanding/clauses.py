@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from knowledge.intake.keywords import fold
 from knowledge.intake.language import detect_language
+from knowledge.understanding.placement import pod_app
 
 __all__ = [
     "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "last_correction",
@@ -332,7 +333,7 @@ _HEDGE = re.compile(
     r"idk|dunno|unsure|not certain|nao tenho certeza|sem certeza|sometimes|as vezes|"
     # A value asked back after it was given ("Local. or was it Cluster?"), or doubt come later.
     r"or was it|ou era|ou sera que|no longer sure|not so sure|now i'?m not sure|"
-    r"(?:fiquei|fico|to|tou|estou|ficou|tô) (?:na|em) duvida|"
+    r"(?:fiquei|fico|to|tou|estou|ficou) (?:na|em) duvida|"
     r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two|"
     # "nenhum dos dois funciona": both tried, both fail.
     r"nenhum dos dois|nenhuma das duas|neither of them|neither one)\b"
@@ -494,12 +495,10 @@ _LISTED_CLIENT = re.compile(
     r"curl(?:ed)? (?:from|de|do|da)|"
     r"nao (?:acessa|consegue|alcanca)|is the one|e quem|e o cliente|is the client|is the caller)\b"
 )
-# A pod's generated suffixes ("-6f7d8c9b4-qw8zx", "-28401230", "-0"): what is left names its app.
-_POD_SUFFIX = re.compile(r"(?:-(?=[a-z0-9]*\d)[a-z0-9]{1,10})+$")
 
 
 def _short(pods: frozenset[str]) -> set[str]:
-    return {short for pod in pods if len(short := _POD_SUFFIX.sub("", pod)) >= 3}
+    return {short for pod in pods if len(short := pod_app(pod)) >= 3}
 
 
 _NAME_HEAD, _NAME_TAIL = re.compile(r"[\w.-]*$"), re.compile(r"[\w.-]*")

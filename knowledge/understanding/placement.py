@@ -13,7 +13,7 @@ import re
 
 from knowledge.intake.keywords import fold
 
-__all__ = ["elsewhere", "placement", "unsaid"]
+__all__ = ["elsewhere", "placement", "pod_app", "unsaid"]
 
 # node-2, node 2, nó 2, worker-4, host3, vm-1, ecs-02, cce-node-01, pool-a-node-1, node-a (a
 # letter only joined by - or _). Read before folding: folded, "nó 2" would be "no 2", and
@@ -63,8 +63,9 @@ _ROW = re.compile(
     r"(?:\d+[smhd]\w*\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|<none>)\s+(?P<node>[\w.-]+)"
 )
 
-# A pod's name without what its controller adds: "orders-6b7c5d9f8-2zxkq", "web-0" -> the app.
-_POD_SUFFIX = re.compile(r"(?:-[a-z0-9]{6,10})?-[a-z0-9]{1,5}$")
+# A pod's generated suffixes ("-6f7d8c9b4-qw8zx", "-28401230", "-0"): what is left names its app
+# ("orders-debug" keeps its name).
+_POD_SUFFIX = re.compile(r"(?:-(?=[a-z0-9]*\d)[a-z0-9]{1,10})+$")
 # A pod's or a Service's address ("podIP: 172.16.7.9", "clusterIP: 10.247.1.2") is no node's.
 _NO_NODE_ADDRESS = re.compile(
     r"\b(?:pod ?ips?|cluster-?ip|ip do pod|pod'?s ip)\s*[:=]?\s*\d{1,3}(?:\.\d{1,3}){3}\b"
@@ -162,7 +163,7 @@ def _replicas_placement(lowered: str, addresses: bool) -> str | None:
     host 10.0.0.61"): `same` when the client's node runs one of them, else `other`. Rows of
     different apps may be the client's own pod: left to the comparison of every node named."""
     rows = list(_ROW.finditer(lowered))
-    apps = {_POD_SUFFIX.sub("", row.group().split()[0]) for row in rows}
+    apps = {pod_app(row.group().split()[0]) for row in rows}
     if len(rows) < 2 or len(apps) != 1:
         return None
     pods = [_nodes(f" on {row.group('node')} ", True) for row in rows]
@@ -172,6 +173,11 @@ def _replicas_placement(lowered: str, addresses: bool) -> str | None:
     if len(client) != 1:
         return None
     return "same" if client <= set().union(*pods) else "other"
+
+
+def pod_app(pod: str) -> str:
+    """The app a pod's name names, without the suffixes its controller adds."""
+    return _POD_SUFFIX.sub("", pod)
 
 
 def _located(lowered: str, addresses: bool) -> list[tuple[str, str]]:

@@ -184,11 +184,17 @@ _THAT_NODE = re.compile(
     r"\b(?:that|this|esse|este|aquele|nesse|neste|naquele|desse|deste|daquele)\s+"
     r"(?:node|no|host|worker|vm|machine|maquina|ecs)\b"
 )
-# The word before a bare value that makes it a noun ("dentro do cluster", "in the cluster");
-# not an article ("é um NodePort", "the one in staging is a NodePort").
+# The word before a bare value that makes it a noun ("dentro do cluster", "the cluster has
+# three nodes"); not an indefinite article ("é um NodePort", "the one in staging is a NodePort").
 _A_NOUN = re.compile(
     r"\b(?:do|da|no|na|de|of|in|inside|within|outro|outra|other|another|esse|este|essa|"
-    r"this|that|each|every|cada|todo|in the|of the|on the)\s+$"
+    r"this|that|each|every|cada|todo|the|o|os|as)\s+$"
+)
+# The words just before a value that say it is so ("that's Cluster", "é um NodePort", "is on
+# Local").
+_STATED = re.compile(
+    r"\b(?:is|s|are|e|eh|ta|esta|era|was|fica|ficou|on|em|com|with|to|pra|para)\s+"
+    r"(?:(?:a|an|um|uma|the|o)\s+)?$"
 )
 # Two values named in one clause: a change told there ("mudamos de Cluster pra Local", "from
 # iptables to ipvs": the later one meant), the options there were to pick from ("between overlay
@@ -196,8 +202,13 @@ _A_NOUN = re.compile(
 # iptables would not scale").
 _CHANGE = re.compile(r"\b(?:de|from)\b.+\b(?:pra|para|to)\b|->|=>")
 _CHOICE = re.compile(r"\b(?:between|entre|options?|opcoes|opcao|choices?|escolha)\b")
-_SIDE_BY_SIDE = re.compile(r"\b(?:e|and|while|enquanto|whereas|mas|but)\b")
-_REASON = re.compile(r"\b(?:porque|because|since|pois|than|que|instead|em vez|rather)\b")
+_SIDE_BY_SIDE = re.compile(r"\b(?:e|and|while|enquanto|whereas)\b")
+_REASON = re.compile(r"\b(?:porque|because|since|pois|than|do que|instead|em vez|rather)\b")
+# Doubt, which is no empty word ("it's not Local, I guess").
+_DOUBT = re.compile(
+    r"\b(?:i guess|i think|i suppose|i believe|acho|suponho|acredito|maybe|talvez|probably|"
+    r"provavelmente)\b"
+)
 
 # The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
 # `type` is `public` or `inner` (domain notes, cce_10_0385).
@@ -466,6 +477,7 @@ class AnswerReader:
                 len(c.text.split()) <= 4
                 and model.scores(c.text).get(NONE, 0.0) >= SAYS_NOTHING
                 and not self._named(fact, c.text)
+                and not _DOUBT.search(c.text)
                 for c in affirmed
             )
         ):
@@ -738,18 +750,24 @@ class AnswerReader:
         answer = _decide(fact, scores)
         if answer.understood:
             return answer
-        named = self._named_as_value(fact, clause.text)
+        # After a mere "but", only a value stated ("but the failing one is Cluster"), not one
+        # named in passing ("private, but the EIP is on the NAT").
+        named = self._named_as_value(fact, clause.text, stated=clause.contrast)
         return Answer(fact, named.pop()) if len(named) == 1 else answer
 
-    def _named_as_value(self, fact: str, text: str) -> set[str]:
+    def _named_as_value(self, fact: str, text: str, stated: bool = False) -> set[str]:
         """This question's values named in `text`, a bare value ("Cluster", "Local") only where
-        it is no noun ("recriamos com Cluster", not "de dentro do cluster")."""
+        it is no noun ("recriamos com Cluster", not "de dentro do cluster"); with `stated`, only
+        a value said to be ("that's Cluster", "é um NodePort")."""
         values = self.playbook.fact(fact).values
         folded = fold(text)
         named = set()
         for _, value, start, end in spot(folded, self.playbook, fact):
+            before = folded[:start]
             bare = folded[start:end] in (fold(value), fold(value.replace("-", " ")))
-            if value in values and not (bare and _A_NOUN.search(folded[:start])):
+            if value not in values or (bare and _A_NOUN.search(before)):
+                continue
+            if not stated or _STATED.search(before):
                 named.add(value)
         return named
 
