@@ -513,13 +513,8 @@ class AnswerReader:
         two statements ("hml tá Local e prod tá Cluster"); not a change, a choice or a reason,
         and not one thing described in more words (the nginx add-on on a dedicated ELB)."""
         model = self.model(fact)
-        values = self.playbook.fact(fact).values
         for clause in affirmed:
-            spots = sorted(
-                (start, end, value)
-                for _, value, start, end in spot(clause.text, self.playbook, fact)
-                if value in values
-            )
+            spots = self._spots(fact, clause.text)
             named = tuple(sorted({value for _, _, value in spots}))
             if (
                 len(named) < 2
@@ -759,17 +754,24 @@ class AnswerReader:
         """This question's values named in `text`, a bare value ("Cluster", "Local") only where
         it is no noun ("recriamos com Cluster", not "de dentro do cluster"); with `stated`, only
         a value said to be ("that's Cluster", "é um NodePort")."""
-        values = self.playbook.fact(fact).values
         folded = fold(text)
         named = set()
-        for _, value, start, end in spot(folded, self.playbook, fact):
+        for start, end, value in self._spots(fact, folded):
             before = folded[:start]
             bare = folded[start:end] in (fold(value), fold(value.replace("-", " ")))
-            if value not in values or (bare and _A_NOUN.search(before)):
-                continue
-            if not stated or _STATED.search(before):
+            if not (bare and _A_NOUN.search(before)) and (not stated or _STATED.search(before)):
                 named.add(value)
         return named
+
+    def _spots(self, fact: str, folded: str) -> list[tuple[int, int, str]]:
+        """(start, end, value) of each of this question's own values named in the folded
+        text, bare values and labels included, in order."""
+        values = self.playbook.fact(fact).values
+        return sorted(
+            (start, end, value)
+            for _, value, start, end in spot(folded, self.playbook, fact)
+            if value in values
+        )
 
     def _evidence(self, fact: str, text: str, found: list[Clause]) -> dict[str, str]:
         """What the words settle besides the model: which node (`pod_node`: two different
