@@ -548,6 +548,13 @@ def test_hedges_are_seen(text: str) -> None:
          "other-node"),
         ("é um servidor do parceiro fora do nosso cluster; não sei se tem relação, mas mudaram o"
          " firewall ontem", "client_location", "outside-cluster"),
+        # A missing ipvsadm tells nothing of the mode; a chain per Service is the iptables mode.
+        ("# ipvsadm -L -n\nbash: ipvsadm: command not found", "proxy_mode", None),
+        ("o ipvsadm não tá instalado nos nós", "proxy_mode", None),
+        ("ipvsadm isn't installed, but kube-proxy's log says Using ipvs Proxier", "proxy_mode",
+         "ipvs"),
+        ("$ iptables-save | grep KUBE-SVC\n-A KUBE-SVC-QMWWTXBG7KFJQKLO -j KUBE-SEP-ABCDEFGH"
+         "12345678", "proxy_mode", "iptables"),
         # A program installed on a node named first: the pod named after it is the Service's.
         ("the calls come from an agent installed as an RPM directly on node-4; our pod runs on"
          " node-9", "client_location", "other-node"),
@@ -565,6 +572,9 @@ def test_a_reply_is_read_as_the_value_meant(
         ("vpc or tunnel, not sure", "network_model"),
         ("ou ipvs ou iptables", "proxy_mode"),
         ("public and private, both fail", "access_type"),
+        # The nginx-ingress add-on is an option on a dedicated ELB only.
+        ("o ingress nginx do cluster, e o ELB dele é do tipo compartilhado", "service_type"),
+        ("nginx ingress controller behind a shared load balancer", "service_type"),
     ],
 )
 def test_two_values_are_asked_back_not_guessed(reader: AnswerReader, text: str, fact: str) -> None:
@@ -920,6 +930,9 @@ def test_words_and_evidence_that_disagree_are_asked_back(reader: AnswerReader) -
         ("um pdo no msmo nó", "um pod no mesmo no"),
         ("from anohter nod", "from another node"),
         ("a contaier on the smae host", "a container on the same host"),
+        # A stray letter inside a long word; one added at its end makes another word.
+        ("num contanier de outro worker", "num container de outro worker"),
+        ("o ingresso de dois clusters", "o ingresso de dois clusters"),
         # Slips that are words of their own stay as typed.
         ("onde fica a mesa", "onde fica a mesa"),
     ],

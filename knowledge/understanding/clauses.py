@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from string import ascii_lowercase
 
 from knowledge.intake.keywords import fold
 from knowledge.intake.language import detect_language
@@ -163,8 +164,9 @@ _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
 # The words that decide between close options (a pod or a node, the same one or another),
 # where one typo makes another reading: "outro pdo no mesmo no", "anohter nod". Each is
-# restored from its common slips (two letters swapped, one doubled, one dropped in a longer
-# word), so the model and the rules read the word meant. Slips that are words of their own
+# restored from its common slips (two letters swapped, one doubled, one dropped or one stray
+# letter typed inside a longer word: "contaniner"), so the model and the rules read the word
+# meant. Slips that are words of their own
 # ("onde", "mesa", "ouro", "memo") are left alone.
 _KEYWORDS = (
     "pod", "pods", "node", "nodes", "container", "containers", "another", "other", "outside",
@@ -190,7 +192,13 @@ def _slips(word: str) -> set[str]:
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
     doubled = {word[:i] + word[i] + word[i:] for i in range(len(word))}
     dropped = {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) >= 5 else set()
-    return swapped | doubled | dropped
+    # Inside the word only: a letter added at its end is another word ("ingresso", "clusters").
+    typed = (
+        {word[:i] + letter + word[i:] for i in range(1, len(word)) for letter in ascii_lowercase}
+        if len(word) >= 7
+        else set()
+    )
+    return swapped | doubled | dropped | typed
 
 
 _TYPOS = {

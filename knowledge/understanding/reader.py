@@ -159,11 +159,24 @@ _FIELDS = {
 # IPVS mode binds the load balancer's addresses to the kube-ipvs0 dummy interface on every node
 # (domain notes, upstream kube-proxy) and keeps an IPVS virtual server per Service address, which
 # `ipvsadm -Ln` lists: a node without the device, or with an empty table, is not in IPVS mode.
+# Neither is one whose pasted iptables rules hold a chain per Service (`KUBE-SVC-<hash>`), which
+# only the iptables mode writes.
 _NO_IPVS_DEVICE = re.compile(
     r"kube-ipvs0\W{0,3}[^\n]{0,40}(?:does not exist|doesn'?t exist|not found|nao existe|no such device)"
-    r"|\b(?:nao existe|nao tem|there'?s no|there is no|no|sem)\s+(?:(?:a|an|the|o)\s+)?kube-ipvs0\b"
+    r"|\b(?:nao existe|nao tem|there'?s no|there is no|no|sem)\s+(?:(?:a|an|the|o)\s+)?"
+    r"(?:(?:interface|device|dispositivo|iface)\s+)?kube-ipvs0\b"
     r"|\bipvsadm(?:\s+-\w+)?\s+(?:is|esta|ta|veio|returns|shows|mostra|retorna|lists|lista)\s+"
     r"(?:empty|vazio|vazia|nothing|nada)\b"
+)
+_SERVICE_CHAINS = re.compile(r"(?<![\w-])(?::|-a\s+)kube-svc-[a-z0-9]{16}\b")
+# `ipvsadm` missing from a node says nothing about the mode (the tool is not installed).
+_NO_IPVSADM = re.compile(
+    r"\bipvsadm\W{0,3}(?:command not found|not found|comando nao encontrado|nao encontrado)"
+    r"|\bipvsadm\b[^.\n]{0,20}\b(?:not installed|isn'?t installed|nao (?:esta |ta )?instalado)"
+)
+_NOT_INSTALLED = re.compile(
+    r"[^\n]*?\b(?:command not found|comando nao encontrado|not installed|isn'?t installed|"
+    r"nao (?:esta |ta )?instalado)|\bipvsadm(?:\s+-\w+)*"
 )
 
 # A program installed on the machine itself, not run in a container.
@@ -332,6 +345,8 @@ class AnswerReader:
         text = _TABLE_HEADER.sub(" ", text)
         if fact in _DECOYS:
             text = _DECOYS[fact].sub(" ", text)
+        if fact == "proxy_mode" and self._only_no_ipvsadm(text):
+            return Answer(fact)  # "ipvsadm: command not found": asked again
         is_english = english(text)
         found = clauses(self._without_other_facts(text, fact), english=is_english)
         if not found or withdrawn(found):
@@ -339,6 +354,11 @@ class AnswerReader:
         answer = self._read(fact, text, found, is_english)
         if not answer.understood and not answer.candidates:
             return self._on_compared_nodes(fact, text, found, is_english)
+        if answer.value is not None and (
+            apart := self._refining_apart(fact, text, found, is_english, answer.value)
+        ):
+            # "nginx-ingress, but on the shared ELB": the add-on where its option is not.
+            return Answer(fact, candidates=apart)
         if answer.value is not None and not self._placed(fact, text, answer.value):
             # "from a pod", "o IP do nó": which node is not said; both are asked.
             return Answer(fact, candidates=self._twins(fact, answer.value, "pod_node"))
@@ -359,6 +379,12 @@ class AnswerReader:
         ):
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
         return answer
+
+    def _only_no_ipvsadm(self, text: str) -> bool:
+        """Whether all the reply tells of the mode is that `ipvsadm` is not installed."""
+        folded = "\n".join(fold(line) for line in text.splitlines())
+        left = _NOT_INSTALLED.sub(" ", folded)
+        return bool(_NO_IPVSADM.search(folded)) and not self._named("proxy_mode", left)
 
     def _hedged(self, text: str, fact: str) -> bool:
         """Doubt, or a question back: one that names an option ("is it ipvs?") or is the whole
@@ -390,6 +416,23 @@ class AnswerReader:
         if len(finer) != 1:
             return answer
         return Answer(fact, finer[0], confidence=answer.confidence)
+
+    def _refining_apart(
+        self, fact: str, text: str, found: list[Clause], is_english: bool, value: str
+    ) -> tuple[str, ...]:
+        """An option that refines another (the nginx-ingress add-on, on a dedicated ELB) and a
+        sibling of that other (a shared ELB), both named, the other not, one of them read;
+        else empty."""
+        named = self._named(fact, text) - self._denied(fact, found, is_english)
+        names, _ = self._vocabulary(fact)
+        for option in self.playbook.fact(fact).options:
+            base = option.refines
+            if base is None or option.value not in named or base in named:
+                continue
+            for sibling in named - {option.value, base}:
+                if names[sibling] & names[base] and value in (option.value, sibling):
+                    return (sibling, option.value)
+        return ()
 
     def _specific(self, fact: str, values: tuple[str, ...]) -> str | None:
         """Of two values, the one that refines or fronts the other, if one does."""
@@ -864,7 +907,10 @@ class AnswerReader:
             if pasted and (fact != "proxy_mode" or "proxy" in folded):
                 evidence["value"] = values[pasted[0]]
             # (Read in every clause: "does not exist" denies its own.)
-            if fact == "proxy_mode" and _NO_IPVS_DEVICE.search(" ".join(c.text for c in found)):
+            if fact == "proxy_mode" and (
+                _NO_IPVS_DEVICE.search(" ".join(c.text for c in found))
+                or _SERVICE_CHAINS.search(text.lower())
+            ):
                 evidence["value"] = "iptables"
         return evidence
 
