@@ -548,6 +548,13 @@ def test_hedges_are_seen(text: str) -> None:
          "other-node"),
         ("é um servidor do parceiro fora do nosso cluster; não sei se tem relação, mas mudaram o"
          " firewall ontem", "client_location", "outside-cluster"),
+        # After a correction's reasons, what they conclude to is meant; not after a mere "but".
+        ("same node... no wait, the pod was moved to worker-2 last night and I'm on worker-5. So"
+         " another node, from its shell", "client_location", "other-node"),
+        ("público... opa, não, esse EIP tá no NAT. o ELB em si é privado", "access_type",
+         "private"),
+        ("it's a plain ClusterIP, but an old LB address is hardcoded in the app. So the"
+         " app calls that address", "service_type", "clusterip"),
         # A missing ipvsadm tells nothing of the mode; a chain per Service is the iptables mode.
         ("# ipvsadm -L -n\nbash: ipvsadm: command not found", "proxy_mode", None),
         ("o ipvsadm não tá instalado nos nós", "proxy_mode", None),

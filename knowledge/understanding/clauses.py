@@ -8,7 +8,7 @@ by the model; this module only decides which words belong together and which are
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from string import ascii_lowercase
 
@@ -106,6 +106,10 @@ _SPLIT = re.compile(
 # ("checked" alone: _SPLIT cut there only where it corrects.)
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)\s*$")
 _BUT = re.compile(r"but|mas|porem")
+_CONCLUDES = re.compile(
+    r"(?:so|then|therefore|hence|entao|portanto|logo|ou seja|enfim|resumindo|in short|"
+    r"this one|esse aqui|este aqui|esse daqui|esse ai|(?:the|o|a)\s+[\w-]+\s+(?:itself|em si))\b"
+)
 _OR = re.compile(r"\b(?:or|ou|either)\b")
 _GOES_ON = re.compile(r"(?:and|also|plus)\b")  # not "e": folded, it is also "é"
 
@@ -253,6 +257,20 @@ class Clause:
     # Its correction marker is only a "but" ("mas", "porém"): it may add to what came before
     # rather than take it back ("node-2's IP, but the pod lives on node-1").
     contrast: bool = False
+    # It concludes a correction's reasons ("…, so the pod's node"): a stretch of its own.
+    concludes: bool = False
+
+
+def conclusions_kept(found: list[Clause], names: Callable[[str], bool]) -> list[Clause]:
+    """The clauses, a conclusion that `names` no value of ("…, so another one") read as part
+    of the reasons before it."""
+    shift = 0
+    kept = []
+    for clause in found:
+        if clause.concludes and not names(clause.text):
+            shift += 1
+        kept.append(replace(clause, epoch=clause.epoch - shift))
+    return kept
 
 
 def clauses(text: str, english: bool = False) -> list[Clause]:
@@ -266,7 +284,7 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
         typed = folded  # a ligature or the like: offsets differ, the folded text stands in
     found: list[Clause] = []
     position = epoch = 0
-    corrected = after_or = pending = closing = contrast = but = False
+    corrected = after_or = pending = closing = contrast = but = concludes = False
     for match in [*_SPLIT.finditer(folded), None]:
         end = match.start() if match is not None else len(folded)
         piece = normalise(folded[position:end]).strip(" .:-'")
@@ -279,6 +297,18 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
                 corrected = True
                 epoch += 1
                 contrast = but
+        if (
+            piece
+            and corrected
+            and not contrast
+            and found
+            and found[-1].epoch == epoch
+            and _CONCLUDES.match(piece)
+        ):
+            # "…no wait, the pod moved yesterday. So the pod's node": a correction's reasons,
+            # then what they conclude to, which is what is meant (not after a mere "but").
+            epoch += 1
+            concludes = True
         if piece:
             closing = False
             # "no external address or node port": what "or" adds to a denial is denied too.
@@ -296,8 +326,10 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
                     typed[position:end].strip(),
                     epoch,
                     contrast,
+                    concludes,
                 )
             )
+            concludes = False
         if match is None:
             break
         # (Not a closing "either": "not the pod's node either - it's another worker".)

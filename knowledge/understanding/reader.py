@@ -33,6 +33,7 @@ from knowledge.understanding.clauses import (
     Clause,
     asks,
     clauses,
+    conclusions_kept,
     denial,
     denies,
     english,
@@ -348,7 +349,7 @@ class AnswerReader:
         if fact == "proxy_mode" and self._only_no_ipvsadm(text):
             return Answer(fact)  # "ipvsadm: command not found": asked again
         is_english = english(text)
-        found = clauses(self._without_other_facts(text, fact), english=is_english)
+        found = self._clauses(self._without_other_facts(text, fact), fact, is_english)
         if not found or withdrawn(found):
             return Answer(fact)
         answer = self._read(fact, text, found, is_english)
@@ -385,6 +386,18 @@ class AnswerReader:
         folded = "\n".join(fold(line) for line in text.splitlines())
         left = _NOT_INSTALLED.sub(" ", folded)
         return bool(_NO_IPVSADM.search(folded)) and not self._named("proxy_mode", left)
+
+    def _clauses(self, text: str, fact: str, is_english: bool) -> list[Clause]:
+        """The clauses of `text`; a conclusion a stretch of its own where it says a value of
+        the question."""
+        found = clauses(text, english=is_english)
+        model = self.model(fact)
+        return conclusions_kept(
+            found,
+            lambda said: (
+                bool(self._named(fact, said)) or _decide(fact, model.scores(said)).understood
+            ),
+        )
 
     def _hedged(self, text: str, fact: str) -> bool:
         """Doubt, or a question back: one that names an option ("is it ipvs?") or is the whole
@@ -461,7 +474,7 @@ class AnswerReader:
 
     def _read(self, fact: str, raw: str, found: list[Clause], is_english: bool) -> Answer:
         model = self.model(fact)
-        standing = self._standing(raw, is_english)
+        standing = self._standing(raw, fact, is_english)
         evidence = self._evidence(fact, standing, found)
         denied = self._denied(fact, found, is_english)
         text = ", ".join(c.text for c in found)
@@ -594,13 +607,12 @@ class AnswerReader:
         }
         return (value, max(leaning, key=leaning.__getitem__))
 
-    @staticmethod
-    def _standing(raw: str, is_english: bool) -> str:
+    def _standing(self, raw: str, fact: str, is_english: bool) -> str:
         """The clauses that stand, as typed ("nó 2", "119.8.x.x"): a node or an address the
         user denies ("not 119.8.1.1, the private one") proves nothing; after a correction,
         only what it says ("type: NodePort before, now ClusterIP"), and after a mere "but" what
         came before too ("node-2's IP, but the pod lives on node-1")."""
-        typed = [c for c in clauses(raw, english=is_english) if not c.negated]
+        typed = [c for c in self._clauses(raw, fact, is_english) if not c.negated]
         latest = last_correction(typed)
         return ", ".join(c.typed for c in typed if c.epoch >= latest)
 
@@ -612,7 +624,7 @@ class AnswerReader:
         runs the client ("kubectl run tmp … landed on a node with no backend pods"), to
         confirm."""
         options = self.playbook.fact(fact).options
-        standing = self._standing(raw, is_english)
+        standing = self._standing(raw, fact, is_english)
         evidence = self._evidence(fact, standing, found)
         if {"pod_node", "runs_in"} <= set(evidence):
             compatible = self._compatible(fact, evidence)
