@@ -548,6 +548,8 @@ def test_hedges_are_seen(text: str) -> None:
          "other-node"),
         ("é um servidor do parceiro fora do nosso cluster; não sei se tem relação, mas mudaram o"
          " firewall ontem", "client_location", "outside-cluster"),
+        # What was, then what is now.
+        ("antigamente era Cluster, hoje é Local", "external_traffic_policy", "Local"),
         # After a correction's reasons, what they conclude to is meant; not after a mere "but".
         ("same node... no wait, the pod was moved to worker-2 last night and I'm on worker-5. So"
          " another node, from its shell", "client_location", "other-node"),
@@ -849,6 +851,15 @@ def test_no_is_english_when_the_other_words_are() -> None:
     [
         ("is it Local?", "external_traffic_policy"),
         ("I checked the console. Could it be ipvs?", "proxy_mode"),
+        # A question typed without its mark.
+        ("the ip of the pod's node? how can I see that", "nodeport_target"),
+        ("o modelo é VPC, onde eu confiro isso", "network_model"),
+        # A curl's own report of its address names no node a second time.
+        (
+            "$ curl -m 5 10.1.0.8:30443\ncurl: (7) Failed to connect to 10.1.0.8 port 30443 after 1"
+            " ms",
+            "nodeport_target",
+        ),
         # Spanish with words Portuguese shares, and Chinese around product names.
         ("Cluster, para tener la IP de origen", "external_traffic_policy"),
         ("ipvs（集群默认）", "proxy_mode"),

@@ -106,6 +106,9 @@ _SPLIT = re.compile(
 # ("checked" alone: _SPLIT cut there only where it corrects.)
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)\s*$")
 _BUT = re.compile(r"but|mas|porem")
+# What was, then what is now ("era Local, hoje tá Cluster").
+_WAS = re.compile(r"\b(?:was|were|used to|previously|before|era|antes|estava|tava)\b")
+_NOW = re.compile(r"(?:now|nowadays|today|currently|agora|hoje|hj|atualmente)\b")
 _CONCLUDES = re.compile(
     r"(?:so|then|therefore|hence|entao|portanto|logo|ou seja|enfim|resumindo|in short|"
     r"this one|esse aqui|este aqui|esse daqui|esse ai|(?:the|o|a)\s+[\w-]+\s+(?:itself|em si))\b"
@@ -309,6 +312,11 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
             # then what they conclude to, which is what is meant (not after a mere "but").
             epoch += 1
             concludes = True
+        if piece and found and _NOW.match(piece) and _WAS.search(found[-1].text):
+            # "was the pod's node, now it's another one": what is now is meant.
+            corrected = True
+            epoch += 1
+            contrast = False
         if piece:
             closing = False
             # "no external address or node port": what "or" adds to a denial is denied too.
@@ -422,10 +430,21 @@ def hedged(text: str, questions: bool = True) -> bool:
     return bool(_HEDGE.search(fold(text)) or (questions and asks(text) is not None))
 
 
+# A question typed without its mark ("…? how do I check").
+_HOW_DO_I = re.compile(
+    r"\b(?:how (?:do|can|would|should) (?:i|we|you) (?:check|see|find|know|tell|verify)|"
+    r"where (?:do|can|would) (?:i|we|you) (?:see|check|find|look)|"
+    r"como (?:eu |a gente )?(?:vejo|verifico|confiro|checo|descubro|sei|vejo isso)|"
+    r"onde (?:eu |a gente )?(?:vejo|verifico|confiro|olho|acho))\b[^.!\n]{0,30}$"
+)
+
+
 def asks(text: str) -> str | None:
     """The (folded) last sentence of a message that ends with a question."""
-    folded = fold(text).strip()
-    return _SENTENCE_END.split(folded)[-1].strip() if folded.endswith("?") else None
+    folded = fold(text).strip(" .!")
+    if not folded.endswith("?") and not _HOW_DO_I.search(folded):
+        return None
+    return _SENTENCE_END.split(folded)[-1].strip()
 
 
 def last_correction(found: Iterable[Clause]) -> int:
