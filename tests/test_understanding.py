@@ -548,6 +548,9 @@ def test_hedges_are_seen(text: str) -> None:
          "other-node"),
         ("é um servidor do parceiro fora do nosso cluster; não sei se tem relação, mas mudaram o"
          " firewall ontem", "client_location", "outside-cluster"),
+        # A command's flag ("--restart=Never") denies nothing.
+        ("kubectl run dbg --rm -i --restart=Never --image=busybox -- wget -qO- 10.0.0.9; dbg landed"
+         " on node-4 and the api pod is on node-2", "client_location", "container-other-node"),
         # What was, then what is now.
         ("antigamente era Cluster, hoje é Local", "external_traffic_policy", "Local"),
         # After a correction's reasons, what they conclude to is meant; not after a mere "but".

@@ -227,6 +227,8 @@ _BLANKED = re.compile(
     r"\b(?:se (?:eu )?nao me engano|se nao estou enganad[oa]|if i'?m not (?:mistaken|wrong)|"
     r"if i am not (?:mistaken|wrong)|unless i'?m (?:mistaken|wrong)|se nao me falha a memoria)\b"
     r"|(?<!\S)(?:-l|--selector)[ =]\S+"
+    # A command's flag ("--restart=Never") denies nothing.
+    r"|(?<!\S)--[a-z][\w-]*=(?:never|none|no|false)\b"
 )
 
 
