@@ -584,6 +584,8 @@ def test_a_reply_is_read_as_the_value_meant(
         ("vpc or tunnel, not sure", "network_model"),
         ("ou ipvs ou iptables", "proxy_mode"),
         ("public and private, both fail", "access_type"),
+        # "n" is "não": "n lembro" doubts.
+        ("de um pod, mas n lembro de qual nó", "client_location"),
         # The nginx-ingress add-on is an option on a dedicated ELB only.
         ("o ingress nginx do cluster, e o ELB dele é do tipo compartilhado", "service_type"),
         ("nginx ingress controller behind a shared load balancer", "service_type"),
@@ -720,6 +722,17 @@ def test_without_and_relative_denials_cut_clauses(
     assert [(c.text, c.negated, c.corrects) for c in clauses(text)] == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the cron on node-2 fails, while my laptop over the EIP is fine",
+        "o cron do nó 2 falha, do meu notebook pelo EIP funciona",
+    ],
+)
+def test_where_it_works_is_no_client(text: str) -> None:
+    assert [c.negated for c in clauses(text)] == [False, True]
+
+
 def test_english_no_denies_but_portuguese_no_is_in_the() -> None:
     english = clauses("no LB and no nodeport, plain cluster ip", english=True)
     assert [c.negated for c in english] == [True, False]
@@ -854,6 +867,9 @@ def test_no_is_english_when_the_other_words_are() -> None:
     [
         ("is it Local?", "external_traffic_policy"),
         ("I checked the console. Could it be ipvs?", "proxy_mode"),
+        # Spanish "está en", a German "-Modus".
+        ("la policy está en Cluster", "external_traffic_policy"),
+        ("Proxy-Modus: iptables", "proxy_mode"),
         # A question typed without its mark.
         ("the ip of the pod's node? how can I see that", "nodeport_target"),
         ("o modelo é VPC, onde eu confiro isso", "network_model"),

@@ -79,8 +79,11 @@ _STRONG = frozenset(
     """.split()  # noqa: SIM905
 )
 # Signs of a third language that are no single word of its list: Spanish's opening marks,
-# "red de" (Portuguese writes "rede"), German compounds ("Tunnelnetzwerk").
-_FOREIGN_SIGNS = re.compile(r"[¿¡]|\b(?:red de|la red)\b|\w*(?:netzwerk|knoten)\w*")
+# "red de" (Portuguese writes "rede"), "está en" ("está em"), German compounds
+# ("Tunnelnetzwerk", "IPVS-Modus").
+_FOREIGN_SIGNS = re.compile(
+    r"[¿¡]|\b(?:red de|la red|est[aá] en|modus)\b|\w*(?:netzwerk|knoten)\w*"
+)
 
 
 def foreign(text: str) -> bool:

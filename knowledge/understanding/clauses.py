@@ -161,11 +161,15 @@ _ENGLISH_NO = re.compile(
     r"(?!(?<=\bwith no)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b)"
     r"(?!\s+[\w-]+\s+(?:que|onde)\b)"  # "no pod que tá…": Portuguese "in the pod that…"
 )
-# "from outside it works", "de fora funciona normal": where it works (the place said first) is
-# where the failing client is not.
+# "from outside it works", "de fora funciona normal", "while my laptop is fine": where it
+# works (the place said first) is where the failing client is not.
 _WORKS_THERE = re.compile(
-    r"^(?:(?:but|mas|and|e)\s+)?(?:from|de|do|da|in|on|no|na)\s+(?:outside|fora|other|another|outr[oa]s?)\b"
-    r"[^,;]*(?<!n't )(?<!not )(?<!nao )\b(?:it works|works|funciona|funcionam|funcionou)\b"
+    r"^(?:(?:but|mas|and|e|while|whereas|enquanto|ja)\s+)?"
+    r"(?:(?:from|de|do|da|in|on|no|na)\s+(?:outside|fora|other|another|outr[oa]s?)\b"
+    r"|(?:(?:from|de|do|da|via|pelo|pela)\s+)?(?:my|meu|minha|o meu|a minha)\s+"
+    r"(?:laptop|notebook|machine|maquina|pc|desktop|computer|computador)\b)"
+    r"[^,;]*(?<!n't )(?<!not )(?<!nao )\b(?:it works|works|worked|funciona|funcionam|funcionou|"
+    r"is fine|was fine|is ok|responde|respondeu)\b"
 )
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
@@ -370,8 +374,8 @@ _ON_THE = r"\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?"
 # "both", "either", "tanto faz": the user does not pick one option.
 _HEDGE = re.compile(
     rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either(?=\s+[a-z])|whichever|any of them|tanto faz|"
-    r"qualquer um|nao lembro|can'?t remember|not sure|nao sei(?! se (?:tem relacao|ajuda|importa))|sei la|talvez|maybe|no idea|"
-    r"(?:don'?t|do not|dont) know|nao faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
+    r"qualquer um|(?:nao|n) lembro|can'?t remember|not sure|(?:nao|n) sei(?! se (?:tem relacao|ajuda|importa))|sei la|talvez|maybe|no idea|"
+    r"(?:don'?t|do not|dont) know|(?:nao|n) faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
     r"some\b[^.;]*(?:,|\band)\s*some|tanto\b[^.;]*\bquanto\b|"
