@@ -39,12 +39,28 @@ def test_a_message_is_cut_into_clauses(text: str, expected: list[tuple[str, bool
         ("de um contêiner no outro nó", "container"),
         ("do outro no onde o pod roda", "node"),
         ("from my laptop", None),
+        # A node word that names an app ("the worker deployment") names its pods.
+        ("our worker deployment calls it", "container"),
     ],
 )
 def test_the_client_named_first_decides_container_or_node(text: str, kind: str | None) -> None:
     from knowledge.intake.keywords import fold
 
     assert subject(fold(text)) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("same node as the pod", None),
+        ("o mesmo nó do pod", None),
+        ("the same host, via ssh", "node"),
+    ],
+)
+def test_the_same_node_is_a_place_not_the_client(text: str, kind: str | None) -> None:
+    from knowledge.intake.keywords import fold
+
+    assert subject(fold(text), places=False) == kind
 
 
 @pytest.mark.parametrize(
@@ -548,6 +564,9 @@ def test_hedges_are_seen(text: str) -> None:
          "other-node"),
         ("é um servidor do parceiro fora do nosso cluster; não sei se tem relação, mas mudaram o"
          " firewall ontem", "client_location", "outside-cluster"),
+        # "…but same node as the pod" places the container named before.
+        ("um contêiner de outro app, mas mesmo nó que o pod", "client_location",
+         "container-same-node"),
         # A command's flag ("--restart=Never") denies nothing.
         ("kubectl run dbg --rm -i --restart=Never --image=busybox -- wget -qO- 10.0.0.9; dbg landed"
          " on node-4 and the api pod is on node-2", "client_location", "container-other-node"),

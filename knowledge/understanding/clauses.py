@@ -580,13 +580,17 @@ def _token(text: str, start: int, end: int) -> str:
 # A clause that is only a node's name ("o cce-node-5", after "no mesmo nó,") says which node,
 # not what runs the client.
 _NAME_ONLY = re.compile(r"(?:(?:o|a|the|on|no|na|em)\s+)?[a-z][\w.-]*\d[\w.-]*")
-_NAMES_A_POD = re.compile(r"(?:-[\w-]+)?\s+(?:pods?|containers?|conteineres?)\b")
+_NAMES_A_POD = re.compile(
+    r"(?:-[\w-]+)?\s+(?:pods?|containers?|conteineres?|deployments?|statefulsets?|daemonsets?)\b"
+)
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
 # the clause says where something runs, not that the client is a node.
 _PLACE = re.compile(
     r"\b(?:em|on|in|at|no|na|num|numa|noutro|noutra)\s+(?:(?:the|a|an|um|uma|os|as|outro|outra|"
     r"outros|outras|another|other|others|different|same|mesmo|mesma|that|this|esse|este|algum|"
     r"some|qualquer)\s+){0,2}$"
+    # "another container but same node as the pod": the same node is a place too.
+    r"|^\s*(?:the\s+|o\s+|a\s+)?(?:same|mesmo|mesma)\s+$"
 )
 
 
