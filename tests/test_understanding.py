@@ -567,6 +567,11 @@ def test_hedges_are_seen(text: str) -> None:
         # "…but same node as the pod" places the container named before.
         ("um contêiner de outro app, mas mesmo nó que o pod", "client_location",
          "container-same-node"),
+        # A node's address with a port of the NodePort range is a NodePort; another cluster is
+        # outside this one.
+        ("sem ELB nenhum, a galera acessa direto no_worker:30080", "service_type", "nodeport"),
+        ("the jobs that call it run in our data cluster; it's a separate cluster, nothing to do"
+         " with this one", "client_location", "outside-cluster"),
         # A command's flag ("--restart=Never") denies nothing.
         ("kubectl run dbg --rm -i --restart=Never --image=busybox -- wget -qO- 10.0.0.9; dbg landed"
          " on node-4 and the api pod is on node-2", "client_location", "container-other-node"),

@@ -102,7 +102,8 @@ _OUTSIDE = re.compile(
     r"|\b(?:isn'?t|is not|not|nao e|nem e)\s+(?:a\s+|um\s+)?(?:(?:cluster|k8s|kubernetes|cce)\s+"
     r"(?:node|no|worker|member|host)|(?:node|no|worker|host)\s+(?:of|in|d[oe]|n[oa])\s+"
     r"(?:the\s+|o\s+|our\s+|nosso\s+)?(?:cluster|k8s|kubernetes|cce))\b"
-    r"|\b(?:from|de|in|em|num|numa|on|no|na)\s+(?:(?:a|an|um|uma|our|nosso)\s+)?"
+    # "from a pod of another cluster", "it's a different cluster"
+    r"|\b(?:from|de|in|em|num|numa|on|no|na|it'?s|is|e|eh)\s+(?:(?:a|an|um|uma|our|nosso)\s+)?"
     r"(?:(?:pod|vm|node|no|maquina|machine|host|ecs)\s+(?:of|in|on|de|do|em|no)\s+)?"
     r"(?:(?:a|an|um|uma|the|o|our|nosso)\s+)?(?:outro|another|other|different|second|segundo|"
     r"separate)\s+(?:cce\s+|k8s\s+|kubernetes\s+)?cluster\b"
@@ -168,6 +169,12 @@ _NO_IPVS_DEVICE = re.compile(
     r"(?:(?:interface|device|dispositivo|iface)\s+)?kube-ipvs0\b"
     r"|\bipvsadm(?:\s+-\w+)?\s+(?:is|esta|ta|veio|returns|shows|mostra|retorna|lists|lista)\s+"
     r"(?:empty|vazio|vazia|nothing|nada)\b"
+)
+# A node's address and a port of the NodePort range (30000-32767) the client calls: a NodePort
+# ("bate direto em ip_do_no:32443", "curl 192.168.0.12:31080"); not a Service's "80:30321/TCP".
+_NODE_PORT = re.compile(
+    r"(?:(?<![\d.:])\d{1,3}(?:\.\d{1,3}){3}|\b[\w-]*(?:node|no|worker|host)[\w-]*)"
+    r":(?:3[0-1]\d{3}|32[0-6]\d{2}|327[0-5]\d|3276[0-7])\b(?!/)"
 )
 _SERVICE_CHAINS = re.compile(r"(?<![\w-])(?::|-a\s+)kube-svc-[a-z0-9]{16}\b")
 # `ipvsadm` missing from a node says nothing about the mode (the tool is not installed).
@@ -436,15 +443,17 @@ class AnswerReader:
         """An option that refines another (the nginx-ingress add-on, on a dedicated ELB) and a
         sibling of that other (a shared ELB), both named, the other not, one of them read;
         else empty."""
+        refining = [(o.value, o.refines) for o in self.playbook.fact(fact).options if o.refines]
+        if not refining:
+            return ()
         named = self._named(fact, text) - self._denied(fact, found, is_english)
         names, _ = self._vocabulary(fact)
-        for option in self.playbook.fact(fact).options:
-            base = option.refines
-            if base is None or option.value not in named or base in named:
+        for refined, base in refining:
+            if refined not in named or base in named:
                 continue
-            for sibling in named - {option.value, base}:
-                if names[sibling] & names[base] and value in (option.value, sibling):
-                    return (sibling, option.value)
+            for sibling in named - {refined, base}:
+                if names[sibling] & names[base] and value in (refined, sibling):
+                    return (sibling, refined)
         return ()
 
     def _specific(self, fact: str, values: tuple[str, ...]) -> str | None:
@@ -924,6 +933,8 @@ class AnswerReader:
                 or _SERVICE_CHAINS.search(text.lower())
             ):
                 evidence["value"] = "iptables"
+            if fact == "service_type" and "value" not in evidence and _NODE_PORT.search(folded):
+                evidence["value"] = "nodeport"
         return evidence
 
     def _denied(self, fact: str, found: list[Clause], is_english: bool) -> set[str]:
