@@ -572,6 +572,11 @@ def test_hedges_are_seen(text: str) -> None:
         ("sem ELB nenhum, a galera acessa direto no_worker:30080", "service_type", "nodeport"),
         ("the jobs that call it run in our data cluster; it's a separate cluster, nothing to do"
          " with this one", "client_location", "outside-cluster"),
+        # Where it works beside where it fails: the failing one; "goes through" is a route.
+        ("com IP de outro nó dá certo, com o IP do nó do pod dá erro", "nodeport_target",
+         "pod-node"),
+        ("everything goes through the nginx ingress add-on on a dedicated ELB and it fails",
+         "service_type", "nginx-ingress-dedicated"),
         # A command's flag ("--restart=Never") denies nothing.
         ("kubectl run dbg --rm -i --restart=Never --image=busybox -- wget -qO- 10.0.0.9; dbg landed"
          " on node-4 and the api pod is on node-2", "client_location", "container-other-node"),
@@ -755,6 +760,17 @@ def test_without_and_relative_denials_cut_clauses(
 )
 def test_where_it_works_is_no_client(text: str) -> None:
     assert [c.negated for c in clauses(text)] == [False, True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "from a pod on another node it works, from a pod on the backend's node it doesn't",
+        "de um pod em outro nó dá certo, de um pod no nó do backend dá erro",
+    ],
+)
+def test_where_it_works_beside_where_it_fails_is_denied(text: str) -> None:
+    assert [c.negated for c in clauses(text)] == [True, False]
 
 
 def test_english_no_denies_but_portuguese_no_is_in_the() -> None:

@@ -359,7 +359,39 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
         # it's IPVS actually", "…, é iptables na verdade").
         last = found[-1]
         found[-1] = replace(last, corrects=True, epoch=last.epoch + 1)
-    return found
+    return _failing(found, english)
+
+
+# Where it works and where it fails, side by side ("from a pod on another node it works, from
+# one on the backend's node it doesn't", "com o IP do nó do pod dá certo, com o de outro nó
+# falha"): the failing one is the answer, the working one is denied.
+_FAILS = re.compile(
+    r"\b(?:fails?|failed|failing|falha|falham|falhou|da erro|deu erro|dao erro|doesn'?t|does not|"
+    r"didn'?t|nao funciona|nao vai|nao responde|nao passa|refused|recusad[oa]|times? out|"
+    r"timed out|timeout|quebra|breaks)\b"
+)
+_WORKS = re.compile(
+    r"\b(?:works|worked|working|funciona|funcionam|funcionou|da certo|deu certo|responde|"
+    r"respondeu|succeeds|(?:is|it'?s|ta|fica|esta)\s+(?:fine|ok))\b"
+    r"|\b(?:vai|passa|passou)(?:\s+(?:normal|de boa|ok))?$"  # not "passa pelo ingress"
+)
+
+
+def _failing(found: list[Clause], english: bool) -> list[Clause]:
+    fails = [bool(_FAILS.search(c.text)) for c in found]
+    works = [
+        not failed and bool(_WORKS.search(c.text)) for c, failed in zip(found, fails, strict=True)
+    ]
+    if not any(fails) or not any(works):
+        return found
+    return [
+        replace(c, negated=denial(_FAILS.sub(" ", c.text), english) is not None)
+        if failed
+        else replace(c, negated=True)
+        if worked
+        else c
+        for c, failed, worked in zip(found, fails, works, strict=True)
+    ]
 
 
 # "both pods are on node-2", "os dois pods no mesmo node": two things placed together, not a
