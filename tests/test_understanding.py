@@ -907,7 +907,8 @@ def test_no_is_english_when_the_other_words_are() -> None:
     [
         ("is it Local?", "external_traffic_policy"),
         ("I checked the console. Could it be ipvs?", "proxy_mode"),
-        # Spanish "está en", a German "-Modus".
+        # Spanish "está en", a German "-Modus", Italian "impostato".
+        ("il servizio è impostato su Cluster", "external_traffic_policy"),
         ("la policy está en Cluster", "external_traffic_policy"),
         ("Proxy-Modus: iptables", "proxy_mode"),
         # A question typed without its mark.

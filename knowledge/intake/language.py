@@ -75,7 +75,7 @@ _FOREIGN = frozenset(
 _STRONG = frozenset(
     """
     del el los fuera depuis noeud reseau contenedores und nicht ist der une est ein eine
-    politique gardons utilisons pubblico condiviso
+    politique gardons utilisons pubblico condiviso impostato impostata
     """.split()  # noqa: SIM905
 )
 # Signs of a third language that are no single word of its list: Spanish's opening marks,
