@@ -177,8 +177,7 @@ _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 # where one typo makes another reading: "outro pdo no mesmo no", "anohter nod". Each is
 # restored from its common slips (two letters swapped, one doubled, one dropped or one stray
 # letter typed inside a longer word: "contaniner"), so the model and the rules read the word
-# meant. Slips that are words of their own
-# ("onde", "mesa", "ouro", "memo") are left alone.
+# meant. Slips that are words of their own ("onde", "mesa", "ouro", "memo") are left alone.
 _KEYWORDS = (
     "pod", "pods", "node", "nodes", "container", "containers", "another", "other", "outside",
     "same", "host", "worker", "mesmo", "mesma", "outro", "outra", "cluster", "different",

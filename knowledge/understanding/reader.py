@@ -182,6 +182,8 @@ _NO_IPVSADM = re.compile(
     r"\bipvsadm\W{0,3}(?:command not found|not found|comando nao encontrado|nao encontrado)"
     r"|\bipvsadm\b[^.\n]{0,20}\b(?:not installed|isn'?t installed|nao (?:esta |ta )?instalado)"
 )
+# What is left out when looking for a mode named beside it: the missing tool's report and the
+# tool's own name ("ipvsadm -Ln").
 _NOT_INSTALLED = re.compile(
     r"[^\n]*?\b(?:command not found|comando nao encontrado|not installed|isn'?t installed|"
     r"nao (?:esta |ta )?instalado)|\bipvsadm(?:\s+-\w+)*"
