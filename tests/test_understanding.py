@@ -567,11 +567,8 @@ def test_hedges_are_seen(text: str) -> None:
         # "…but same node as the pod" places the container named before.
         ("um contêiner de outro app, mas mesmo nó que o pod", "client_location",
          "container-same-node"),
-        # A node's address with a port of the NodePort range is a NodePort; another cluster is
-        # outside this one.
+        # A node's address with a port of the NodePort range is a NodePort.
         ("sem ELB nenhum, a galera acessa direto no_worker:30080", "service_type", "nodeport"),
-        ("the jobs that call it run in our data cluster; it's a separate cluster, nothing to do"
-         " with this one", "client_location", "outside-cluster"),
         # Where it works beside where it fails: the failing one; "goes through" is a route.
         ("com IP de outro nó dá certo, com o IP do nó do pod dá erro", "nodeport_target",
          "pod-node"),
@@ -580,8 +577,6 @@ def test_hedges_are_seen(text: str) -> None:
         # A command's flag ("--restart=Never") denies nothing.
         ("kubectl run dbg --rm -i --restart=Never --image=busybox -- wget -qO- 10.0.0.9; dbg landed"
          " on node-4 and the api pod is on node-2", "client_location", "container-other-node"),
-        # What was, then what is now.
-        ("antigamente era Cluster, hoje é Local", "external_traffic_policy", "Local"),
         # After a correction's reasons, what they conclude to is meant; not after a mere "but".
         ("same node... no wait, the pod was moved to worker-2 last night and I'm on worker-5. So"
          " another node, from its shell", "client_location", "other-node"),
@@ -589,6 +584,22 @@ def test_hedges_are_seen(text: str) -> None:
          "private"),
         ("it's a plain ClusterIP, but an old LB address is hardcoded in the app. So the"
          " app calls that address", "service_type", "clusterip"),
+        # A stranger's review of these rules: curl's report of the address it calls is that
+        # node; an ELB's backend port is no NodePort; a conclusion that takes a value back; a
+        # value beside a missing ipvsadm; a Service's chain jumped to; "como eu vejo" stated.
+        ("curl: (7) Failed to connect to 192.168.0.11 port 31080: Connection refused. the backend"
+         " pod is on 192.168.0.12", "nodeport_target", "other-node"),
+        ("the ELB backend is 192.168.0.12:31080", "service_type", None),
+        ("ipvs. no wait, I checked: the kube-proxy config says iptables. so ipvs was wrong",
+         "proxy_mode", "iptables"),
+        ("it's ipvs, ipvsadm: command not found though", "proxy_mode", "ipvs"),
+        ("ipvsadm not found, and kube-ipvs0 doesn't exist either", "proxy_mode", "iptables"),
+        ("-A KUBE-SERVICES -d 10.247.0.10/32 -j KUBE-SVC-XGLOHA7QRQ3V22RZ", "proxy_mode",
+         "iptables"),
+        ("é VPC, como eu vejo no console", "network_model", "vpc"),
+        ("ELB dedicado, compartilhando com outro serviço", "service_type", "loadbalancer-dedicated"),
+        # An EIP unbound leaves the private address.
+        ("o EIP foi desvinculado, só ficou o endereço privado", "access_type", "private"),
         # A missing ipvsadm tells nothing of the mode; a chain per Service is the iptables mode.
         ("# ipvsadm -L -n\nbash: ipvsadm: command not found", "proxy_mode", None),
         ("o ipvsadm não tá instalado nos nós", "proxy_mode", None),
@@ -613,6 +624,8 @@ def test_a_reply_is_read_as_the_value_meant(
         ("vpc or tunnel, not sure", "network_model"),
         ("ou ipvs ou iptables", "proxy_mode"),
         ("public and private, both fail", "access_type"),
+        # Where it fails and where it works, two kinds of client: which node is not said.
+        ("from the node it fails, from a pod on that same node it works", "client_location"),
         # "n" is "não": "n lembro" doubts.
         ("de um pod, mas n lembro de qual nó", "client_location"),
         # The nginx-ingress add-on is an option on a dedicated ELB only.

@@ -106,9 +106,6 @@ _SPLIT = re.compile(
 # ("checked" alone: _SPLIT cut there only where it corrects.)
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)\s*$")
 _BUT = re.compile(r"but|mas|porem")
-# What was, then what is now ("era Local, hoje tá Cluster").
-_WAS = re.compile(r"\b(?:was|were|used to|previously|before|era|antes|estava|tava)\b")
-_NOW = re.compile(r"(?:now|nowadays|today|currently|agora|hoje|hj|atualmente)\b")
 _CONCLUDES = re.compile(
     r"(?:so|then|therefore|hence|entao|portanto|logo|ou seja|enfim|resumindo|in short|"
     r"this one|esse aqui|este aqui|esse daqui|esse ai|(?:the|o|a)\s+[\w-]+\s+(?:itself|em si))\b"
@@ -187,7 +184,8 @@ _KEYWORDS = (
 )  # fmt: skip
 _REAL_WORDS = frozenset(
     ("onde", "ondes", "odes", "memo", "mesa", "esma", "esmo", "meso", "ouro", "oura", "outa",
-     "luster", "custer", "ther", "share", "shares", "loca", "loal")
+     "luster", "custer", "ther", "share", "shares", "loca", "loal", "compartilhando", "dedicando",
+     "balancear", "privando")
 )  # fmt: skip
 _EXTRA_SLIPS = {
     "nod": "node",
@@ -317,11 +315,6 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
             # then what they conclude to, which is what is meant (not after a mere "but").
             epoch += 1
             concludes = True
-        if piece and found and _NOW.match(piece) and _WAS.search(found[-1].text):
-            # "was the pod's node, now it's another one": what is now is meant.
-            corrected = True
-            epoch += 1
-            contrast = False
         if piece:
             closing = False
             # "no external address or node port": what "or" adds to a denial is denied too.
@@ -376,12 +369,24 @@ _WORKS = re.compile(
 )
 
 
+_A_PLACE = re.compile(
+    r"\b(?:same|mesm[oa]|other|outr[oa]|another|different|diferente)\s+"
+    r"(?:node|no|worker|host|vm|ecs|maquina|machine)\b"
+)
+
+
 def _failing(found: list[Clause], english: bool) -> list[Clause]:
     fails = [bool(_FAILS.search(c.text)) for c in found]
     works = [
         not failed and bool(_WORKS.search(c.text)) for c, failed in zip(found, fails, strict=True)
     ]
     if not any(fails) or not any(works):
+        return found
+    # Two kinds of client, the working one placed ("from the node it fails, from a pod on that
+    # same node it works"): which node fails is not said, so nothing is denied.
+    kinds = {subject(c.text) for c, f, w in zip(found, fails, works, strict=True) if f or w}
+    placed = any(_A_PLACE.search(c.text) for c, w in zip(found, works, strict=True) if w)
+    if len(kinds - {None}) > 1 and placed:
         return found
     return [
         replace(c, negated=denial(_FAILS.sub(" ", c.text), english) is not None)
@@ -471,8 +476,8 @@ def hedged(text: str, questions: bool = True) -> bool:
 _HOW_DO_I = re.compile(
     r"\b(?:how (?:do|can|would|should) (?:i|we|you) (?:check|see|find|know|tell|verify)|"
     r"where (?:do|can|would) (?:i|we|you) (?:see|check|find|look)|"
-    r"como (?:eu |a gente )?(?:vejo|verifico|confiro|checo|descubro|sei|vejo isso)|"
-    r"onde (?:eu |a gente )?(?:vejo|verifico|confiro|olho|acho))\b[^.!\n]{0,30}$"
+    r"(?:como|onde) (?:eu |a gente )?(?:vejo|verifico|confiro|checo|descubro|olho|acho)"
+    r"(?:\s+(?:isso|isto|esse valor|essa info)\b|\s*$))[^.!\n]{0,30}$"
 )
 
 

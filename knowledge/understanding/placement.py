@@ -67,12 +67,23 @@ _ROW = re.compile(
 # ("orders-debug" keeps its name).
 _POD_SUFFIX = re.compile(r"(?:-(?=[a-z0-9]*\d)[a-z0-9]{1,10})+$")
 # A pod's or a Service's address ("podIP: 172.16.7.9", "clusterIP: 10.247.1.2") is no node's.
-# curl's own report of the address it was given ("Trying 10.0.0.5:31080...", "Failed to
-# connect to 10.0.0.5 port 31080") names no node a second time.
 _NO_NODE_ADDRESS = re.compile(
     r"\b(?:pod ?ips?|cluster-?ip|ip do pod|pod'?s ip)\s*[:=]?\s*\d{1,3}(?:\.\d{1,3}){3}\b"
-    r"|\b(?:failed to connect to|connect to|trying|connected to)\s+\d{1,3}(?:\.\d{1,3}){3}\b"
 )
+# curl's own report of the address it was given ("Trying 10.0.0.5:31080...", "Failed to
+# connect to 10.0.0.5 port 31080"), after the command that gave it: no second node.
+_CURL_REPORT = re.compile(
+    r"\b(?:failed to connect to|trying|connected to)\s+(\d{1,3}(?:\.\d{1,3}){3})\b"
+)
+
+
+def _unechoed(lowered: str) -> str:
+    """The text without curl's reports of an address named before them."""
+    return _CURL_REPORT.sub(
+        lambda m: " " if m.group(1) in lowered[: m.start()] else m.group(), lowered
+    )
+
+
 # "both pods are on 192.168.0.21", "os dois no node-3": one node named for the two of them.
 _BOTH = re.compile(r"\b(?:both|os dois|as duas|ambos|ambas)\b")
 
@@ -123,7 +134,7 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     if replicas is not None:
         return replicas
     lowered = _ROW.sub(lambda row: f" on {row.group('node')} ", prompted)
-    lowered = _NO_NODE_ADDRESS.sub(" ", lowered)
+    lowered = _NO_NODE_ADDRESS.sub(" ", _unechoed(lowered))
     named = _named(lowered)
     # "worker-5" said after "cce-prd-worker-5": the short form of the one full name given.
     full = {(prefix, key) for prefix, key in named if prefix}

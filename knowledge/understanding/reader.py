@@ -102,8 +102,8 @@ _OUTSIDE = re.compile(
     r"|\b(?:isn'?t|is not|not|nao e|nem e)\s+(?:a\s+|um\s+)?(?:(?:cluster|k8s|kubernetes|cce)\s+"
     r"(?:node|no|worker|member|host)|(?:node|no|worker|host)\s+(?:of|in|d[oe]|n[oa])\s+"
     r"(?:the\s+|o\s+|our\s+|nosso\s+)?(?:cluster|k8s|kubernetes|cce))\b"
-    # "from a pod of another cluster", "it's a different cluster"
-    r"|\b(?:from|de|in|em|num|numa|on|no|na|it'?s|is|e|eh)\s+(?:(?:a|an|um|uma|our|nosso)\s+)?"
+    # "from a pod of another cluster", "it's a different cluster" (not "e": folded, it is "and")
+    r"|\b(?:from|de|in|em|num|numa|on|no|na|it'?s|is|eh)\s+(?:(?:a|an|um|uma|our|nosso)\s+)?"
     r"(?:(?:pod|vm|node|no|maquina|machine|host|ecs)\s+(?:of|in|on|de|do|em|no)\s+)?"
     r"(?:(?:a|an|um|uma|the|o|our|nosso)\s+)?(?:outro|another|other|different|second|segundo|"
     r"separate)\s+(?:cce\s+|k8s\s+|kubernetes\s+)?cluster\b"
@@ -173,10 +173,16 @@ _NO_IPVS_DEVICE = re.compile(
 # A node's address and a port of the NodePort range (30000-32767) the client calls: a NodePort
 # ("bate direto em ip_do_no:32443", "curl 192.168.0.12:31080"); not a Service's "80:30321/TCP".
 _NODE_PORT = re.compile(
-    r"(?:(?<![\d.:])\d{1,3}(?:\.\d{1,3}){3}|\b[\w-]*(?:node|no|worker|host)[\w-]*)"
+    r"(?:(?<![\d.:])\d{1,3}(?:\.\d{1,3}){3}"
+    r"|\b[\w-]*(?:node|worker|(?<![a-z])no)(?:ip)?(?![a-z])[\w-]*)"
     r":(?:3[0-1]\d{3}|32[0-6]\d{2}|327[0-5]\d|3276[0-7])\b(?!/)"
 )
-_SERVICE_CHAINS = re.compile(r"(?<![\w-])(?::|-a\s+)kube-svc-[a-z0-9]{16}\b")
+# What sits in front of a node's port (an ELB's backends, a DNAT rule, an ingress): said so, the
+# node's port is no NodePort Service.
+_IN_FRONT = re.compile(
+    r"\b(?:elb|lb|load ?balancer|balanceador|dnat|nat|ingress|listener|port-forward|localhost)\b"
+)
+_SERVICE_CHAINS = re.compile(r"(?<![\w-])(?::|-a\s+|-j\s+)kube-svc-[a-z0-9]{16}\b")
 # `ipvsadm` missing from a node says nothing about the mode (the tool is not installed).
 _NO_IPVSADM = re.compile(
     r"\bipvsadm\W{0,3}(?:command not found|not found|comando nao encontrado|nao encontrado)"
@@ -185,8 +191,9 @@ _NO_IPVSADM = re.compile(
 # What is left out when looking for a mode named beside it: the missing tool's report and the
 # tool's own name ("ipvsadm -Ln").
 _NOT_INSTALLED = re.compile(
-    r"[^\n]*?\b(?:command not found|comando nao encontrado|not installed|isn'?t installed|"
-    r"nao (?:esta |ta )?instalado)|\bipvsadm(?:\s+-\w+)*"
+    r"\bipvsadm\b[^\n]{0,40}?\b(?:command not found|not found|comando nao encontrado|"
+    r"nao encontrado|not installed|isn'?t installed|nao (?:esta |ta )?instalado)"
+    r"|\b(?:command not found|not installed)\b|\bipvsadm(?:\s+-\w+)*"
 )
 
 # A program installed on the machine itself, not run in a container.
@@ -227,6 +234,10 @@ _CHANGE = re.compile(r"\b(?:de|from)\b.+\b(?:pra|para|to)\b|->|=>")
 _CHOICE = re.compile(r"\b(?:between|entre|options?|opcoes|opcao|choices?|escolha)\b")
 _SIDE_BY_SIDE = re.compile(r"\b(?:e|and|while|enquanto|whereas)\b")
 _REASON = re.compile(r"\b(?:porque|because|since|pois|than|do que|instead|em vez|rather)\b")
+# A conclusion that takes a value back ("so ipvs was wrong", "então esquece o Local").
+_TAKES_BACK = re.compile(
+    r"\b(?:wrong|errad[oa]|forget|esquece|esqueca|typo|mistake|engano|not|nao|never|nunca)\b"
+)
 # Doubt, which is no empty word ("it's not Local, I guess").
 _DOUBT = re.compile(
     r"\b(?:i guess|i think|i suppose|i believe|acho|suponho|acredito|maybe|talvez|probably|"
@@ -236,6 +247,16 @@ _DOUBT = re.compile(
 # The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
 # `type` is `public` or `inner` (domain notes, cce_10_0385).
 _AUTOCREATE = re.compile(r"elb\.autocreate\W+\{[^}]*?\btype\W{1,4}(public|inner)\b")
+
+
+# An EIP unbound or released leaves the load balancer its private address ("we unbound the
+# EIP", "o EIP foi desvinculado").
+_EIP_GONE = re.compile(
+    r"\b(?:unbound|unbind|released|detached|removed|deleted|desvinculamos|desassociamos|"
+    r"removemos|tiramos|liberamos)\s+(?:the\s+|o\s+|its\s+|our\s+)?eip\b"
+    r"|\beip\s+(?:was|got|has been|foi|ja foi)\s+(?:unbound|released|detached|removed|deleted|"
+    r"desvinculad[oa]|desassociad[oa]|removid[oa]|liberad[oa]|apagad[oa])\b"
+)
 
 
 def _autocreated(text: str) -> str | None:
@@ -394,7 +415,11 @@ class AnswerReader:
         """Whether all the reply tells of the mode is that `ipvsadm` is not installed."""
         folded = "\n".join(fold(line) for line in text.splitlines())
         left = _NOT_INSTALLED.sub(" ", folded)
-        return bool(_NO_IPVSADM.search(folded)) and not self._named("proxy_mode", left)
+        return (
+            bool(_NO_IPVSADM.search(folded))
+            and not self._named("proxy_mode", left)
+            and not _NO_IPVS_DEVICE.search(left)
+        )
 
     def _clauses(self, text: str, fact: str, is_english: bool) -> list[Clause]:
         """The clauses of `text`; a conclusion a stretch of its own where it says a value of
@@ -404,7 +429,8 @@ class AnswerReader:
         return conclusions_kept(
             found,
             lambda said: (
-                bool(self._named(fact, said)) or _decide(fact, model.scores(said)).understood
+                not _TAKES_BACK.search(said)
+                and (bool(self._named(fact, said)) or _decide(fact, model.scores(said)).understood)
             ),
         )
 
@@ -914,7 +940,11 @@ class AnswerReader:
             if len(outside) == 1 and _OUTSIDE.search(said):
                 # "a VM that isn't part of k8s", "de um pod de outro cluster CCE"
                 evidence["value"] = outside[0]
-        if fact == ACCESS and (kind := answer_address_kind(text) or _autocreated(text)):
+        if fact == ACCESS and (
+            kind := answer_address_kind(text)
+            or _autocreated(text)
+            or ("private" if _EIP_GONE.search(fold(text)) else None)
+        ):
             evidence["value"] = kind
         elif fact in _FIELDS:
             folded = fold(text)
@@ -935,7 +965,12 @@ class AnswerReader:
                 or _SERVICE_CHAINS.search(text.lower())
             ):
                 evidence["value"] = "iptables"
-            if fact == "service_type" and "value" not in evidence and _NODE_PORT.search(folded):
+            if (
+                fact == "service_type"
+                and "value" not in evidence
+                and _NODE_PORT.search(folded)
+                and not any(_IN_FRONT.search(c.text) for c in found if not c.negated)
+            ):
                 evidence["value"] = "nodeport"
         return evidence
 
