@@ -244,11 +244,6 @@ _DOUBT = re.compile(
     r"provavelmente)\b"
 )
 
-# The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
-# `type` is `public` or `inner` (domain notes, cce_10_0385).
-_AUTOCREATE = re.compile(r"elb\.autocreate\W+\{[^}]*?\btype\W{1,4}(public|inner)\b")
-
-
 # An EIP unbound or released leaves the load balancer its private address ("we unbound the
 # EIP", "o EIP foi desvinculado").
 _EIP_GONE = re.compile(
@@ -257,6 +252,11 @@ _EIP_GONE = re.compile(
     r"|\beip\s+(?:was|got|has been|foi|ja foi)\s+(?:unbound|released|detached|removed|deleted|"
     r"desvinculad[oa]|desassociad[oa]|removid[oa]|liberad[oa]|apagad[oa])\b"
 )
+
+
+# The load balancer CCE creates for a Service: `kubernetes.io/elb.autocreate` is JSON whose
+# `type` is `public` or `inner` (domain notes, cce_10_0385).
+_AUTOCREATE = re.compile(r"elb\.autocreate\W+\{[^}]*?\btype\W{1,4}(public|inner)\b")
 
 
 def _autocreated(text: str) -> str | None:
