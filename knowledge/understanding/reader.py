@@ -184,15 +184,15 @@ _IN_FRONT = re.compile(
 )
 _SERVICE_CHAINS = re.compile(r"(?<![\w-])(?::|-a\s+|-j\s+)kube-svc-[a-z0-9]{16}\b")
 # `ipvsadm` missing from a node says nothing about the mode (the tool is not installed).
+_NOT_FOUND = r"command not found|not found|comando nao encontrado|nao encontrado"
+_NOT_THERE = r"not installed|isn'?t installed|nao (?:esta |ta )?instalado"
 _NO_IPVSADM = re.compile(
-    r"\bipvsadm\W{0,3}(?:command not found|not found|comando nao encontrado|nao encontrado)"
-    r"|\bipvsadm\b[^.\n]{0,20}\b(?:not installed|isn'?t installed|nao (?:esta |ta )?instalado)"
+    rf"\bipvsadm\W{{0,3}}(?:{_NOT_FOUND})|\bipvsadm\b[^.\n]{{0,20}}\b(?:{_NOT_THERE})"
 )
 # What is left out when looking for a mode named beside it: the missing tool's report and the
 # tool's own name ("ipvsadm -Ln").
 _NOT_INSTALLED = re.compile(
-    r"\bipvsadm\b[^\n]{0,40}?\b(?:command not found|not found|comando nao encontrado|"
-    r"nao encontrado|not installed|isn'?t installed|nao (?:esta |ta )?instalado)"
+    rf"\bipvsadm\b[^\n]{{0,40}}?\b(?:{_NOT_FOUND}|{_NOT_THERE})"
     r"|\b(?:command not found|not installed)\b|\bipvsadm(?:\s+-\w+)*"
 )
 
