@@ -996,8 +996,12 @@ def test_our_users_words_are_not_taken_for_a_third_language(text: str) -> None:
         ("node-1 (192.168.0.12), the pod is on node-1 too", True, "same"),
         ("pool-a-node-1, and the pod is on pool-b-node-1", False, "other"),
         ("o do nó 2, o pod tá no nó 1", False, "other"),
+        # curl's report of an address is dropped only where that whole address came before.
+        ("the pod is on 10.0.0.15. * Trying 10.0.0.1:31080... * Failed to connect to 10.0.0.1",
+         True, "other"),
+        ("curl 10.0.0.15:31080 * Trying 10.0.0.15:31080... pod on 10.0.0.15", True, "same"),
     ],
-)
+)  # fmt: skip
 def test_nodes_are_compared_by_whole_name_or_address(
     text: str, addresses: bool, placed: str | None
 ) -> None:

@@ -78,10 +78,14 @@ _CURL_REPORT = re.compile(
 
 
 def _unechoed(lowered: str) -> str:
-    """The text without curl's reports of an address named before them."""
-    return _CURL_REPORT.sub(
-        lambda m: " " if m.group(1) in lowered[: m.start()] else m.group(), lowered
-    )
+    """The text without curl's reports of an address named before them (the whole address:
+    10.0.0.1 is not named by 10.0.0.15)."""
+
+    def echo(m: re.Match[str]) -> str:
+        named = re.compile(rf"(?<![\d.]){re.escape(m.group(1))}(?!\.?\d)")
+        return " " if named.search(lowered, 0, m.start()) else m.group()
+
+    return _CURL_REPORT.sub(echo, lowered)
 
 
 # "both pods are on 192.168.0.21", "os dois no node-3": one node named for the two of them.
