@@ -610,6 +610,14 @@ def test_hedges_are_seen(text: str) -> None:
         # A program installed on a node named first: the pod named after it is the Service's.
         ("the calls come from an agent installed as an RPM directly on node-4; our pod runs on"
          " node-9", "client_location", "other-node"),
+        # From development set 29: the NodePort's node is the one whose address is called, not
+        # where the client sits; a node named twice and said to hold no replica is another one.
+        ("we're on worker-b, but the script calls worker-a's IP on port 30080; the pod is on"
+         " worker-a", "nodeport_target", "pod-node"),
+        ("eu tô no nó do backend, mas o script chama o IP do worker-c na 30080, e o worker-c não"
+         " tem nenhuma réplica", "nodeport_target", "other-node"),
+        ("from worker-7's shell, and worker-7 has none of the api's pods", "client_location",
+         "other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

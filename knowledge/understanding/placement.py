@@ -295,7 +295,8 @@ def _said(folded: str) -> str | None:
 
 # A node said not to hold the Service's pod ("a node that doesn't have the pod", "um nó que não
 # tem o pod", "the pod isn't there"), or the pod said to have left it ("the pod moved", "o pod
-# mudou de nó"; not "moved to node-2", which may be the client's), or one beside it ("next to the one hosting the pod"): another node. Folded text.
+# mudou de nó"; not "moved to node-2", which may be the client's), or one beside it ("next to
+# the one hosting the pod"): another node. Folded text.
 _ELSEWHERE = re.compile(
     r"\b(?:doesn'?t|does not|don'?t|do not|without|not hosting|not running)\s+"
     r"(?:have\s+|host\s+|run\s+|hold\s+)?(?:the|its|our|any)\s+(?:[\w-]+\s+)?pods?\b"
@@ -304,8 +305,8 @@ _ELSEWHERE = re.compile(
     r"|\bpods? (?:has |had |was |got )?(?:moved|rescheduled|migrated)\b(?!\s+(?:to|onto|here|back))"
     r"|\bnext to the (?:one|node|host|worker)\b"
     # "a worker that runs zero pods of that app", "they never share a node"
-    r"|\b(?:(?:runs|has|hosts)\s+(?:zero|no|0)|(?:roda|tem)\s+(?:zero|0|nenhum))\s+"
-    r"(?:[\w-]+\s+)?pods?\b"
+    r"|\b(?:(?:runs|has|hosts)\s+(?:zero|no|0|none of)|(?:roda|tem)\s+(?:zero|0|nenhum|nenhuma))\s+"
+    r"(?:(?:the|this|its|our|these|those)\s+)?(?:[\w'-]+\s+)?(?:pods?|replicas?)\b"
     r"|\b(?:never|don'?t|do not|nunca)\s+(?:share|compartilham|dividem)\s+(?:a|the same|o mesmo)?\s*(?:node|no)\b"
     r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
     r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"
@@ -317,6 +318,27 @@ _ELSEWHERE = re.compile(
     r"(?!\s+(?:pr[oa]|para)\b)"
     r"|\bao lado d[oa]\b"
 )
+
+
+# Where the client sits ("the client sits on node-2", "tô logado no nó do pod"), beside the
+# node whose address it calls ("…but it calls node-1's IP", "mas chama o IP do node-1"): the
+# NodePort's node is the one called.
+_SITS = re.compile(
+    r"(?i)\b(?:(?:(?:the\s+)?client|(?:o\s+)?cliente|eu)\s+(?:sits|is|runs|lives|t[aá]|est[aá]|fica|roda)"
+    r"|(?:i'?m|i\s+am|we'?re|we\s+are|t[oô]|tou|estou)"
+    r"(?:\s+(?:(?:logged|ssh'?d)(?:\s+in)?|logad[oa]))?)\s+"
+    r"(?:in(?:to)?|on|at|no|na|em)\s+[^,;]*?(?=\s*(?:[,;]|\bbut\b|\bmas\b|\band\b|\be\b|$))"
+)
+_CALLS = re.compile(
+    r"(?i)\b(?:calls?|calling|targets?|targeting|hits?|hitting|uses?|using|chama|chamando|usa|"
+    r"aponta(?:\s+pr[oa])?|vai\s+pr[oa]|bate\s+n[oa])\s+(?:the\s+|o\s+)?"
+    r"(?:(?:ip|address|endere[cç]o)\s+(?:of|do|da|de)\b|[\w.-]+'s\s+(?:ip|address)\b)"
+)
+
+
+def called(text: str) -> str:
+    """The text without where the client sits, when it says whose address the client calls."""
+    return _SITS.sub(" ", text) if _CALLS.search(text) else text
 
 
 def elsewhere(text: str) -> bool:

@@ -47,7 +47,7 @@ from knowledge.understanding.clauses import (
 )
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
-from knowledge.understanding.placement import elsewhere, placement, unsaid
+from knowledge.understanding.placement import called, elsewhere, placement, unsaid
 
 __all__ = ["Answer", "AnswerReader"]
 
@@ -876,6 +876,8 @@ class AnswerReader:
             # A question whose every option is a node (the NodePort's address): addresses are
             # nodes too. Elsewhere an address may be the load balancer's.
             addresses = all(option.pod_node for option in options)
+            if addresses:
+                text = called(text)
             # Nodes compared by name or address first, then a node said not to hold the pod
             # (denied clauses count: "um nó que não tem o pod" denies the pod, not the node),
             # then the words ("another node"), then what a denial leaves ("not the pod's node").
@@ -883,7 +885,8 @@ class AnswerReader:
             stands = [c for c in found if c.epoch >= latest]
             left = {unsaid(c.text) for c in stands if c.negated} - {None}
             placed = placement(text, addresses, words=False)
-            if placed is None and elsewhere(" ".join(c.text for c in stands)):
+            if placed in (None, "same") and elsewhere(" ".join(c.text for c in stands)):
+                # (One node named twice, and said not to hold the pod: "node-3 has no replica".)
                 placed = "other"
             placed = placed or placement(text, addresses)
             if placed is None and len(left) == 1:
