@@ -926,6 +926,9 @@ def test_no_is_english_when_the_other_words_are() -> None:
         ("il servizio è impostato su Cluster", "external_traffic_policy"),
         ("la policy está en Cluster", "external_traffic_policy"),
         ("Proxy-Modus: iptables", "proxy_mode"),
+        # Italian words of the options' own ("rete", "privata", "indirizzo").
+        ("Rete tunnel, overlay_l2", "network_model"),
+        ("privata, è l'indirizzo interno", "access_type"),
         # A question typed without its mark.
         ("the ip of the pod's node? how can I see that", "nodeport_target"),
         ("o modelo é VPC, onde eu confiro isso", "network_model"),
@@ -988,7 +991,7 @@ def test_no_reply_breaks_the_reader_whatever_the_question(reader: AnswerReader) 
 @pytest.mark.parametrize(
     "text",
     ["usamos Red Hat no cluster", "curl via lo no nó", "de outro nodo", "el7 node",
-     "é o próprio nó", "the pod is on node 2", "es cluster"],
+     "é o próprio nó", "the pod is on node 2", "es cluster", "é rede da VPC", "privada"],
 )  # fmt: skip
 def test_our_users_words_are_not_taken_for_a_third_language(text: str) -> None:
     from knowledge.intake.language import foreign

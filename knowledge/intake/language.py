@@ -54,10 +54,10 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-# Frequent words of Spanish, French and German (and Italian's "tramite") that neither list has
-# and that are not words of English or Portuguese chats ("la" is Portuguese "lá", "mais" and
-# "ou" Portuguese, "die" and "so" English, "red" (Hat), "lo" (loopback) and "nodo" theirs too):
-# a reply in a third language is asked back, never read as an option.
+# Frequent words of Spanish, French and German (and a few of Italian's: "tramite", "rete") that
+# neither list has and that are not words of English or Portuguese chats ("la" is Portuguese
+# "lá", "mais" and "ou" Portuguese, "die" and "so" English, "red" (Hat), "lo" (loopback) and
+# "nodo" theirs too): a reply in a third language is asked back, never read as an option.
 _FOREIGN = frozenset(
     """
     el los las del fuera mismo misma otro otra pero sin es hay mi mis tengo donde
@@ -68,6 +68,7 @@ _FOREIGN = frozenset(
     utilisons pubblico privato condiviso dedicato questo sono en afinidad nodo nodos
     der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
     anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
+    rete privata pubblica condivisa dedicata indirizzo della nella dello bilanciatore servizio
     """.split()  # noqa: SIM905
 )
 # Of those, words no Portuguese or English writer uses even in passing: one is enough in a
@@ -75,7 +76,8 @@ _FOREIGN = frozenset(
 _STRONG = frozenset(
     """
     del el los fuera depuis noeud reseau contenedores und nicht ist der une est ein eine
-    politique gardons utilisons pubblico condiviso impostato impostata
+    politique gardons utilisons pubblico condiviso impostato impostata privata pubblica
+    indirizzo della bilanciatore
     """.split()  # noqa: SIM905
 )
 # Signs of a third language that are no single word of its list: Spanish's opening marks,
