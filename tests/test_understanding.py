@@ -943,6 +943,12 @@ def test_no_is_english_when_the_other_words_are() -> None:
         ("ipvs（集群默认）", "proxy_mode"),
         # Two things, not one answer.
         ("we run a NodePort and also an nginx ingress for it", "service_type"),
+        # A pasted manifest without the field asked about.
+        (
+            "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: cart\n  name: cart\n"
+            "  namespace: default",
+            "external_traffic_policy",
+        ),
     ],
 )
 def test_questions_back_and_third_languages_set_nothing(

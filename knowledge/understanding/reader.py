@@ -156,6 +156,18 @@ _FIELDS = {
     "proxy_mode": re.compile(r"\b(?:proxymode|mode)\W{0,3}[:=]\W{0,3}(\w+)"),
     "service_type": re.compile(r"\b(?:type|elb\.class)\W{0,3}[:=]\W{0,3}(\w+)"),
 }
+# A line of a pasted manifest: a YAML key or a list item.
+_YAML_LINE = re.compile(r"[ \t]*(?:[\w./\"'-]+:(?:[ \t].*)?|- .*)")
+
+
+def _manifest_without(text: str, field: re.Pattern[str]) -> bool:
+    """Whether the reply is a pasted manifest (three lines or more, all YAML) without `field`."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return (
+        len(lines) >= 3
+        and all(_YAML_LINE.fullmatch(line) for line in lines)
+        and not field.search(fold(text))
+    )
 
 
 # IPVS mode binds the load balancer's addresses to the kube-ipvs0 dummy interface on every node
@@ -378,6 +390,8 @@ class AnswerReader:
             text = _DECOYS[fact].sub(" ", text)
         if fact == "proxy_mode" and self._only_no_ipvsadm(text):
             return Answer(fact)  # "ipvsadm: command not found": asked again
+        if fact in _FIELDS and _manifest_without(text, _FIELDS[fact]):
+            return Answer(fact)  # a pasted manifest without the field: it says nothing
         is_english = english(text)
         found = self._clauses(self._without_other_facts(text, fact), fact, is_english)
         if not found or withdrawn(found):
