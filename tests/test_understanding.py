@@ -607,6 +607,8 @@ def test_hedges_are_seen(text: str) -> None:
          "ipvs"),
         ("$ iptables-save | grep KUBE-SVC\n-A KUBE-SVC-QMWWTXBG7KFJQKLO -j KUBE-SEP-ABCDEFGH"
          "12345678", "proxy_mode", "iptables"),
+        # A chain per Service or endpoint in `iptables -L`'s target column.
+        ("KUBE-SEP-ABCDEFGHIJKLMNOP  all  --  172.16.0.9  0.0.0.0/0", "proxy_mode", "iptables"),
         # A program installed on a node named first: the pod named after it is the Service's.
         ("the calls come from an agent installed as an RPM directly on node-4; our pod runs on"
          " node-9", "client_location", "other-node"),
@@ -943,6 +945,12 @@ def test_no_is_english_when_the_other_words_are() -> None:
         ("ipvs（集群默认）", "proxy_mode"),
         # Two things, not one answer.
         ("we run a NodePort and also an nginx ingress for it", "service_type"),
+        # iptables rules without a chain per Service: both modes have them.
+        (
+            "# iptables-save -t nat | head -5\n*nat\n:PREROUTING ACCEPT [0:0]\n"
+            ":KUBE-MARK-MASQ - [0:0]\n:KUBE-POSTROUTING - [0:0]",
+            "proxy_mode",
+        ),
         # A pasted manifest without the field asked about.
         (
             "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: cart\n  name: cart\n"
@@ -966,6 +974,9 @@ def test_questions_back_and_third_languages_set_nothing(
         ("spec:\n  type: ClusterIP", "service_type", {"value": "clusterip"}),
         # Not one of the question's values: no evidence.
         ("spec:\n  type: LoadBalancer", "service_type", {}),
+        # Rules counted per endpoint: the iptables mode; none counted tells nothing.
+        ("# iptables-save -t nat | grep -c KUBE-SEP\n97", "proxy_mode", {"value": "iptables"}),
+        ("# iptables-save -t nat | grep -c KUBE-SEP\n0", "proxy_mode", {}),
     ],
 )  # fmt: skip
 def test_a_pasted_field_names_the_value(

@@ -138,6 +138,11 @@ _DECOYS = {
         r"|(?<!rede )(?<!network )\b(?:in|on|inside|na|no|em|numa|dentro da)\s+(?:the\s+|a\s+|our\s+|nossa\s+)?vpc"
         r"(?:\s+(?:default|padr[aã]o)|\s+[\w-]*\d[\w-]*)?(?=\s*(?:$|[.,;!?]))"
     ),
+    # A command run at a prompt ("# iptables-save -t nat | head"): both modes have iptables
+    # rules; what it prints may tell (a chain per Service), not its name.
+    "proxy_mode": re.compile(
+        r"(?im)^[ \t]*[$#][ \t]*(?:sudo[ \t]+)?iptables(?:-legacy|-nft)?(?:-save)?\b[^|\n]*"
+    ),
 }
 # `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
 _COLUMN = (
@@ -173,8 +178,8 @@ def _manifest_without(text: str, field: re.Pattern[str]) -> bool:
 # IPVS mode binds the load balancer's addresses to the kube-ipvs0 dummy interface on every node
 # (domain notes, upstream kube-proxy) and keeps an IPVS virtual server per Service address, which
 # `ipvsadm -Ln` lists: a node without the device, or with an empty table, is not in IPVS mode.
-# Neither is one whose pasted iptables rules hold a chain per Service (`KUBE-SVC-<hash>`), which
-# only the iptables mode writes.
+# Neither is one whose pasted iptables rules hold a chain per Service or endpoint (`KUBE-SVC-`,
+# `KUBE-SEP-`, `KUBE-FW-`, `KUBE-EXT-<hash>`…), which only the iptables mode writes.
 _NO_IPVS_DEVICE = re.compile(
     r"kube-ipvs0\W{0,3}[^\n]{0,40}(?:does not exist|doesn'?t exist|not found|nao existe|no such device)"
     r"|\b(?:nao existe|nao tem|there'?s no|there is no|no|sem)\s+(?:(?:a|an|the|o)\s+)?"
@@ -194,7 +199,13 @@ _NODE_PORT = re.compile(
 _IN_FRONT = re.compile(
     r"\b(?:elb|lb|load ?balancer|balanceador|dnat|nat|ingress|listener|port-forward|localhost)\b"
 )
-_SERVICE_CHAINS = re.compile(r"(?<![\w-])(?::|-a\s+|-j\s+)kube-svc-[a-z0-9]{16}\b")
+_SERVICE_CHAINS = re.compile(
+    r"(?<![\w-])(?::|-a\s+|-j\s+)kube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{16}\b"
+    # `iptables -L`'s target column, then the protocol
+    r"|\bkube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{16}\s+(?:tcp|udp|sctp|all)\b"
+    # and their count ("| grep -c KUBE-SEP" then "184")
+    r"|\bgrep\s+-c\s+kube-(?:svc|sep)\b[\w-]*\W{1,4}[1-9]\d*\b"
+)
 # `ipvsadm` missing from a node says nothing about the mode (the tool is not installed).
 _NOT_FOUND = r"command not found|not found|comando nao encontrado|nao encontrado"
 _NOT_THERE = r"not installed|isn'?t installed|nao (?:esta |ta )?instalado"
