@@ -662,6 +662,9 @@ def test_two_values_are_asked_back_not_guessed(reader: AnswerReader, text: str, 
          ("Cluster", "Local")),
         # Doubt beside a denial is no empty word.
         ("it's not Local, I guess", "external_traffic_policy", ("Cluster", "Local")),
+        # One of each, in a clause longer than a short statement.
+        ("our team has one cluster with tunnel networking and one with vpc networking and we see"
+         " it there", "network_model", ("tunnel", "vpc")),
     ],
 )  # fmt: skip
 def test_two_values_side_by_side_in_one_clause_are_asked_back(

@@ -256,6 +256,11 @@ _STATED = re.compile(
 _CHANGE = re.compile(r"\b(?:de|from)\b.+\b(?:pra|para|to)\b|->|=>")
 _CHOICE = re.compile(r"\b(?:between|entre|options?|opcoes|opcao|choices?|escolha)\b")
 _SIDE_BY_SIDE = re.compile(r"\b(?:e|and|while|enquanto|whereas)\b")
+# Two things of a kind, one each ("one cluster on tunnel and one on VPC", "um tá Local e o outro
+# Cluster"): side by side in a clause of any length.
+_ONE_AND_ONE = re.compile(
+    r"\b(?:one|um|uma)\b[^.;]{1,40}\b(?:and|e)\s+(?:one|another|the other|um|uma|outro|outra|o outro|a outra)\b"
+)
 _REASON = re.compile(r"\b(?:porque|because|since|pois|than|do que|instead|em vez|rather)\b")
 # A conclusion that takes a value back ("so ipvs was wrong", "então esquece o Local").
 _TAKES_BACK = re.compile(
@@ -636,7 +641,10 @@ class AnswerReader:
             named = tuple(sorted({value for _, _, value in spots}))
             if (
                 len(named) < 2
-                or len(clause.text.split()) > SIDE_BY_SIDE_WORDS
+                or (
+                    len(clause.text.split()) > SIDE_BY_SIDE_WORDS
+                    and not _ONE_AND_ONE.search(clause.text)
+                )
                 or _CHANGE.search(clause.text)
                 or _CHOICE.search(clause.text)
                 or self._specific(fact, named)
