@@ -954,6 +954,11 @@ def test_no_is_english_when_the_other_words_are() -> None:
             ":KUBE-MARK-MASQ - [0:0]\n:KUBE-POSTROUTING - [0:0]",
             "proxy_mode",
         ),
+        (
+            "# iptables -t nat -L KUBE-SERVICES -n | head -2\nChain KUBE-SERVICES (2 references)\n"
+            "target     prot opt source               destination",
+            "proxy_mode",
+        ),
         # A pasted manifest without the field asked about.
         (
             "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: cart\n  name: cart\n"
@@ -1031,6 +1036,8 @@ def test_our_users_words_are_not_taken_for_a_third_language(text: str) -> None:
         ("the pod is on 10.0.0.15. * Trying 10.0.0.1:31080... * Failed to connect to 10.0.0.1",
          True, "other"),
         ("curl 10.0.0.15:31080 * Trying 10.0.0.15:31080... pod on 10.0.0.15", True, "same"),
+        # curl 8's "connect to … failed" is its report too.
+        ("$ curl -v http://10.2.0.7:30111\n* connect to 10.2.0.7 port 30111 failed", True, None),
     ],
 )  # fmt: skip
 def test_nodes_are_compared_by_whole_name_or_address(

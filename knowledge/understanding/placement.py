@@ -71,9 +71,10 @@ _NO_NODE_ADDRESS = re.compile(
     r"\b(?:pod ?ips?|cluster-?ip|ip do pod|pod'?s ip)\s*[:=]?\s*\d{1,3}(?:\.\d{1,3}){3}\b"
 )
 # curl's own report of the address it was given ("Trying 10.0.0.5:31080...", "Failed to
-# connect to 10.0.0.5 port 31080"), after the command that gave it: no second node.
+# connect to 10.0.0.5 port 31080", "connect to 10.0.0.5 port 31080 failed"), after the command
+# that gave it: no second node.
 _CURL_REPORT = re.compile(
-    r"\b(?:failed to connect to|trying|connected to)\s+(\d{1,3}(?:\.\d{1,3}){3})\b"
+    r"\b(?:failed to connect to|connect to|trying|connected to)\s+(\d{1,3}(?:\.\d{1,3}){3})\b"
 )
 
 

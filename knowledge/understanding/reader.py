@@ -142,6 +142,9 @@ _DECOYS = {
     # rules; what it prints may tell (a chain per Service), not its name.
     "proxy_mode": re.compile(
         r"(?im)^[ \t]*[$#][ \t]*(?:sudo[ \t]+)?iptables(?:-legacy|-nft)?(?:-save)?\b[^|\n]*"
+        # and `iptables -L`'s own lines: a chain's title and the columns' header
+        r"|^[ \t]*chain[ \t]+[\w-]+[ \t]+\((?:\d+[ \t]+references?|policy\b)[^)\n]*\)"
+        r"|^[ \t]*target[ \t]+prot[ \t]+opt[ \t]+source[ \t]+destination[ \t]*$"
     ),
 }
 # `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
@@ -200,9 +203,9 @@ _IN_FRONT = re.compile(
     r"\b(?:elb|lb|load ?balancer|balanceador|dnat|nat|ingress|listener|port-forward|localhost)\b"
 )
 _SERVICE_CHAINS = re.compile(
-    r"(?<![\w-])(?::|-a\s+|-j\s+)kube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{16}\b"
+    r"(?<![\w-])(?::|-a\s+|-j\s+)kube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{8,16}\b"
     # `iptables -L`'s target column, then the protocol
-    r"|\bkube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{16}\s+(?:tcp|udp|sctp|all)\b"
+    r"|\bkube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{8,16}\s+(?:tcp|udp|sctp|all)\b"
     # and their count ("| grep -c KUBE-SEP" then "184")
     r"|\bgrep\s+-c\s+kube-(?:svc|sep)\b[\w-]*\W{1,4}[1-9]\d*\b"
 )
