@@ -607,6 +607,11 @@ def test_hedges_are_seen(text: str) -> None:
          "ipvs"),
         ("$ iptables-save | grep KUBE-SVC\n-A KUBE-SVC-QMWWTXBG7KFJQKLO -j KUBE-SEP-ABCDEFGH"
          "12345678", "proxy_mode", "iptables"),
+        # From development set 30: a client app's replicas are pods, wherever they are placed.
+        ("4 checkout replicas; the ones elsewhere are fine, the checkout replica co-located with"
+         " the orders pod times out", "client_location", "container-same-node"),
+        ("as réplicas do consumidor que ficam em outro nó, longe do backend, dão erro",
+         "client_location", "container-other-node"),
         # A chain per Service or endpoint in `iptables -L`'s target column.
         ("KUBE-SEP-ABCDEFGHIJKLMNOP  all  --  172.16.0.9  0.0.0.0/0", "proxy_mode", "iptables"),
         # A program installed on a node named first: the pod named after it is the Service's.

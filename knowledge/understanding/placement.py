@@ -239,6 +239,7 @@ _WORDS = {
         r"|(?<!never )(?<!n't )(?<!not )(?<!nunca )(?<!nao )"
         rf"\b(?:shares?|sharing|compartilha|divide)\s+(?:the\s+|a\s+|its\s+|o\s+|um\s+)?{_NODE}"
         r"\s+(?:with|com)\b"
+        r"|\bco-?located\s+with\b"
     ),
 }
 

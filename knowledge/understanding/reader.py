@@ -222,6 +222,13 @@ _NOT_INSTALLED = re.compile(
     r"|\b(?:command not found|not installed)\b|\bipvsadm(?:\s+-\w+)*"
 )
 
+# Replicas of an app that is not the Service's ("3 frontend replicas", "the failing BFF replica",
+# "as réplicas do front"): the client's pods. Folded text.
+_NOT_THE_SERVICE = r"(?!(?:backend|back|back-end|api|service|servico|server|target|alvo|destino)\b)"
+_CLIENT_REPLICAS = re.compile(
+    rf"\b(?:\d+|two|three|four|the|a|one|failing)\s+{_NOT_THE_SERVICE}[a-z][\w-]*\s+replicas?\b"
+    rf"|\breplicas?\s+d[oa]s?\s+{_NOT_THE_SERVICE}[a-z][\w-]*"
+)
 # A program installed on the machine itself, not run in a container.
 _INSTALLED = re.compile(
     r"\b(?:installed|instalad[oa]s?|rpm|yum|apt|systemd|crontab|binary|binario|"
@@ -967,6 +974,15 @@ class AnswerReader:
                 )
             ):
                 kinds = {"node"}
+            said_kinds = {subject(c.text, False, pods) for c in standing}
+            if (
+                "container" not in kinds
+                and "node" not in said_kinds
+                and _CLIENT_REPLICAS.search(" ".join(c.text for c in found))
+            ):
+                # "3 frontend replicas: … the one on the api pod's node fails": a client app's
+                # replicas are its pods, wherever the sentence places them.
+                kinds = {"container"}
             if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
             if kinds == {"node"} and (
