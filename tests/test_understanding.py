@@ -612,6 +612,9 @@ def test_hedges_are_seen(text: str) -> None:
          " the orders pod times out", "client_location", "container-same-node"),
         ("as réplicas do consumidor que ficam em outro nó, longe do backend, dão erro",
          "client_location", "container-other-node"),
+        # The pod a `kubectl get pod NAME` names as the client is a container.
+        ("client: kubectl get pod sync-0 -o wide -> NODE 10.0.0.7\nserver: kubectl get pod api-0"
+         " -o wide -> NODE 10.0.0.9", "client_location", "container-other-node"),
         # A chain per Service or endpoint in `iptables -L`'s target column.
         ("KUBE-SEP-ABCDEFGHIJKLMNOP  all  --  172.16.0.9  0.0.0.0/0", "proxy_mode", "iptables"),
         # A program installed on a node named first: the pod named after it is the Service's.
@@ -1222,3 +1225,9 @@ def test_which_node_is_asked_when_the_words_do_not_say_it(
 ) -> None:
     answer = reader.read_answer(text, fact)
     assert answer.value is None and set(answer.candidates) == set(candidates)
+
+
+def test_an_escape_typed_in_a_command_denies_nothing() -> None:
+    # ('{"\\n"}' in a jsonpath: folded, a lone "n", which is Portuguese for "não".)
+    found = clauses("kubectl get pod web-0 -o jsonpath='{.spec.nodeName}{\"\\n\"}'")
+    assert found and not any(c.negated for c in found)

@@ -230,6 +230,8 @@ _BLANKED = re.compile(
     r"|(?<!\S)(?:-l|--selector)[ =]\S+"
     # A command's flag ("--restart=Never") denies nothing.
     r"|(?<!\S)--[a-z][\w-]*=(?:never|none|no|false)\b"
+    # An escape typed in a command ('{"\n"}' in a jsonpath) is no Portuguese "n" (não).
+    r"|\\[ntr]\b"
 )
 
 
@@ -589,12 +591,18 @@ _ITS_NODE = re.compile(r"'s|s'|\s+(?:own\s+)?(?:nodes?|nos?|host|machine|vm)\b")
 _A_ROW = re.compile(r"[\w.-]*\s+\d+/\d+\s")
 # A pod's row: its name, then READY ("1/1"), or its IP then its node ("api-0 10.0.0.9 node-1").
 _ROW_POD = re.compile(r"([\w.-]+)\s+(?:\d+/\d+\s|(?:\d{1,3}\.){3}\d{1,3}\s+[a-z][\w.-]*\d)")
+# "kubectl get pod loadgen-7f9c -o …", "kubectl -n ci describe po/job-42": the pod asked about.
+_POD_COMMAND = re.compile(
+    r"\bkubectl\s+(?:-n\s+[\w-]+\s+)?(?:get|describe|logs|exec)\s+(?:-\w+\s+)*"
+    r"(?:pods?|po)(?:\s+|/)(?:-n\s+[\w-]+\s+)?([a-z0-9][\w.-]*)"
+)
 _ROW_NODE = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}\s+[\w.-]*$")  # "10.0.3.20  cce-node-2"
 # What the client does ("sync-job is the one failing", "o consulta-cron que falha").
 _LISTED_CLIENT = re.compile(
     r"\b(?:fails?|failing|falha\w*|calls?|calling|chama\w*|can'?t reach|cannot reach|"
     r"curl(?:ed)? (?:from|de|do|da)|"
     r"nao (?:acessa|consegue|alcanca)|is the one|e quem|e o cliente|is the client|is the caller)\b"
+    r"|^\s*(?:client|cliente)\s*:"  # "client: kubectl get pod cart-0 …"
 )
 
 
@@ -631,8 +639,10 @@ _PLACE = re.compile(
 
 
 def row_pods(text: str) -> frozenset[str]:
-    """The pods a pasted `kubectl get pod` listing names (folded), wherever in the message."""
-    return frozenset(_ROW_POD.findall(fold(text)))
+    """The pods a pasted `kubectl get pod` listing or command names (folded), wherever in the
+    message."""
+    folded = fold(text)
+    return frozenset(_ROW_POD.findall(folded)) | frozenset(_POD_COMMAND.findall(folded))
 
 
 def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) -> str | None:
