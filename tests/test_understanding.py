@@ -615,6 +615,9 @@ def test_hedges_are_seen(text: str) -> None:
         # The pod a `kubectl get pod NAME` names as the client is a container.
         ("client: kubectl get pod sync-0 -o wide -> NODE 10.0.0.7\nserver: kubectl get pod api-0"
          " -o wide -> NODE 10.0.0.9", "client_location", "container-other-node"),
+        # The node named is "where the pod is running".
+        ("ssh'd into 10.3.0.8 (that's where orders-0 is running) and ran curl right there",
+         "client_location", "same-node"),
         # A chain per Service or endpoint in `iptables -L`'s target column.
         ("KUBE-SEP-ABCDEFGHIJKLMNOP  all  --  172.16.0.9  0.0.0.0/0", "proxy_mode", "iptables"),
         # A program installed on a node named first: the pod named after it is the Service's.
