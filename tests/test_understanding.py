@@ -615,6 +615,9 @@ def test_hedges_are_seen(text: str) -> None:
         # The pod a `kubectl get pod NAME` names as the client is a container.
         ("client: kubectl get pod sync-0 -o wide -> NODE 10.0.0.7\nserver: kubectl get pod api-0"
          " -o wide -> NODE 10.0.0.9", "client_location", "container-other-node"),
+        # A node said to have no replica of the backend is another node.
+        ("o script roda direto no nó 10.0.0.8, que não tem réplica nenhuma do backend",
+         "client_location", "other-node"),
         # The node named is "where the pod is running".
         ("ssh'd into 10.3.0.8 (that's where orders-0 is running) and ran curl right there",
          "client_location", "same-node"),

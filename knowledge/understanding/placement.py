@@ -304,7 +304,8 @@ def _said(folded: str) -> str | None:
 # the one hosting the pod"): another node. Folded text.
 _ELSEWHERE = re.compile(
     r"\b(?:doesn'?t|does not|don'?t|do not|without|not hosting|not running)\s+"
-    r"(?:have\s+|host\s+|run\s+|hold\s+)?(?:the|its|our|any)\s+(?:[\w-]+\s+)?pods?\b"
+    r"(?:have\s+|host\s+|run\s+|hold\s+)?(?:the|its|our|any|a|an|one)\s+(?:[\w-]+\s+)?"
+    r"(?:pods?|replicas?)\b"
     r"|\b(?:node|worker|host) that (?:doesn'?t|does not) (?:have|host|run) (?:it|them)\b"
     r"|\bthe (?:[\w-]+ )?pod (?:isn'?t|is not|wasn'?t|was not|is no longer) (?:there|on it|on that|here)"
     r"|\bpods? (?:has |had |was |got )?(?:moved|rescheduled|migrated)\b(?!\s+(?:to|onto|here|back))"
@@ -313,7 +314,8 @@ _ELSEWHERE = re.compile(
     r"|\b(?:(?:runs|has|hosts)\s+(?:zero|no|0|none of)|(?:roda|tem)\s+(?:zero|0|nenhum|nenhuma))\s+"
     r"(?:(?:the|this|its|our|these|those)\s+)?(?:[\w'-]+\s+)?(?:pods?|replicas?)\b"
     r"|\b(?:never|don'?t|do not|nunca)\s+(?:share|compartilham|dividem)\s+(?:a|the same|o mesmo)?\s*(?:node|no)\b"
-    r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|nenhum)\s+(?:[\w-]+\s+)?pods?\b"
+    r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:(?:o|os|a|as|nenhum|nenhuma|um|uma)\s+)?"
+    r"(?:[\w-]+\s+)?(?:pods?|replicas?)\b"
     r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"
     # "it landed on a node with no backend pods"
     r"|\b(?:node|worker|host) with (?:no|zero|0) (?:[\w-]+ )?(?:pods?|replicas?)\b"
