@@ -618,6 +618,9 @@ def test_hedges_are_seen(text: str) -> None:
         # A node said to have no replica of the backend is another node.
         ("o script roda direto no nó 10.0.0.8, que não tem réplica nenhuma do backend",
          "client_location", "other-node"),
+        # nslookup's resolver is the cluster's DNS, not the address looked up.
+        ("$ nslookup web.example.com\nServer:  10.247.3.10\nAddress: 10.247.3.10#53\n\n"
+         "Name: web.example.com\nAddress: 119.8.1.9", "access_type", "public"),
         # The node named is "where the pod is running".
         ("ssh'd into 10.3.0.8 (that's where orders-0 is running) and ran curl right there",
          "client_location", "same-node"),

@@ -138,6 +138,11 @@ _DECOYS = {
         r"|(?<!rede )(?<!network )\b(?:in|on|inside|na|no|em|numa|dentro da)\s+(?:the\s+|a\s+|our\s+|nossa\s+)?vpc"
         r"(?:\s+(?:default|padr[aã]o)|\s+[\w-]*\d[\w-]*)?(?=\s*(?:$|[.,;!?]))"
     ),
+    # nslookup's own resolver ("Server: 10.247.3.10", "Address: 10.247.3.10#53"): the cluster's
+    # DNS, not the address looked up.
+    "access_type": re.compile(
+        r"(?im)^[ \t]*server:[ \t]*[\d.]+[ \t]*$|^[ \t]*address:[ \t]*[\d.:a-f]+#53[ \t]*$"
+    ),
     # A command run at a prompt ("# iptables-save -t nat | head"): both modes have iptables
     # rules; what it prints may tell (a chain per Service), not its name.
     "proxy_mode": re.compile(
