@@ -618,6 +618,9 @@ def test_hedges_are_seen(text: str) -> None:
         # A node said to have no replica of the backend is another node.
         ("o script roda direto no nó 10.0.0.8, que não tem réplica nenhuma do backend",
          "client_location", "other-node"),
+        # "Without touching the app" leaves undone an action, not what follows it.
+        ("a gente resolveu sem mexer no deploy: trocamos a afinidade pra nível de nó",
+         "external_traffic_policy", "Local"),
         # nslookup's resolver is the cluster's DNS, not the address looked up.
         ("$ nslookup web.example.com\nServer:  10.247.3.10\nAddress: 10.247.3.10#53\n\n"
          "Name: web.example.com\nAddress: 119.8.1.9", "access_type", "public"),

@@ -66,7 +66,8 @@ _ONLY_NO = re.compile(
 # "without" starts a clause of its own too, the denied one ("ClusterIP sem balanceador").
 # So does a relative clause that denies ("a host of the cluster that isn't the pod's").
 _WITHOUT = (
-    r"sem|without|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
+    # Not "without touching the app", "sem mexer na aplicação": an action left undone.
+    r"sem(?!\s+(?:mexer|alterar|mudar|tocar|precisar|querer|perceber|saber)\b)|without(?!\s+\w+ing\b)|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
     r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
     # "a worker that has no replica of the app", "um nó que tem nenhum pod dele"
