@@ -15,10 +15,10 @@ HELDOUT = "answers_heldout.yaml"
 # Regression floors from what the reader reached on this set when it was first measured (v29:
 # 0.9444 accuracy, 1.98% wrong values; en 0.9459 / 1.35%, pt 0.9455 / 1.82%; its 28 replies in a
 # third language have no gold: the bot answers them with a question back), the same floor for
-# every group, so the wrong-value ceiling sits just above the higher language's; issue 7 asks
+# every group, so the wrong-value ceiling sits just above the overall rate; issue 7 asks
 # for 0.95 and 0.01 in each language (open: both, in both languages).
 MIN_ACCURACY = 0.94
-MAX_WRONG = 0.019
+MAX_WRONG = 0.02
 
 
 def test_no_held_out_answer_is_a_training_text(reader: AnswerReader) -> None:
