@@ -621,6 +621,9 @@ def test_hedges_are_seen(text: str) -> None:
         # "Without touching the app" leaves undone an action, not what follows it.
         ("a gente resolveu sem mexer no deploy: trocamos a afinidade pra nível de nó",
          "external_traffic_policy", "Local"),
+        # From development set 31: "direto no node" is Portuguese "on the node" in a mixed reply.
+        ("direto no node where the api pod runs, via ssh, no container", "client_location",
+         "same-node"),
         # nslookup's resolver is the cluster's DNS, not the address looked up.
         ("$ nslookup web.example.com\nServer:  10.247.3.10\nAddress: 10.247.3.10#53\n\n"
          "Name: web.example.com\nAddress: 119.8.1.9", "access_type", "public"),
@@ -966,6 +969,8 @@ def test_no_is_english_when_the_other_words_are() -> None:
         # Spanish with words Portuguese shares, and Chinese around product names.
         ("Cluster, para tener la IP de origen", "external_traffic_policy"),
         ("ipvs（集群默认）", "proxy_mode"),
+        # Where the client is said not to be is no answer.
+        ("não é do meu notebook não, é de algum lugar lá dentro", "client_location"),
         # Two things, not one answer.
         ("we run a NodePort and also an nginx ingress for it", "service_type"),
         # iptables rules without a chain per Service: both modes have them.

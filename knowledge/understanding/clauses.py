@@ -151,9 +151,11 @@ _NEGATION = re.compile(
 )
 # In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
 # Not before a named node: "ssh no worker-3" is Portuguese "on worker-3" in a mixed message.
-# Nor after a Portuguese verb of place: "tá no Cluster padrão" is "is on the default Cluster".
+# Nor after a Portuguese verb of place: "tá no Cluster padrão" is "is on the default Cluster",
+# "direto no node where the pod runs" is "right on the node".
 _ENGLISH_NO = re.compile(
     r"(?<!\bta )(?<!\besta )(?<!\bfica )(?<!\broda )(?<!\bmora )"
+    r"(?<!\bdireto )(?<!\blogado )(?<!\brodei )(?<!\btestei )(?<!\bentrei )"
     r"\bno\b(?!\s+(?:[a-z0-9]+-)*(?:nodes?|no|worker|host|vm|ecs|servidor)[ _-]?\w*\d)"
     # "a node with no backend pods" describes the node, it denies nothing
     r"(?!(?<=\bwith no)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b)"

@@ -996,8 +996,15 @@ class AnswerReader:
                 # The client is a node, not only a node named as a place ("no nó 10.0.0.5").
                 evidence["node"] = "client"
             outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
-            said = " ".join(clause.text for clause in found)
-            if len(outside) == 1 and _OUTSIDE.search(said):
+            # Not where the client is said not to be ("não é do meu notebook", "not from my
+            # laptop": a denial right before it).
+            said = [
+                clause
+                for clause in found
+                if (match := _OUTSIDE.search(clause.text))
+                and not denies(clause.text[max(0, match.start() - 12) : match.start()])
+            ]
+            if len(outside) == 1 and said:
                 # "a VM that isn't part of k8s", "de um pod de outro cluster CCE"
                 evidence["value"] = outside[0]
         if fact == ACCESS and (
