@@ -969,6 +969,9 @@ def test_no_is_english_when_the_other_words_are() -> None:
         # Spanish with words Portuguese shares, and Chinese around product names.
         ("Cluster, para tener la IP de origen", "external_traffic_policy"),
         ("ipvs（集群默认）", "proxy_mode"),
+        # Which of two is not known yet; Italian "modalità".
+        ("é LoadBalancer, mas se é dedicado ou compartilhado eu ainda preciso ver", "service_type"),
+        ("la modalità è ipvs", "proxy_mode"),
         # Where the client is said not to be is no answer.
         ("não é do meu notebook não, é de algum lugar lá dentro", "client_location"),
         # Two things, not one answer.

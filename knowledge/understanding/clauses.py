@@ -458,6 +458,8 @@ _HEDGE = re.compile(
     r"|(?<!not from )(?<!not on )(?<!not in )\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|nao o|not the|that doesn'?t|"
     r"that isn'?t|without|sem|other than|except)\b)"
     r"|\b(?:depends|it depends|depende)\b"
+    # "whether it's dedicated or shared I need to check", "se é dedicado ou compartilhado"
+    r"|\b(?:whether|se)\s+(?:it'?s|it is|e|eh)\s+[^.;?]{1,30}\s(?:or|ou)\s"
     # "Local on one Service, Cluster on the other": a value per case, not one answer.
     r"|\b(?:on|in)\s+(?:one|some)\b[^,;]*[,;].*\b(?:on|in)\s+(?:the\s+)?others?\b"
     # "ipvs on the new node pool, iptables on the old one"
