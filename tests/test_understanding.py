@@ -612,6 +612,11 @@ def test_hedges_are_seen(text: str) -> None:
          " the orders pod times out", "client_location", "container-same-node"),
         ("as réplicas do consumidor que ficam em outro nó, longe do backend, dão erro",
          "client_location", "container-other-node"),
+        # The pod whose logs show the failure is the client.
+        ("$ kubectl describe pod probe-7x | grep Node:\nNode:  10.0.4.4/10.0.4.4\n"
+         "$ kubectl describe pod api-0 | grep Node:\nNode:  10.0.4.4/10.0.4.4\n"
+         "$ kubectl logs probe-7x | tail -1\ncurl: (7) Failed to connect to 10.0.9.9 port 80",
+         "client_location", "container-same-node"),
         # The pod a `kubectl get pod NAME` names as the client is a container.
         ("client: kubectl get pod sync-0 -o wide -> NODE 10.0.0.7\nserver: kubectl get pod api-0"
          " -o wide -> NODE 10.0.0.9", "client_location", "container-other-node"),

@@ -608,6 +608,7 @@ _LISTED_CLIENT = re.compile(
     r"curl(?:ed)? (?:from|de|do|da)|"
     r"nao (?:acessa|consegue|alcanca)|is the one|e quem|e o cliente|is the client|is the caller)\b"
     r"|^\s*(?:client|cliente)\s*:"  # "client: kubectl get pod cart-0 …"
+    r"|\bkubectl\s+logs\b"  # the pod whose logs show the failure
 )
 
 
