@@ -67,7 +67,8 @@ _ONLY_NO = re.compile(
 # So does a relative clause that denies ("a host of the cluster that isn't the pod's").
 _WITHOUT = (
     # Not "without touching the app", "sem mexer na aplicação": an action left undone.
-    r"sem(?!\s+(?:mexer|alterar|mudar|tocar|precisar|querer|perceber|saber)\b)|without(?!\s+\w+ing\b)|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
+    r"sem(?!\s+(?:mexer|alterar|mudar|tocar|editar|reiniciar)\b)|"
+    r"without(?!\s+(?:touching|changing|modifying|editing|redeploying|restarting)\b)|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
     r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
     # "a worker that has no replica of the app", "um nó que tem nenhum pod dele"
@@ -459,7 +460,7 @@ _HEDGE = re.compile(
     r"that isn'?t|without|sem|other than|except)\b)"
     r"|\b(?:depends|it depends|depende)\b"
     # "whether it's dedicated or shared I need to check", "se é dedicado ou compartilhado"
-    r"|\b(?:whether|se)\s+(?:it'?s|it is|e|eh)\s+[^.;?]{1,30}\s(?:or|ou)\s"
+    r"|\b(?:whether|se)\s+(?:it['’]?s|it is|e|eh)\s+[^.;?]{1,30}\s(?:or|ou)\s"
     # "Local on one Service, Cluster on the other": a value per case, not one answer.
     r"|\b(?:on|in)\s+(?:one|some)\b[^,;]*[,;].*\b(?:on|in)\s+(?:the\s+)?others?\b"
     # "ipvs on the new node pool, iptables on the old one"
@@ -599,7 +600,7 @@ _ROW_POD = re.compile(r"([\w.-]+)\s+(?:\d+/\d+\s|(?:\d{1,3}\.){3}\d{1,3}\s+[a-z]
 # "kubectl get pod loadgen-7f9c -o …", "kubectl -n ci describe po/job-42": the pod asked about.
 _POD_COMMAND = re.compile(
     r"\bkubectl\s+(?:-n\s+[\w-]+\s+)?(?:get|describe|logs|exec)\s+(?:-\w+\s+)*"
-    r"(?:pods?|po)(?:\s+|/)(?:-n\s+[\w-]+\s+)?([a-z0-9][\w.-]*)"
+    r"(?:pods?|po)(?:\s+|/)(?:-n\s+[\w-]+\s+)?([a-z0-9][\w.]*[-\d][\w.-]*)"
 )
 _ROW_NODE = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}\s+[\w.-]*$")  # "10.0.3.20  cce-node-2"
 # What the client does ("sync-job is the one failing", "o consulta-cron que falha").
@@ -607,8 +608,7 @@ _LISTED_CLIENT = re.compile(
     r"\b(?:fails?|failing|falha\w*|calls?|calling|chama\w*|can'?t reach|cannot reach|"
     r"curl(?:ed)? (?:from|de|do|da)|"
     r"nao (?:acessa|consegue|alcanca)|is the one|e quem|e o cliente|is the client|is the caller)\b"
-    r"|^\s*(?:client|cliente)\s*:"  # "client: kubectl get pod cart-0 …"
-    r"|\bkubectl\s+logs\b"  # the pod whose logs show the failure
+    r"|^\s*(?:client|cliente)\s*:\s*kubectl\s+(?:get|describe)\s+(?:pods?|po)\b"  # "client: kubectl get pod cart-0"
 )
 
 

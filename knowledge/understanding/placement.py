@@ -74,7 +74,8 @@ _NO_NODE_ADDRESS = re.compile(
 # connect to 10.0.0.5 port 31080", "connect to 10.0.0.5 port 31080 failed"), after the command
 # that gave it: no second node.
 _CURL_REPORT = re.compile(
-    r"\b(?:failed to connect to|connect to|trying|connected to)\s+(\d{1,3}(?:\.\d{1,3}){3})\b"
+    r"\b(?:failed to connect to|trying|connected to)\s+(\d{1,3}(?:\.\d{1,3}){3})\b"
+    r"|\bconnect to\s+(\d{1,3}(?:\.\d{1,3}){3})\s+port\s+\d+(?:\s+from\s+\S+\s+port\s+\d+)?\s+failed"
 )
 
 
@@ -83,7 +84,7 @@ def _unechoed(lowered: str) -> str:
     10.0.0.1 is not named by 10.0.0.15)."""
 
     def echo(m: re.Match[str]) -> str:
-        named = re.compile(rf"(?<![\d.]){re.escape(m.group(1))}(?!\.?\d)")
+        named = re.compile(rf"(?<![\d.]){re.escape(m.group(1) or m.group(2))}(?!\.?\d)")
         return " " if named.search(lowered, 0, m.start()) else m.group()
 
     return _CURL_REPORT.sub(echo, lowered)
@@ -237,12 +238,13 @@ _WORDS = {
         r"|\b(?:exactly|justamente|precisamente|bem|right)\s+(?:where|onde)\b"
         # "(that's where payment-api-0 is running)", "(que é onde o pod tá)"
         r"|\b(?:that'?s|that is|which is|que e|que eh)\s+(?:where|onde)\s+(?:the\s+|o\s+|a\s+)?"
-        r"[\w-]+(?:\s+pod)?\s+(?:is running|is|runs|lives|sits|ta|esta|roda|fica)\b"
+        r"(?:(?:[\w-]+\s+)?(?:pod|replica|backend)s?|[a-z][\w-]*-\d[\w-]*)\s+"
+        r"(?:is running|runs|lives|sits|ta|esta|roda|fica)\b"
         # "a pod that shares the worker with the service's pod"
         r"|(?<!never )(?<!n't )(?<!not )(?<!nunca )(?<!nao )"
         rf"\b(?:shares?|sharing|compartilha|divide)\s+(?:the\s+|a\s+|its\s+|o\s+|um\s+)?{_NODE}"
         r"\s+(?:with|com)\b"
-        r"|\bco-?located\s+with\b"
+        r"|\bco-?located\s+with\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+)?(?:pod|replica|backend)s?\b"
     ),
 }
 
@@ -304,8 +306,8 @@ def _said(folded: str) -> str | None:
 # the one hosting the pod"): another node. Folded text.
 _ELSEWHERE = re.compile(
     r"\b(?:doesn'?t|does not|don'?t|do not|without|not hosting|not running)\s+"
-    r"(?:have\s+|host\s+|run\s+|hold\s+)?(?:the|its|our|any|a|an|one)\s+(?:[\w-]+\s+)?"
-    r"(?:pods?|replicas?)\b"
+    r"(?:have\s+|host\s+|run\s+|hold\s+)?(?:the|its|our|any|a|an|one)\s+"
+    r"(?:(?!client|cliente|debug|test|teste)[\w-]+\s+)?(?:pods?|replicas?)\b"
     r"|\b(?:node|worker|host) that (?:doesn'?t|does not) (?:have|host|run) (?:it|them)\b"
     r"|\bthe (?:[\w-]+ )?pod (?:isn'?t|is not|wasn'?t|was not|is no longer) (?:there|on it|on that|here)"
     r"|\bpods? (?:has |had |was |got )?(?:moved|rescheduled|migrated)\b(?!\s+(?:to|onto|here|back))"
@@ -314,8 +316,9 @@ _ELSEWHERE = re.compile(
     r"|\b(?:(?:runs|has|hosts)\s+(?:zero|no|0|none of)|(?:roda|tem)\s+(?:zero|0|nenhum|nenhuma))\s+"
     r"(?:(?:the|this|its|our|these|those)\s+)?(?:[\w'-]+\s+)?(?:pods?|replicas?)\b"
     r"|\b(?:never|don'?t|do not|nunca)\s+(?:share|compartilham|dividem)\s+(?:a|the same|o mesmo)?\s*(?:node|no)\b"
-    r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:(?:o|os|a|as|nenhum|nenhuma|um|uma)\s+)?"
-    r"(?:[\w-]+\s+)?(?:pods?|replicas?)\b"
+    r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|a|as|nenhum|nenhuma|um|uma)\s+"
+    r"(?:(?!cliente|debug|teste)[\w-]+\s+)?(?:pods?|replicas?)\b"
+    r"|\b(?:nao|nem)\s+tem\s+replicas?\b"  # "o node-3 não tem réplica (nenhuma)"
     r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"
     # "it landed on a node with no backend pods"
     r"|\b(?:node|worker|host) with (?:no|zero|0) (?:[\w-]+ )?(?:pods?|replicas?)\b"
@@ -336,16 +339,38 @@ _SITS = re.compile(
     r"(?:\s+(?:(?:logged|ssh'?d)(?:\s+in)?|logad[oa]))?)\s+"
     r"(?:in(?:to)?|on|at|no|na|em)\s+[^,;]*?(?=\s*(?:[,;]|\bbut\b|\bmas\b|\band\b|\be\b|$))"
 )
+_SITS_WHERE = re.compile(
+    r"(?i),?\s*\b(?:which|that|que)\s+(?:is|é|e|eh)\s+(?:exactly\s+|justamente\s+)?(?:where|onde)\b"
+)
 _CALLS = re.compile(
-    r"(?i)\b(?:calls?|calling|targets?|targeting|hits?|hitting|uses?|using|chama|chamando|usa|"
+    r"(?i)\b(?:calls?|calling|targets?|targeting|hits?|hitting|uses?|using|chama|chamo|chamando|usa|uso|"
     r"aponta(?:\s+pr[oa])?|vai\s+pr[oa]|bate\s+n[oa])\s+(?:the\s+|o\s+)?"
     r"(?:(?:ip|address|endere[cç]o)\s+(?:of|do|da|de)\b|[\w.-]+'s\s+(?:ip|address)\b)"
 )
 
 
 def called(text: str) -> str:
-    """The text without where the client sits, when it says whose address the client calls."""
-    return _SITS.sub(" ", text) if _CALLS.search(text) else text
+    """The text without where the client sits, when it says whose address the client calls;
+    not where the place is said to be the pod's ("I'm on worker-a, which is where the pod
+    runs"): then the two nodes are compared."""
+    if not _CALLS.search(text) or _SITS_WHERE.search(text):
+        return text
+    return _SITS.sub(" ", text)
+
+
+# A node said to hold none of the Service's pods ("worker-3 has none of this deployment's pods",
+# "o node-3 não tem réplica"): another node, even where its name is said twice.
+_HOLDS_NONE = re.compile(
+    r"\b(?:has|hosts|runs)\s+(?:no|zero|0|none of)\s+(?:(?:the|this|its|our)\s+)?(?:[\w'-]+\s+)?"
+    r"(?:pods?|replicas?)\b"
+    r"|\b(?:doesn'?t|does not)\s+(?:have|host|run)\s+(?:a|an|any|one)\s+(?:[\w-]+\s+)?replicas?\b"
+    r"|\b(?:nao|nem)\s+tem\s+(?:(?:nenhuma|nenhum|uma|um)\s+)?replicas?\b"
+)
+
+
+def holds_none(text: str) -> bool:
+    """Whether the (folded) words say a node holds none of the Service's pods."""
+    return bool(_HOLDS_NONE.search(text))
 
 
 def elsewhere(text: str) -> bool:

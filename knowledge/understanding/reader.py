@@ -47,7 +47,7 @@ from knowledge.understanding.clauses import (
 )
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
-from knowledge.understanding.placement import called, elsewhere, placement, unsaid
+from knowledge.understanding.placement import called, elsewhere, holds_none, placement, unsaid
 
 __all__ = ["Answer", "AnswerReader"]
 
@@ -140,13 +140,12 @@ _DECOYS = {
     ),
     # nslookup's own resolver ("Server: 10.247.3.10", "Address: 10.247.3.10#53"): the cluster's
     # DNS, not the address looked up.
-    "access_type": re.compile(
-        r"(?im)^[ \t]*server:[ \t]*[\d.]+[ \t]*$|^[ \t]*address:[ \t]*[\d.:a-f]+#53[ \t]*$"
-    ),
+    "access_type": re.compile(r"(?im)^[ \t]*server:[^\n]*\n[ \t]*address(?:[ \t]+\d+)?:[^\n]*"),
     # A command run at a prompt ("# iptables-save -t nat | head"): both modes have iptables
     # rules; what it prints may tell (a chain per Service), not its name.
     "proxy_mode": re.compile(
-        r"(?im)^[ \t]*[$#][ \t]*(?:sudo[ \t]+)?iptables(?:-legacy|-nft)?(?:-save)?\b[^|\n]*"
+        r"(?im)^[ \t]*(?:\[[^\]\n]*\][ \t]*[#$]|[\w.-]+@[\w.-]+:[^\s#$]*[#$]|[$#])[ \t]*"
+        r"(?:sudo[ \t]+)?iptables(?:-legacy|-nft)?(?:-save)?\b[^|\n]*"
         # and `iptables -L`'s own lines: a chain's title and the columns' header
         r"|^[ \t]*chain[ \t]+[\w-]+[ \t]+\((?:\d+[ \t]+references?|policy\b)[^)\n]*\)"
         r"|^[ \t]*target[ \t]+prot[ \t]+opt[ \t]+source[ \t]+destination[ \t]*$"
@@ -174,11 +173,13 @@ _YAML_LINE = re.compile(r"[ \t]*(?:[\w./\"'-]+:(?:[ \t].*)?|- .*)")
 
 
 def _manifest_without(text: str, field: re.Pattern[str]) -> bool:
-    """Whether the reply is a pasted manifest (three lines or more, all YAML) without `field`."""
+    """Whether the reply is a pasted manifest (three lines or more, all YAML, nested) without
+    `field`."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return (
         len(lines) >= 3
         and all(_YAML_LINE.fullmatch(line) for line in lines)
+        and any(line[0] in " \t" for line in lines)  # a manifest nests
         and not field.search(fold(text))
     )
 
@@ -229,10 +230,17 @@ _NOT_INSTALLED = re.compile(
 
 # Replicas of an app that is not the Service's ("3 frontend replicas", "the failing BFF replica",
 # "as réplicas do front"): the client's pods. Folded text.
-_NOT_THE_SERVICE = r"(?!(?:backend|back|back-end|api|service|servico|server|target|alvo|destino)\b)"
+_NOT_THE_SERVICE = (
+    r"(?!(?:backend|back|back-end|api|service|servico|server|target|alvo|destino|healthy|running|"
+    r"ready|other|available|active|old|new)\b)"
+)
 _CLIENT_REPLICAS = re.compile(
     rf"\b(?:\d+|two|three|four|the|a|one|failing)\s+{_NOT_THE_SERVICE}[a-z][\w-]*\s+replicas?\b"
     rf"|\breplicas?\s+d[oa]s?\s+{_NOT_THE_SERVICE}[a-z][\w-]*"
+)
+# A pod's logs, then the failure itself ("kubectl logs job-x | tail -1" and "curl: (7) Failed…").
+_LOGS_FAIL = re.compile(
+    r"\bkubectl\s+logs\s+[^\n,]*[\n,]\s*(?:curl:\s*\(\d+|dial tcp|upstream connect error)"
 )
 # A program installed on the machine itself, not run in a container.
 _INSTALLED = re.compile(
@@ -245,7 +253,9 @@ _NO_CONTAINER = re.compile(
     r"(?:(?:sem|without|no|not|nao|not in|not from|nada em|nada de|nothing in)\s+"
     r"(?:a\s+|um\s+|any\s+|nenhum\s+)?"
     r"(?:containers?|conteineres?|docker|pods?|k8s|kubernetes)"
-    r"|(?:not|nao)\s+(?:containerized|dockerized|containerizad[oa]|conteinerizad[oa]))"
+    r"|(?:not|nao)\s+(?:containerized|dockerized|containerizad[oa]|conteinerizad[oa])"
+    # "we don't have a client pod", "não tem pod cliente"
+    r"|(?:we\s+)?(?:don'?t|do not)\s+have\s+(?:a|any)\s+client\s+pods?|nao\s+tem\s+pod\s+cliente)"
 )
 # A node named before, pointed back to ("that node", "nesse nó"). Folded text.
 _THAT_NODE = re.compile(
@@ -274,7 +284,7 @@ _SIDE_BY_SIDE = re.compile(r"\b(?:e|and|while|enquanto|whereas)\b")
 # Two things of a kind, one each ("one cluster on tunnel and one on VPC", "um tá Local e o outro
 # Cluster"): side by side in a clause of any length.
 _ONE_AND_ONE = re.compile(
-    r"\b(?:one|um|uma)\b[^.;]{1,40}\b(?:and|e)\s+(?:one|another|the other|um|uma|outro|outra|o outro|a outra)\b"
+    r"\b(?:one|um|uma)\b[^.;]{1,40}\b(?:and\s+(?:one|another|the other)|e\s+(?:outro|outra|o outro|a outra))\b"
 )
 _REASON = re.compile(r"\b(?:porque|because|since|pois|than|do que|instead|em vez|rather)\b")
 # A conclusion that takes a value back ("so ipvs was wrong", "então esquece o Local").
@@ -933,8 +943,9 @@ class AnswerReader:
             stands = [c for c in found if c.epoch >= latest]
             left = {unsaid(c.text) for c in stands if c.negated} - {None}
             placed = placement(text, addresses, words=False)
-            if placed in (None, "same") and elsewhere(" ".join(c.text for c in stands)):
-                # (One node named twice, and said not to hold the pod: "node-3 has no replica".)
+            said = " ".join(c.text for c in stands)
+            if (placed is None and elsewhere(said)) or (placed == "same" and holds_none(said)):
+                # (One node named twice, and said to hold no pod: "node-3 has no replica".)
                 placed = "other"
             placed = placed or placement(text, addresses)
             if placed is None and len(left) == 1:
@@ -966,12 +977,17 @@ class AnswerReader:
                 kinds = {subject(c.text, pods=pods) for c in standing if c.corrects} & {"node"}
             kinds = kinds or {subject(c.text, pods=pods) for c in standing} - {None}
             # "direto nos nós, sem container": the kind denied outright, so the pods named
-            # beside the node are the Service's ("os pods estão todos no nó 1").
+            # beside the node are the Service's ("os pods estão todos no nó 1"), and a node is
+            # the client where nothing else names one ("we don't have a client pod, it's curl
+            # on the api pod's node").
+            denied_container = any(c.negated and _NO_CONTAINER.fullmatch(c.text) for c in found)
+            if not kinds and denied_container:
+                kinds = {"node"}
             # So are they when the client named first is a program installed on a node ("an
             # agent installed as an RPM directly on node-4; our pod runs on node-9").
             first = next((c for c in standing if subject(c.text, pods=pods)), None)
             if kinds == {"node", "container"} and (
-                any(c.negated and _NO_CONTAINER.fullmatch(c.text) for c in found)
+                denied_container
                 or (
                     first is not None
                     and subject(first.text, pods=pods) == "node"
@@ -980,13 +996,13 @@ class AnswerReader:
             ):
                 kinds = {"node"}
             said_kinds = {subject(c.text, False, pods) for c in standing}
-            if (
-                "container" not in kinds
-                and "node" not in said_kinds
-                and _CLIENT_REPLICAS.search(" ".join(c.text for c in found))
-            ):
+            replicas = "node" not in said_kinds and _CLIENT_REPLICAS.search(
+                " ".join(c.text for c in found)
+            )
+            if "container" not in kinds and (replicas or _LOGS_FAIL.search(text.lower())):
                 # "3 frontend replicas: … the one on the api pod's node fails": a client app's
-                # replicas are its pods, wherever the sentence places them.
+                # replicas are its pods, wherever the sentence places them; so is a pod whose
+                # logs show the failure.
                 kinds = {"container"}
             if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
@@ -998,13 +1014,12 @@ class AnswerReader:
             outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
             # Not where the client is said not to be ("não é do meu notebook", "not from my
             # laptop": a denial right before it).
-            said = [
-                clause
+            away = any(
+                (match := _OUTSIDE.search(clause.text))
+                and not denies(clause.text[max(0, match.start() - 20) : match.start()])
                 for clause in found
-                if (match := _OUTSIDE.search(clause.text))
-                and not denies(clause.text[max(0, match.start() - 12) : match.start()])
-            ]
-            if len(outside) == 1 and said:
+            )
+            if len(outside) == 1 and away:
                 # "a VM that isn't part of k8s", "de um pod de outro cluster CCE"
                 evidence["value"] = outside[0]
         if fact == ACCESS and (
