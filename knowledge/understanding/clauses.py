@@ -68,7 +68,8 @@ _ONLY_NO = re.compile(
 _WITHOUT = (
     # Not "without touching the app", "sem mexer na aplicação": an action left undone.
     r"sem(?!\s+(?:mexer|alterar|mudar|tocar|editar|reiniciar)\b)|"
-    r"without(?!\s+(?:touching|changing|modifying|editing|redeploying|restarting)\b)|fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
+    r"without(?!\s+(?:touching|changing|modifying|editing|redeploying|restarting)\b)|"
+    r"fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
     r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
     # "a worker that has no replica of the app", "um nó que tem nenhum pod dele"
@@ -608,7 +609,8 @@ _LISTED_CLIENT = re.compile(
     r"\b(?:fails?|failing|falha\w*|calls?|calling|chama\w*|can'?t reach|cannot reach|"
     r"curl(?:ed)? (?:from|de|do|da)|"
     r"nao (?:acessa|consegue|alcanca)|is the one|e quem|e o cliente|is the client|is the caller)\b"
-    r"|^\s*(?:client|cliente)\s*:\s*kubectl\s+(?:get|describe)\s+(?:pods?|po)\b"  # "client: kubectl get pod cart-0"
+    # "client: kubectl get pod cart-0 -o wide"
+    r"|^\s*(?:client|cliente)\s*:\s*kubectl\s+(?:get|describe)\s+(?:pods?|po)\b"
 )
 
 

@@ -300,6 +300,16 @@ def _said(folded: str) -> str | None:
     return said.pop() if len(said) == 1 else None
 
 
+# A node said to hold none of the Service's pods ("worker-3 has none of this deployment's pods",
+# "o node-3 não tem réplica"): another node, even where its name is said twice.
+_HOLDS_NONE = re.compile(
+    r"\b(?:has|hosts|runs)\s+(?:no|zero|0|none of)\s+(?:(?:the|this|its|our)\s+)?(?:[\w'-]+\s+)?"
+    r"(?:pods?|replicas?)\b"
+    r"|\b(?:doesn'?t|does not)\s+(?:have|host|run)\s+(?:a|an|any|one)\s+(?:[\w-]+\s+)?replicas?\b"
+    r"|\b(?:nao|nem)\s+tem\s+(?:(?:nenhuma|nenhum|uma|um)\s+)?replicas?\b"
+)
+
+
 # A node said not to hold the Service's pod ("a node that doesn't have the pod", "um nó que não
 # tem o pod", "the pod isn't there"), or the pod said to have left it ("the pod moved", "o pod
 # mudou de nó"; not "moved to node-2", which may be the client's), or one beside it ("next to
@@ -313,12 +323,11 @@ _ELSEWHERE = re.compile(
     r"|\bpods? (?:has |had |was |got )?(?:moved|rescheduled|migrated)\b(?!\s+(?:to|onto|here|back))"
     r"|\bnext to the (?:one|node|host|worker)\b"
     # "a worker that runs zero pods of that app", "they never share a node"
-    r"|\b(?:(?:runs|has|hosts)\s+(?:zero|no|0|none of)|(?:roda|tem)\s+(?:zero|0|nenhum|nenhuma))\s+"
-    r"(?:(?:the|this|its|our|these|those)\s+)?(?:[\w'-]+\s+)?(?:pods?|replicas?)\b"
+    rf"|{_HOLDS_NONE.pattern}"
+    r"|\b(?:roda|tem)\s+(?:zero|0|nenhum|nenhuma)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b"
     r"|\b(?:never|don'?t|do not|nunca)\s+(?:share|compartilham|dividem)\s+(?:a|the same|o mesmo)?\s*(?:node|no)\b"
     r"|\b(?:nao|nem)\s+(?:tem|hospeda|roda|possui|esta com|ta com)\s+(?:o|os|a|as|nenhum|nenhuma|um|uma)\s+"
     r"(?:(?!cliente|debug|teste)[\w-]+\s+)?(?:pods?|replicas?)\b"
-    r"|\b(?:nao|nem)\s+tem\s+replicas?\b"  # "o node-3 não tem réplica (nenhuma)"
     r"|\bsem (?:o|os|nenhum) (?:[\w-]+ )?pods?\b"
     # "it landed on a node with no backend pods"
     r"|\b(?:node|worker|host) with (?:no|zero|0) (?:[\w-]+ )?(?:pods?|replicas?)\b"
@@ -356,16 +365,6 @@ def called(text: str) -> str:
     if not _CALLS.search(text) or _SITS_WHERE.search(text):
         return text
     return _SITS.sub(" ", text)
-
-
-# A node said to hold none of the Service's pods ("worker-3 has none of this deployment's pods",
-# "o node-3 não tem réplica"): another node, even where its name is said twice.
-_HOLDS_NONE = re.compile(
-    r"\b(?:has|hosts|runs)\s+(?:no|zero|0|none of)\s+(?:(?:the|this|its|our)\s+)?(?:[\w'-]+\s+)?"
-    r"(?:pods?|replicas?)\b"
-    r"|\b(?:doesn'?t|does not)\s+(?:have|host|run)\s+(?:a|an|any|one)\s+(?:[\w-]+\s+)?replicas?\b"
-    r"|\b(?:nao|nem)\s+tem\s+(?:(?:nenhuma|nenhum|uma|um)\s+)?replicas?\b"
-)
 
 
 def holds_none(text: str) -> bool:
