@@ -648,6 +648,32 @@ def test_hedges_are_seen(text: str) -> None:
          " tem nenhuma réplica", "nodeport_target", "other-node"),
         ("from worker-7's shell, and worker-7 has none of the api's pods", "client_location",
          "other-node"),
+        # A stranger's review of this session's rules: each reply was read wrong by them.
+        ("I'm on worker-a, which is where the pod runs, and I call worker-b's IP on 30080",
+         "nodeport_target", "other-node"),
+        ("tô no worker-a, que é onde o pod roda, e o script chama o IP do worker-b",
+         "nodeport_target", "other-node"),
+        ("we don't have a client pod, it's curl on the api pod's node", "client_location",
+         "same-node"),
+        ("não tem pod cliente, é curl direto no nó do pod da api", "client_location", "same-node"),
+        ("I call 10.0.0.5:30080; the api pod got rescheduled last night and is now on 10.0.0.5",
+         "nodeport_target", "pod-node"),
+        ("direto do node-1, sem nenhum pod no meio; o pod da api tá no node-1", "client_location",
+         "same-node"),
+        ("I call node-2's IP on 30080, that's where the problem is", "nodeport_target", None),
+        ("$ kubectl get pod orders-0 -o wide -> NODE 10.0.0.9\n$ kubectl logs orders-0 --tail=3 ->"
+         " only /healthz hits\ncurl from node 10.0.0.7 itself times out", "client_location",
+         "other-node"),
+        ("kubectl get pods shows orders-0 on node-1 and the curl from node-2's host fails",
+         "client_location", "other-node"),
+        ("private, without having an EIP", "access_type", "private"),
+        ("pod on 10.2.0.7\ncurl -v http://10.2.0.7:30111\n* connect to 10.2.0.7 port 30111 from"
+         " 10.2.0.3 port 40122 failed", "nodeport_target", "pod-node"),
+        ("/ # nslookup api.shop.com\nServer:    10.247.3.10\nAddress 1: 10.247.3.10 kube-dns.kube-"
+         "system.svc.cluster.local\n\nName:      api.shop.com\nAddress 1: 119.8.7.7", "access_type",
+         "public"),
+        ("The orders service has two healthy replicas on node-1; the failing caller is a python"
+         " script that lives on node-3", "client_location", None),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(
@@ -1256,40 +1282,3 @@ def test_an_escape_typed_in_a_command_denies_nothing() -> None:
     # ('{"\\n"}' in a jsonpath: folded, a lone "n", which is Portuguese for "não".)
     found = clauses("kubectl get pod web-0 -o jsonpath='{.spec.nodeName}{\"\\n\"}'")
     assert found and not any(c.negated for c in found)
-
-
-@pytest.mark.parametrize(
-    ("text", "fact", "value"),
-    [
-        # A stranger's review of this session's rules: each reply was read wrong by them.
-        ("I'm on worker-a, which is where the pod runs, and I call worker-b's IP on 30080",
-         "nodeport_target", "other-node"),
-        ("tô no worker-a, que é onde o pod roda, e o script chama o IP do worker-b",
-         "nodeport_target", "other-node"),
-        ("we don't have a client pod, it's curl on the api pod's node", "client_location",
-         "same-node"),
-        ("não tem pod cliente, é curl direto no nó do pod da api", "client_location", "same-node"),
-        ("I call 10.0.0.5:30080; the api pod got rescheduled last night and is now on 10.0.0.5",
-         "nodeport_target", "pod-node"),
-        ("direto do node-1, sem nenhum pod no meio; o pod da api tá no node-1", "client_location",
-         "same-node"),
-        ("I call node-2's IP on 30080, that's where the problem is", "nodeport_target", None),
-        ("$ kubectl get pod orders-0 -o wide -> NODE 10.0.0.9\n$ kubectl logs orders-0 --tail=3 ->"
-         " only /healthz hits\ncurl from node 10.0.0.7 itself times out", "client_location",
-         "other-node"),
-        ("kubectl get pods shows orders-0 on node-1 and the curl from node-2's host fails",
-         "client_location", "other-node"),
-        ("private, without having an EIP", "access_type", "private"),
-        ("pod on 10.2.0.7\ncurl -v http://10.2.0.7:30111\n* connect to 10.2.0.7 port 30111 from"
-         " 10.2.0.3 port 40122 failed", "nodeport_target", "pod-node"),
-        ("/ # nslookup api.shop.com\nServer:    10.247.3.10\nAddress 1: 10.247.3.10 kube-dns.kube-"
-         "system.svc.cluster.local\n\nName:      api.shop.com\nAddress 1: 119.8.7.7", "access_type",
-         "public"),
-        ("The orders service has two healthy replicas on node-1; the failing caller is a python"
-         " script that lives on node-3", "client_location", None),
-    ],
-)  # fmt: skip
-def test_replies_a_review_found_read_wrong(
-    reader: AnswerReader, text: str, fact: str, value: str | None
-) -> None:
-    assert reader.read_answer(text, fact).value == value

@@ -995,20 +995,22 @@ class AnswerReader:
                 )
             ):
                 kinds = {"node"}
+            # The kinds the standing clauses name as the client, not only as a place.
             said_kinds = {subject(c.text, False, pods) for c in standing}
-            replicas = "node" not in said_kinds and _CLIENT_REPLICAS.search(
-                " ".join(c.text for c in found)
-            )
-            if "container" not in kinds and (replicas or _LOGS_FAIL.search(text.lower())):
+            if "container" not in kinds and (
+                (
+                    "node" not in said_kinds
+                    and _CLIENT_REPLICAS.search(" ".join(c.text for c in found))
+                )
+                or _LOGS_FAIL.search(text.lower())
+            ):
                 # "3 frontend replicas: … the one on the api pod's node fails": a client app's
                 # replicas are its pods, wherever the sentence places them; so is a pod whose
                 # logs show the failure.
                 kinds = {"container"}
             if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
-            if kinds == {"node"} and (
-                retracted or {subject(c.text, False, pods) for c in standing} & kinds
-            ):
+            if kinds == {"node"} and (retracted or "node" in said_kinds):
                 # The client is a node, not only a node named as a place ("no nó 10.0.0.5").
                 evidence["node"] = "client"
             outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
