@@ -674,6 +674,15 @@ def test_hedges_are_seen(text: str) -> None:
          "public"),
         ("The orders service has two healthy replicas on node-1; the failing caller is a python"
          " script that lives on node-3", "client_location", None),
+        # Nodes tried side by side, one said to fail: the others tried are not the client's.
+        ("ran curl on worker-4 and on worker-6 over ssh; only worker-6 fails, and worker-6 runs"
+         " the backend", "client_location", "same-node"),
+        ("testei de um pod no node-2 e de outro no node-5: só o do node-5 falha, e o backend"
+         " roda no node-5", "client_location", "container-same-node"),
+        ("tested from a pod on node C and one on node D. D is fine, C fails; the backend sits on"
+         " node D", "client_location", "container-other-node"),
+        ("ran curl on worker-4 and it fails; the backend runs on worker-6", "client_location",
+         "other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

@@ -14,7 +14,7 @@ from string import ascii_lowercase
 
 from knowledge.intake.keywords import fold
 from knowledge.intake.language import detect_language
-from knowledge.understanding.placement import pod_app
+from knowledge.understanding.placement import FAILS, WORKS, pod_app
 
 __all__ = [
     "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "last_correction",
@@ -363,19 +363,8 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
 
 # Where it works and where it fails, side by side ("from a pod on another node it works, from
 # one on the backend's node it doesn't", "com o IP do nó do pod dá certo, com o de outro nó
-# falha"): the failing one is the answer, the working one is denied.
-_FAILS = re.compile(
-    r"\b(?:fails?|failed|failing|falha|falham|falhou|da erro|deu erro|dao erro|doesn'?t|does not|"
-    r"didn'?t|nao funciona|nao vai|nao responde|nao passa|refused|recusad[oa]|times? out|"
-    r"timed out|timeout|quebra|breaks)\b"
-)
-_WORKS = re.compile(
-    r"\b(?:works|worked|working|funciona|funcionam|funcionou|da certo|deu certo|responde|"
-    r"respondeu|succeeds|(?:is|it'?s|ta|fica|esta)\s+(?:fine|ok))\b"
-    r"|\b(?:vai|passa|passou)(?:\s+(?:normal|de boa|ok))?$"  # not "passa pelo ingress"
-)
-
-
+# falha"): the failing one is the answer, the working one is denied (placement's FAILS and
+# WORKS tell them apart).
 _A_PLACE = re.compile(
     r"\b(?:same|mesm[oa]|other|outr[oa]|another|different|diferente)\s+"
     r"(?:node|no|worker|host|vm|ecs|maquina|machine)\b"
@@ -383,9 +372,9 @@ _A_PLACE = re.compile(
 
 
 def _failing(found: list[Clause], english: bool) -> list[Clause]:
-    fails = [bool(_FAILS.search(c.text)) for c in found]
+    fails = [bool(FAILS.search(c.text)) for c in found]
     works = [
-        not failed and bool(_WORKS.search(c.text)) for c, failed in zip(found, fails, strict=True)
+        not failed and bool(WORKS.search(c.text)) for c, failed in zip(found, fails, strict=True)
     ]
     if not any(fails) or not any(works):
         return found
@@ -396,7 +385,7 @@ def _failing(found: list[Clause], english: bool) -> list[Clause]:
     if len(kinds - {None}) > 1 and placed:
         return found
     return [
-        replace(c, negated=denial(_FAILS.sub(" ", c.text), english) is not None)
+        replace(c, negated=denial(FAILS.sub(" ", c.text), english) is not None)
         if failed
         else replace(c, negated=True)
         if worked

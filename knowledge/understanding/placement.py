@@ -13,7 +13,7 @@ import re
 
 from knowledge.intake.keywords import fold
 
-__all__ = ["elsewhere", "placement", "pod_app", "unsaid"]
+__all__ = ["FAILS", "WORKS", "elsewhere", "placement", "pod_app", "unsaid"]
 
 # node-2, node 2, nó 2, worker-4, host3, vm-1, ecs-02, cce-node-01, pool-a-node-1, node-a (a
 # letter only joined by - or _). Read before folding: folded, "nó 2" would be "no 2", and
@@ -94,6 +94,27 @@ def _unechoed(lowered: str) -> str:
 _BOTH = re.compile(r"\b(?:both|os dois|as duas|ambos|ambas)\b")
 
 
+# Words (folded) that say a client fails, or works.
+FAILS = re.compile(
+    r"\b(?:fails?|failed|failing|falha|falham|falhou|da erro|deu erro|dao erro|doesn'?t|does not|"
+    r"didn'?t|nao funciona|nao vai|nao responde|nao passa|refused|recusad[oa]|times? out|"
+    r"timed out|timeout|quebra|breaks)\b"
+)
+WORKS = re.compile(
+    r"\b(?:works|worked|working|funciona|funcionam|funcionou|da certo|deu certo|responde|"
+    r"respondeu|succeeds|(?:is|it'?s|ta|fica|esta)\s+(?:fine|ok))\b"
+    r"|\b(?:vai|passa|passou)(?:\s+(?:normal|de boa|ok))?$"  # not "passa pelo ingress"
+)
+# "I tried from node-1 and node-2, only node-1 fails", "B works, A fails": the nodes tried
+# beside the one that fails, or said to work, are not the client's.
+_TRIED = re.compile(
+    r"\b(?:tried|tested|testing|ran|testei|tentei|testamos|tentamos|rodei|rodamos)\b"
+)
+_SIDES = re.compile(r"[,;.!?:]+\s|\s[—–-]+\s|\s(?:but|mas)\s")
+# "A fails", "only B works": a lettered node named by its letter alone.
+_LETTER = re.compile(r"^\s*(?:(?:and|e|so|only|just)\s+)?([a-h])\s")
+
+
 # A shell prompt names the node it runs on ("[root@cce-worker-02 ~]#"); CCE names nodes after
 # their address ("node-192-168-0-77"), which is compared as that address.
 # "[root@node-1 ~]#" (Red Hat's prompt) and "root@192.168.10.21:~#" (Debian's).
@@ -151,6 +172,9 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     if not named:
         named = [("#", _ORDER[m.group("n") or m.group("n2")]) for m in _ORDINAL.finditer(lowered)]
     located = _located(lowered, addresses)
+    apart = _tried_apart(lowered, addresses, set(named))
+    named = [key for key in named if key not in apart]
+    located = [key for key in located if key not in apart]
     if not named:
         named = located
     if len(set(named)) >= 2 or len(set(located)) >= 2:
@@ -159,6 +183,34 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     if len(named) >= 2 or (named and _BOTH.search(lowered)):
         return "same"
     return _said(fold(lowered)) if words else None
+
+
+def _tried_apart(
+    lowered: str, addresses: bool, named: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The nodes tried beside the one node said to fail, or said to work, when one fails and
+    they are named nowhere else."""
+    fails: set[tuple[str, str]] = set()
+    works: set[tuple[str, str]] = set()
+    tried: set[tuple[str, str]] = set()
+    placed: set[tuple[str, str]] = set()  # named otherwise ("the backend sits on node-d")
+    for side in _SIDES.split(lowered):
+        keys = _nodes(side, addresses)
+        if (letter := _LETTER.match(side)) and ("", letter.group(1)) in named:
+            keys.add(("", letter.group(1)))
+        folded = fold(side)
+        failing, working = bool(FAILS.search(folded)), bool(WORKS.search(folded))
+        if failing and not working:
+            fails |= keys
+        elif working and not failing:
+            works |= keys
+        if _TRIED.search(folded):
+            tried |= keys
+        elif not failing and not working:
+            placed |= keys
+    if len(fails) != 1:
+        return set()
+    return (works | tried) - fails - placed
 
 
 def _named(lowered: str) -> list[tuple[str, str]]:
