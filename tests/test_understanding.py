@@ -683,6 +683,13 @@ def test_hedges_are_seen(text: str) -> None:
          " node D", "client_location", "container-other-node"),
         ("ran curl on worker-4 and it fails; the backend runs on worker-6", "client_location",
          "other-node"),
+        # The last turn of a reply that names both ("…, mas o problema é no outro nó").
+        ("fiz o teste do nó do backend e de um outro nó, mas o problema reportado é no outro nó,"
+         " direto no host", "client_location", "other-node"),
+        ("rodei o curl do nó do pod e de outro nó, mas o ticket é sobre o outro nó, no host mesmo",
+         "client_location", "other-node"),
+        ("I checked from the pod's node and from another one, but the broken cron runs on the"
+         " other node, on the host", "client_location", "other-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(

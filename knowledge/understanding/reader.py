@@ -951,6 +951,12 @@ class AnswerReader:
             if placed is None and len(left) == 1:
                 placed = left.pop()
             pointed = " ".join(c.text for c in stands if not c.negated)
+            turned = max((c.epoch for c in found if c.corrects), default=0)
+            if placed is None and turned:
+                # "tested from the pod's node and another, but the ticket is about the other
+                # one": what the last turn says, where the whole reply says both.
+                later = " ".join(c.text for c in found if c.epoch >= turned and not c.negated)
+                placed = placement(later, addresses)
             if placed is None and latest and _THAT_NODE.search(pointed):
                 # "a pod on another node... no, the host of that node itself": the node the
                 # words taken back placed.
