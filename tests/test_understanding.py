@@ -688,6 +688,15 @@ def test_hedges_are_seen(text: str) -> None:
          " direto no host", "client_location", "other-node"),
         ("rodei o curl do nó do pod e de outro nó, mas o ticket é sobre o outro nó, no host mesmo",
          "client_location", "other-node"),
+        # "conferi" in parentheses vouches for what it follows; it takes nothing back.
+        ("entrei no 10.0.3.7 via ssh (é onde a réplica tá, conferi no kubectl) e rodei curl no"
+         " shell do nó", "client_location", "same-node"),
+        ("acessei o 192.168.1.40 por ssh (o pod roda lá, verifiquei no get pod) e testei direto"
+         " no host", "client_location", "same-node"),
+        # "ssh'd no node do pod": Portuguese "on the pod's node" in an English sentence.
+        ("I'm ssh'd no worker do backend, curl from its shell", "client_location", "same-node"),
+        ("logged in via ssh no node do pod, plain curl on the host", "client_location",
+         "same-node"),
         ("I checked from the pod's node and from another one, but the broken cron runs on the"
          " other node, on the host", "client_location", "other-node"),
     ],

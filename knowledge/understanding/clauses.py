@@ -37,7 +37,8 @@ _CORRECTION = (
     # "checked" corrects where what was checked comes next ("checked the yaml: Local",
     # "no, checked, iptables"), not as one more thing done ("checked security groups").
     r"ah nao|(?:just |double[- ]?)?checked(?=\s*[,:]|\s+the\s+\S+\s*:)|just checked|"
-    r"(?<!nao )(?<!\bn )conferi|(?<!nao )(?<!\bn )verifiquei|corrigindo|correcting|correction|"
+    # Not inside parentheses: "(que é onde o pod tá, conferi no kubectl)" only vouches for it.
+    r"(?<!nao )(?<!\bn )(?:conferi|verifiquei)(?![^()]{0,40}\))|corrigindo|correcting|correction|"
     r"scratch that|errei|"
     r"me enganei|i was wrong|on second thought|retificando|retifico|erro meu|melhor dizendo|"
     r"my mistake|i misspoke|strike that|retracting(?: that)?|"
@@ -154,10 +155,11 @@ _NEGATION = re.compile(
 # In English, "no" anywhere denies ("no LB, no nodeport"); in Portuguese it means "in the".
 # Not before a named node: "ssh no worker-3" is Portuguese "on worker-3" in a mixed message.
 # Nor after a Portuguese verb of place: "tá no Cluster padrão" is "is on the default Cluster",
-# "direto no node where the pod runs" is "right on the node".
+# "direto no node where the pod runs" and "ssh'd no node do pod" are "right on the node".
 _ENGLISH_NO = re.compile(
     r"(?<!\bta )(?<!\besta )(?<!\bfica )(?<!\broda )(?<!\bmora )"
-    r"(?<!\bdireto )(?<!\blogado )(?<!\brodei )(?<!\btestei )(?<!\bentrei )"
+    r"(?<!\bdireto )(?<!\blogado )(?<!\brodei )(?<!\btestei )(?<!\bentrei )(?<!\bssh'd )"
+    r"(?<!\bsshed )(?<!\bssh )"
     r"\bno\b(?!\s+(?:[a-z0-9]+-)*(?:nodes?|no|worker|host|vm|ecs|servidor)[ _-]?\w*\d)"
     # "a node with no backend pods" describes the node, it denies nothing
     r"(?!(?<=\bwith no)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b)"
