@@ -8,7 +8,7 @@ from knowledge.errors import PlaybookError
 from knowledge.playbook import Playbook, parse_playbook
 from knowledge.understanding import AnswerReader
 from knowledge.understanding.clauses import clauses, english, hedged, subject
-from knowledge.understanding.placement import placement, unsaid
+from knowledge.understanding.placement import placement, shell_client, unsaid
 
 
 @pytest.mark.parametrize(
@@ -693,6 +693,16 @@ def test_hedges_are_seen(text: str) -> None:
          " shell do nó", "client_location", "same-node"),
         ("acessei o 192.168.1.40 por ssh (o pod roda lá, verifiquei no get pod) e testei direto"
          " no host", "client_location", "same-node"),
+        # A client typed at a shell prompt ran where the prompt says: a node's (CCE names
+        # nodes after their address), a laptop's; not one run through kubectl exec.
+        ("[root@192-168-3-9 ~]# curl -m 3 http://192.168.3.200\ncurl: (7) Failed to connect to"
+         " 192.168.3.200 port 80: Connection refused\n# the api pod is on 192.168.3.14",
+         "client_location", "other-node"),
+        ("bia@macbook-air-da-bia ~ % curl -v http://121.36.1.2\n* connect to 121.36.1.2 port 80"
+         " failed: Operation timed out", "client_location", "outside-cluster"),
+        ("[root@192-168-3-9 ~]# kubectl exec -it toolbox -- curl -m 3 http://192.168.3.200\ncurl:"
+         " (7) Failed to connect to 192.168.3.200 port 80\ntoolbox runs on 192.168.3.9 and the api"
+         " pod on 192.168.3.14", "client_location", "container-other-node"),
         # "ssh'd no node do pod": Portuguese "on the pod's node" in an English sentence.
         ("I'm ssh'd no worker do backend, curl from its shell", "client_location", "same-node"),
         ("logged in via ssh no node do pod, plain curl on the host", "client_location",
@@ -1230,6 +1240,25 @@ _REPLICAS = (
 )  # fmt: skip
 def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -> None:
     assert placement(text) == placed
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[root@192-168-0-45 ~]# curl -sv 192.168.0.250:8080", "node"),
+        ("paas@192.168.1.23:~$ sudo curl -sk https://10.0.5.99/healthz", "node"),
+        ("[root@cce-pool-a-7xk2p ~]# curl -m 5 http://192.168.0.201/", "node"),
+        ("ana@ana-thinkpad:~$ wget -qO- http://110.238.10.55", "outside"),
+        ("rick@mbp ~ % curl -v http://119.8.44.10/", "outside"),
+        # Run in a container, or on a host of no known kind, or on two kinds of host.
+        ("[root@cce-node-2 ~]# kubectl exec -it toolbox -- curl 10.0.0.5", None),
+        ("[root@web-7d9f-x2kq /]# curl http://10.0.0.200", None),
+        ("[root@192-168-0-45 ~]# kubectl get po -o wide", None),
+        ("[root@192-168-0-45 ~]# curl 10.0.0.5\nrick@mbp ~ % curl 10.0.0.5", None),
+    ],
+)  # fmt: skip
+def test_a_client_typed_at_a_prompt_ran_where_the_prompt_says(text: str, where: str | None) -> None:
+    assert shell_client(text) == where
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import re
 
 from knowledge.intake.keywords import fold
 
-__all__ = ["FAILS", "WORKS", "elsewhere", "placement", "pod_app", "unsaid"]
+__all__ = ["FAILS", "WORKS", "elsewhere", "placement", "pod_app", "shell_client", "unsaid"]
 
 # node-2, node 2, nó 2, worker-4, host3, vm-1, ecs-02, cce-node-01, pool-a-node-1, node-a (a
 # letter only joined by - or _). Read before folding: folded, "nó 2" would be "no 2", and
@@ -139,6 +139,37 @@ _ORDER = {
     "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
     "primeiro": "1", "segundo": "2", "terceiro": "3", "quarto": "4", "quinto": "5",
 }  # fmt: skip
+
+
+# A command typed at a shell prompt (Red Hat's, Debian's, macOS zsh's "rick@mbp ~ %").
+_SHELL = re.compile(
+    r"(?:\[[\w.-]+@(?P<a>[\w.-]+)[^\]\n]{0,40}\]\s*[#$]"
+    r"|(?<![\w.-])[\w.-]+@(?P<b>[\w.-]+):[~/][^\s#$]{0,40}\s*[#$]"
+    r"|(?<![\w.-])[\w.-]+@(?P<c>[\w.-]+)\s+[~/][^\s%]{0,40}\s+%)"
+    r"[ \t]*(?P<command>[^\n,]*)"
+)
+# A client run right at the prompt; not "kubectl exec … -- curl", which runs in a container.
+_CLIENT_COMMAND = re.compile(r"(?:sudo\s+)?(?:curl|wget|nc|ncat|telnet|ping|http)\b")
+_PERSONAL = re.compile(r"macbook|\bmbp\b|notebook|laptop|desktop|imac|thinkpad|\bpc\b|-pc\b|\bpc-")
+_AN_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
+def shell_client(text: str) -> str | None:
+    """Where a client typed at a shell prompt ran: `node` when the prompt names a node (by
+    name, or by address as CCE names them: "[root@192-168-0-45 ~]#"), `outside` when it names
+    a personal computer ("marcos@MacBook-Pro ~ %"); None otherwise, or when prompts disagree."""
+    where = set()
+    for match in _SHELL.finditer(text):
+        if not _CLIENT_COMMAND.match(match.group("command")):
+            continue
+        host = (match.group("a") or match.group("b") or match.group("c")).lower()
+        if _PERSONAL.search(host):
+            where.add("outside")
+        elif _DASHED.search(host) or _AN_ADDRESS.fullmatch(host) or _named(host):
+            where.add("node")
+        else:
+            return None  # a host of no known kind: a pod's, a VM's
+    return where.pop() if len(where) == 1 else None
 
 
 def _prompt(match: re.Match[str]) -> str:

@@ -47,7 +47,14 @@ from knowledge.understanding.clauses import (
 )
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
-from knowledge.understanding.placement import called, elsewhere, holds_none, placement, unsaid
+from knowledge.understanding.placement import (
+    called,
+    elsewhere,
+    holds_none,
+    placement,
+    shell_client,
+    unsaid,
+)
 
 __all__ = ["Answer", "AnswerReader"]
 
@@ -1014,9 +1021,13 @@ class AnswerReader:
                 # replicas are its pods, wherever the sentence places them; so is a pod whose
                 # logs show the failure.
                 kinds = {"container"}
-            if kinds:
+            shell = shell_client(text)
+            if shell == "node" and not kinds:
+                # "[root@192-168-0-45 ~]# curl …": run in a node's own shell.
+                kinds = said_kinds = {"node"}
+            if kinds and shell != "outside":
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
-            if kinds == {"node"} and (retracted or "node" in said_kinds):
+            if kinds == {"node"} and (retracted or "node" in said_kinds) and shell != "outside":
                 # The client is a node, not only a node named as a place ("no nó 10.0.0.5").
                 evidence["node"] = "client"
             outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
@@ -1027,7 +1038,7 @@ class AnswerReader:
                 and not denies(clause.text[max(0, match.start() - 20) : match.start()])
                 for clause in found
             )
-            if len(outside) == 1 and away:
+            if len(outside) == 1 and (away or shell == "outside"):
                 # "a VM that isn't part of k8s", "de um pod de outro cluster CCE"
                 evidence["value"] = outside[0]
         if fact == ACCESS and (
