@@ -1236,6 +1236,16 @@ _REPLICAS = (
          "other"),
         (_REPLICAS.format(client="10.0.0.61").replace("orders-6b7c5d9f8-p7wtn", "orders-debug"),
          "other"),
+        # The node a jsonpath query prints, and nodes a listing or a query prints, whatever
+        # their names look like.
+        ("$ kubectl get pod probe -o jsonpath='{.spec.nodeName}'\n10.0.2.8\n$ kubectl get pod"
+         " api-0 -o jsonpath='{.spec.nodeName}'\n10.0.2.8", "same"),
+        ("$ kubectl get pod probe -o jsonpath='{.spec.nodeName}{\"\\n\"}'\ncce-np2-node-9q4t\n$"
+         " kubectl get pod api-0 -o jsonpath='{.spec.nodeName}{\"\\n\"}'\ncce-np2-node-3m8z",
+         "other"),
+        ("probe-5f9c 1/1 Running 172.16.0.4 k8s-b7x2\napi-0 1/1 Running 172.16.0.9 k8s-b7x2",
+         "same"),
+        ("$ kubectl get pod api-0 -o jsonpath='{.status.podIP}'\n172.16.0.9", None),
     ],
 )  # fmt: skip
 def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -> None:

@@ -63,6 +63,9 @@ _ROW = re.compile(
     r"(?:\d+[smhd]\w*\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|<none>)\s+(?P<node>[\w.-]+)"
 )
 
+# `kubectl get pod NAME -o jsonpath='{.spec.nodeName}'` and the node it printed.
+_NODE_QUERY = re.compile(r"jsonpath=(?P<path>'[^']*'|\"[^\"]*\"|\S+)[\s,]+(?P<node>[\w.-]+)")
+
 # A pod's generated suffixes ("-6f7d8c9b4-qw8zx", "-28401230", "-0"): what is left names its app
 # ("orders-debug" keeps its name).
 _POD_SUFFIX = re.compile(r"(?:-(?=[a-z0-9]*\d)[a-z0-9]{1,10})+$")
@@ -191,7 +194,14 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     replicas = _replicas_placement(prompted, addresses)
     if replicas is not None:
         return replicas
+    # Nodes a listing or a query prints are nodes, whatever their names look like
+    # ("cce-np1-node-2x7k"): compared as they are written.
+    listed = [row.group("node") for row in _ROW.finditer(prompted)]
+    listed += [q.group("node") for q in _NODE_QUERY.finditer(prompted) if "nodename" in q["path"]]
     lowered = _ROW.sub(lambda row: f" on {row.group('node')} ", prompted)
+    lowered = _NODE_QUERY.sub(
+        lambda q: f" on {q['node']} " if "nodename" in q["path"] else q.group(), lowered
+    )
     lowered = _NO_NODE_ADDRESS.sub(" ", _unechoed(lowered))
     named = _named(lowered)
     # "worker-5" said after "cce-prd-worker-5": the short form of the one full name given.
@@ -200,6 +210,12 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
         longer = {p for p, k in full if k == key}
         if not prefix and len(longer) == 1:
             named[index] = (longer.pop(), key)
+    # (A name has a digit: "… 10.0.0.45 node 192.168.0.21" lists no node called "node".)
+    named += [
+        ("=", node)
+        for node in listed
+        if any(c.isdigit() for c in node) and not _nodes(f" on {node} ", True)
+    ]
     if not named:
         named = [("#", _ORDER[m.group("n") or m.group("n2")]) for m in _ORDINAL.finditer(lowered)]
     located = _located(lowered, addresses)
