@@ -703,6 +703,13 @@ def test_hedges_are_seen(text: str) -> None:
         ("[root@192-168-3-9 ~]# kubectl exec -it toolbox -- curl -m 3 http://192.168.3.200\ncurl:"
          " (7) Failed to connect to 192.168.3.200 port 80\ntoolbox runs on 192.168.3.9 and the api"
          " pod on 192.168.3.14", "client_location", "container-other-node"),
+        # A two-column listing of pods and their nodes (custom-columns, awk) is a listing.
+        ("$ kubectl get po -o wide | awk '{print $1, $7}'\nNAME NODE\nloja-api-5c7d-x8k2p"
+         " 10.3.0.12\nrelatorios-6f9b-q2w4e 10.3.0.12\nrelatorios is the one whose curl fails",
+         "client_location", "container-same-node"),
+        ("kubectl get po checkout-0 toolbox -o custom-columns=NAME:.metadata.name,NODE:.spec."
+         "nodeName\nNAME         NODE\ncheckout-0   cce-w-02\ntoolbox      cce-w-05\n\no toolbox é"
+         " quem chama o ELB e falha", "client_location", "container-other-node"),
         # "ssh'd no node do pod": Portuguese "on the pod's node" in an English sentence.
         ("I'm ssh'd no worker do backend, curl from its shell", "client_location", "same-node"),
         ("logged in via ssh no node do pod, plain curl on the host", "client_location",
@@ -1246,6 +1253,15 @@ _REPLICAS = (
         ("probe-5f9c 1/1 Running 172.16.0.4 k8s-b7x2\napi-0 1/1 Running 172.16.0.9 k8s-b7x2",
          "same"),
         ("$ kubectl get pod api-0 -o jsonpath='{.status.podIP}'\n172.16.0.9", None),
+        # A node that prints its own address at its prompt is named by it; the same prompt
+        # again names no second node; an address given as a place twice is one node.
+        ("api-0 1/1 Running 172.16.0.9 10.1.0.8\n[root@k8s-n3 ~]# hostname -I\n10.1.0.3"
+         " 172.16.3.1\n[root@k8s-n3 ~]# curl 10.1.0.200", "other"),
+        ("api-0 1/1 Running 172.16.0.9 10.1.0.3\n[root@k8s-n3 ~]# ip -4 -o addr show eth0\n2:"
+         " eth0    inet 10.1.0.3/24 brd 10.1.0.255\n[root@k8s-n3 ~]# curl 10.1.0.200", "same"),
+        ("[root@cce-node-4 ~]# curl 10.1.0.5\n[root@cce-node-4 ~]# curl 10.1.0.200", None),
+        ("$ ssh root@10.1.0.7\n[root@k8s-n7 ~]# curl 10.1.0.200\napi-0 1/1 Running 172.16.0.9"
+         " 10.1.0.7", "same"),
     ],
 )  # fmt: skip
 def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -> None:

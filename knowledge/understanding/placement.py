@@ -13,7 +13,16 @@ import re
 
 from knowledge.intake.keywords import fold
 
-__all__ = ["FAILS", "WORKS", "elsewhere", "placement", "pod_app", "shell_client", "unsaid"]
+__all__ = [
+    "FAILS",
+    "WORKS",
+    "as_wide_listing",
+    "elsewhere",
+    "placement",
+    "pod_app",
+    "shell_client",
+    "unsaid",
+]
 
 # node-2, node 2, nó 2, worker-4, host3, vm-1, ecs-02, cce-node-01, pool-a-node-1, node-a (a
 # letter only joined by - or _). Read before folding: folded, "nó 2" would be "no 2", and
@@ -175,10 +184,36 @@ def shell_client(text: str) -> str | None:
     return where.pop() if len(where) == 1 else None
 
 
-def _prompt(match: re.Match[str]) -> str:
-    host = match.group("host") or match.group("host2")
-    dashed = _DASHED.search(host)
-    return f" on {'.'.join(dashed.groups()) if dashed else host} "
+# A node's own address, printed at its prompt by `hostname -I` or `ip addr` (its first one).
+_OWN_ADDRESS = re.compile(
+    # (Lines joined by ", " in a reply's standing clauses.)
+    r"[ \t]*(?:hostname\s+-i|ip\s[^\n,]*\ba(?:ddr)?\b[^\n,]*|ifconfig\b[^\n,]*)(?:\n|,\s)"
+    r"[^\n,]*?(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})"
+)
+
+
+def _prompts(lowered: str) -> str:
+    """Each shell prompt as the node it names ("[root@cce-node-1 ~]#" is " on cce-node-1 "),
+    once (the same shell again names no second node). A node that prints its own address
+    (`hostname -I`) is named by that address, wherever its name is written: a name is not
+    compared with an address."""
+    own: dict[str, str] = {}
+    for match in _PROMPT.finditer(lowered):
+        if printed := _OWN_ADDRESS.match(lowered, match.end()):
+            own[match.group("host") or match.group("host2")] = printed.group("address")
+    for host, address in own.items():
+        lowered = re.sub(rf"(?<![\w.@-]){re.escape(host)}(?![\w.-])", address, lowered)
+    seen: set[str] = set()
+
+    def node(match: re.Match[str]) -> str:
+        host = match.group("host") or match.group("host2")
+        if host in seen:
+            return " "
+        seen.add(host)
+        dashed = _DASHED.search(host)
+        return f" on {own.get(host) or ('.'.join(dashed.groups()) if dashed else host)} "
+
+    return _PROMPT.sub(node, lowered)
 
 
 def placement(text: str, addresses: bool = False, words: bool = True) -> str | None:
@@ -190,7 +225,7 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     192.168.0.31"); two different addresses are two nodes whatever the names say, but a name
     is never compared with an address, which may be that node's own."""
     lettered = _LETTERED.sub(lambda m: f"{m.group(1)}-{m.group(2).lower()}", text)
-    prompted = _PROMPT.sub(_prompt, lettered.lower())
+    prompted = _prompts(lettered.lower())
     replicas = _replicas_placement(prompted, addresses)
     if replicas is not None:
         return replicas
@@ -227,9 +262,29 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     if len(set(named)) >= 2 or len(set(located)) >= 2:
         # (Two different addresses are two nodes, whatever one name beside them is.)
         return "other"
-    if len(named) >= 2 or (named and _BOTH.search(lowered)):
+    if len(named) >= 2 or len(located) >= 2 or (named and _BOTH.search(lowered)):
         return "same"
     return _said(fold(lowered)) if words else None
+
+
+# Two columns, a pod and its node, under a "NAME NODE" header (`-o custom-columns=NAME:…,NODE:…`,
+# `awk '{print $1, $7}'`).
+_NAME_NODE = re.compile(
+    r"(?im)^[ \t]*name[ \t]+node[ \t]*$(?P<rows>(?:\n[ \t]*[a-z0-9][\w.-]*[ \t]+[\w.-]+[ \t]*$)+)"
+)
+_COLUMNS_ROW = re.compile(r"(?im)^[ \t]*(?P<pod>[a-z0-9][\w.-]*)[ \t]+(?P<node>[\w.-]+)[ \t]*$")
+
+
+def as_wide_listing(text: str) -> str:
+    """A two-column listing of pods and their nodes written as `kubectl get pod -o wide` rows
+    ("web-0 1/1 Running <none> 10.0.0.5"), which every reading of listings knows, and
+    without its header."""
+    return _NAME_NODE.sub(
+        lambda columns: _COLUMNS_ROW.sub(
+            r"\g<pod> 1/1 Running <none> \g<node>", columns.group("rows")
+        ),
+        text,
+    )
 
 
 def _tried_apart(

@@ -48,6 +48,7 @@ from knowledge.understanding.clauses import (
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
 from knowledge.understanding.placement import (
+    as_wide_listing,
     called,
     elsewhere,
     holds_none,
@@ -433,7 +434,7 @@ class AnswerReader:
             return Answer(fact)  # asked again: we read English and Portuguese only
         # A pasted `kubectl get` table's header names no answer (its CLUSTER-IP column is
         # not a ClusterIP Service).
-        text = _TABLE_HEADER.sub(" ", text)
+        text = _TABLE_HEADER.sub(" ", as_wide_listing(text))
         if fact in _DECOYS:
             text = _DECOYS[fact].sub(" ", text)
         if fact == "proxy_mode" and self._only_no_ipvsadm(text):
