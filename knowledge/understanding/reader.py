@@ -469,6 +469,8 @@ class AnswerReader:
                 self._undecided(fact, found, answer.value)
                 # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
                 or self._hedged(text[-MAX_ANSWER_CHARS:], fact)
+                # "a hostNetwork pod": read as its node, which the user did not say.
+                or self._on_host_network(fact, text, answer.value)
             )
         ):
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
@@ -496,6 +498,12 @@ class AnswerReader:
                 and (bool(self._named(fact, said)) or _decide(fact, model.scores(said)).understood)
             ),
         )
+
+    def _on_host_network(self, fact: str, text: str, value: str) -> bool:
+        """Whether a pod on its node's own network (`hostNetwork: true`) was read as that node:
+        it reaches the address as the node does (domain notes), but the user named a pod."""
+        runs_in = {option.value: option.runs_in for option in self.playbook.fact(fact).options}
+        return runs_in.get(value) == "node" and "hostnetwork" in text.lower()
 
     def _hedged(self, text: str, fact: str) -> bool:
         """Doubt, or a question back: one that names an option ("is it ipvs?") or is the whole
