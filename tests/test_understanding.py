@@ -1349,6 +1349,13 @@ def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
         ("é pelo Ingress", "service_type", ("nginx-ingress-dedicated",)),
         # Only a denial of which node: what runs the client is asked.
         ("not on the same node", "client_location", ("other-node", "container-other-node")),
+        # A pod in this cluster is no client outside it.
+        ("from pods in the cluster", "client_location",
+         ("container-same-node", "container-other-node")),
+        ("a pod running in the cluster", "client_location",
+         ("container-same-node", "container-other-node")),
+        ("de um pod dentro do cluster", "client_location",
+         ("container-same-node", "container-other-node")),
         # A hostNetwork pod is read as its node, which the user did not say: confirmed.
         ("a pod with hostNetwork: true on the backend's node", "client_location", ("same-node",)),
         ("um pod hostNetwork num nó que não tem o backend", "client_location", ("other-node",)),

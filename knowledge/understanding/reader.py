@@ -101,6 +101,13 @@ _DENYING = re.compile(
     r"\b(?:not|no|nope|nah|nao|n|nem|never|nunca|nothing|isn'?t|is not|sem|without|nenhum|nenhuma|"
     r"none|any|qualquer)\b"
 )
+# A pod or a node said to be in this cluster ("a pod in the cluster", "um pod dentro do cluster").
+_IN_CLUSTER = re.compile(
+    r"\b(?:pods?|containers?|conteiners?|nodes?|no|nos|workers?)\s+(?:(?:running|rodando)\s+)?"
+    r"(?:(?:in|inside|within|on)\s+(?:the|our|this|the same)\s+(?:cce\s+|k8s\s+)?cluster"
+    r"|(?:dentro\s+)?d[oa]\s+(?:proprio\s+|nosso\s+|mesmo\s+)?cluster"
+    r"|n[oa]\s+(?:proprio|mesmo|nosso)\s+cluster)\b"
+)
 # A client said to be outside the cluster: in another cluster, or no part or node of this one. ("From
 # outside it works" is how the failure is told, not where the client runs: not taken.)
 _OUTSIDE = re.compile(
@@ -1050,6 +1057,8 @@ class AnswerReader:
             if len(outside) == 1 and (away or shell == "outside"):
                 # "a VM that isn't part of k8s", "de um pod de outro cluster CCE"
                 evidence["value"] = outside[0]
+            elif any(_IN_CLUSTER.search(c.text) for c in standing):
+                evidence["in_cluster"] = "yes"
         if fact == ACCESS and (
             kind := answer_address_kind(text)
             or _autocreated(text)
@@ -1101,8 +1110,9 @@ class AnswerReader:
         # A value named also allows the options that refine it (a dedicated ELB's class, and
         # the nginx-ingress add-on on one). A client (pod or process) whose node is compared with
         # the Service pod's runs in the cluster: not an option that is neither container nor node.
-        in_cluster = "pod_node" in evidence and (
-            evidence.get("runs_in") == "container" or "node" in evidence
+        in_cluster = "in_cluster" in evidence or (
+            "pod_node" in evidence
+            and (evidence.get("runs_in") == "container" or "node" in evidence)
         )
         return [
             option.value
@@ -1110,7 +1120,7 @@ class AnswerReader:
             if all(
                 getattr(option, key) in (None, said) or (key == "value" and option.refines == said)
                 for key, said in evidence.items()
-                if key != "node"
+                if key not in ("node", "in_cluster")
             )
             and not (in_cluster and option.runs_in is None)
         ]
