@@ -1356,6 +1356,11 @@ def test_a_kubectl_command_names_no_client(reader: AnswerReader) -> None:
          ("container-same-node", "container-other-node")),
         ("de um pod dentro do cluster", "client_location",
          ("container-same-node", "container-other-node")),
+        # "the same cluster" places no node.
+        ("from a pod in the same cluster", "client_location",
+         ("container-same-node", "container-other-node")),
+        ("de um pod do mesmo cluster", "client_location",
+         ("container-same-node", "container-other-node")),
         # A hostNetwork pod is read as its node, which the user did not say: confirmed.
         ("a pod with hostNetwork: true on the backend's node", "client_location", ("same-node",)),
         ("um pod hostNetwork num nó que não tem o backend", "client_location", ("other-node",)),

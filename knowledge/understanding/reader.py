@@ -85,6 +85,11 @@ _PLACEMENT = re.compile(
     r"neste|naquele|junto|juntos|alvo|separad[oa]|distint[oa]|vizinh[oa]|do pod|do backend|"
     r"do servico|ali|la|aqui|dali|daqui|in ?loco|qualquer|any other|\w+-\d+)\b"
 )
+# "the same cluster", "another VPC": no node is placed by them.
+_NOT_A_NODE = re.compile(
+    r"\b(?:same|other|another|different|mesm[oa]|outr[oa])\s+(?:cluster|vpc|namespace|subnet|"
+    r"sub-?rede|region|regiao|account|conta)s?\b(?!\s+(?:nodes?|no|nos|workers?|hosts?|members?)\b)"
+)
 _A_POD = re.compile(r"\b(?:pods?|pod'?s|backend|conta?i?ne?r\w*|conteiner\w*)\b")
 _A_NODE = re.compile(r"\b(?:nodes?|node'?s|worker\w*|hosts?|vms?|ecs|maquina|servidor)\b")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -795,7 +800,7 @@ class AnswerReader:
             return True
         words = normalise(text)  # typos of the deciding words undone
         return (
-            bool(_PLACEMENT.search(words))
+            bool(_PLACEMENT.search(_NOT_A_NODE.sub(" ", words)))
             # The Service's pod and a node in one reply relate them ("o nó que hospeda o pod").
             or bool(_A_POD.search(words) and (_A_NODE.search(words) or _NO_TYPED.search(text)))
             or placement(words, addresses=True) is not None
