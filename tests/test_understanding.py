@@ -710,6 +710,26 @@ def test_hedges_are_seen(text: str) -> None:
         ("kubectl get po checkout-0 toolbox -o custom-columns=NAME:.metadata.name,NODE:.spec."
          "nodeName\nNAME         NODE\ncheckout-0   cce-w-02\ntoolbox      cce-w-05\n\no toolbox é"
          " quem chama o ELB e falha", "client_location", "container-other-node"),
+        # From a stranger's review of these rules: a tried node said to hold the pod stays; a
+        # laptop's prompt gives way to a pod the words name; a pod's prompt is no laptop's;
+        # loopback's and docker0's addresses are no node's own.
+        ("tested from node-1 where the pod is and from node-3, node-3 fails", "client_location",
+         "other-node"),
+        ("from my mac it works (rick@mbp ~ % curl -I http://119.8.44.10 gives 200 OK), but from a"
+         " pod on another node it times out", "client_location", "container-other-node"),
+        ("rick@mbp ~ % curl http://119.8.44.10\ncurl: (28) timed out\n(this is my laptop, but the"
+         " real failing client is a pod on another node, same error)", "client_location",
+         "container-other-node"),
+        ("kubectl exec -it my-notebook-0 -- bash\njovyan@my-notebook-0:~$ curl"
+         " http://10.0.0.5:30080\ncurl: (28) timeout\n(the notebook pod is on a different node than"
+         " the backend)", "client_location", "container-other-node"),
+        ("[root@192-168-0-45 ~]# ip addr | grep inet\n    inet 127.0.0.1/8 scope host lo\n    inet"
+         " 192.168.0.45/24 brd 192.168.0.255 scope global eth0\n[root@192-168-0-45 ~]# curl"
+         " 10.247.3.4:8080\ntimeout\napi-0 1/1 Running 0 5m 172.16.0.9 192.168.0.45",
+         "client_location", "same-node"),
+        ("[root@cce-node-3 ~]# hostname -I\n172.17.0.1 10.1.0.3\n[root@cce-node-3 ~]# curl"
+         " 10.1.0.200\ntimeout\napi-0 1/1 Running 172.16.0.9 10.1.0.3", "client_location",
+         "same-node"),
         # "ssh'd no node do pod": Portuguese "on the pod's node" in an English sentence.
         ("I'm ssh'd no worker do backend, curl from its shell", "client_location", "same-node"),
         ("logged in via ssh no node do pod, plain curl on the host", "client_location",

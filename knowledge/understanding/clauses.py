@@ -37,8 +37,9 @@ _CORRECTION = (
     # "checked" corrects where what was checked comes next ("checked the yaml: Local",
     # "no, checked, iptables"), not as one more thing done ("checked security groups").
     r"ah nao|(?:just |double[- ]?)?checked(?=\s*[,:]|\s+the\s+\S+\s*:)|just checked|"
-    # Not inside parentheses: "(que é onde o pod tá, conferi no kubectl)" only vouches for it.
-    r"(?<!nao )(?<!\bn )(?:conferi|verifiquei)(?![^()]{0,40}\))|corrigindo|correcting|correction|"
+    # Not inside parentheses: "(que é onde o pod tá, conferi no kubectl)" only vouches for it
+    # (a smiley's ":)" closes none).
+    r"(?<!nao )(?<!\bn )(?:conferi|verifiquei)(?![^()]{0,40}(?<![:;=8-])\))|corrigindo|correcting|correction|"
     r"scratch that|errei|"
     r"me enganei|i was wrong|on second thought|retificando|retifico|erro meu|melhor dizendo|"
     r"my mistake|i misspoke|strike that|retracting(?: that)?|"

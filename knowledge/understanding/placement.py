@@ -73,7 +73,10 @@ _ROW = re.compile(
 )
 
 # `kubectl get pod NAME -o jsonpath='{.spec.nodeName}'` and the node it printed.
-_NODE_QUERY = re.compile(r"jsonpath=(?P<path>'[^']*'|\"[^\"]*\"|\S+)[\s,]+(?P<node>[\w.-]+)")
+_NODE_QUERY = re.compile(
+    r"jsonpath=(?P<path>'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|[^\s,]{1,200})[^\n,]{0,80}(?:\n|,\s)[ \t]*"
+    r"(?P<node>[\w.-]+)"
+)
 
 # A pod's generated suffixes ("-6f7d8c9b4-qw8zx", "-28401230", "-0"): what is left names its app
 # ("orders-debug" keeps its name).
@@ -122,7 +125,7 @@ WORKS = re.compile(
 _TRIED = re.compile(
     r"\b(?:tried|tested|testing|ran|testei|tentei|testamos|tentamos|rodei|rodamos)\b"
 )
-_SIDES = re.compile(r"[,;.!?:]+\s|\s[—–-]+\s|\s(?:but|mas)\s")
+_SIDES = re.compile(r"(?<![,;.!?:])[,;.!?:]+\s|\s[—–-]+\s|\s(?:but|mas)\s")
 # "A fails", "only B works": a lettered node named by its letter alone.
 _LETTER = re.compile(r"^\s*(?:(?:and|e|so|only|just)\s+)?([a-h])\s")
 
@@ -153,15 +156,10 @@ _ORDER = {
 }  # fmt: skip
 
 
-# A command typed at a shell prompt (Red Hat's, Debian's, macOS zsh's "rick@mbp ~ %").
-_SHELL = re.compile(
-    r"(?:\[[\w.-]+@(?P<a>[\w.-]+)[^\]\n]{0,40}\]\s*[#$]"
-    r"|(?<![\w.-])[\w.-]+@(?P<b>[\w.-]+):[~/][^\s#$]{0,40}\s*[#$]"
-    r"|(?<![\w.-])[\w.-]+@(?P<c>[\w.-]+)\s+[~/][^\s%]{0,40}\s+%)"
-    r"[ \t]*(?P<command>[^\n,]*)"
-)
+# A macOS zsh prompt ("rick@mbp ~ %"); Red Hat's and Debian's are _PROMPT's.
+_ZSH = re.compile(r"(?<![\w.-])[\w.-]+@(?P<host>[\w.-]+)\s+[~/][^\s%]{0,40}\s+%")
 # A client run right at the prompt; not "kubectl exec … -- curl", which runs in a container.
-_CLIENT_COMMAND = re.compile(r"(?:sudo\s+)?(?:curl|wget|nc|ncat|telnet|ping|http)\b")
+_CLIENT_COMMAND = re.compile(r"[ \t]*(?:sudo\s+)?(?:curl|wget|nc|ncat|telnet|ping|http)\b")
 _PERSONAL = re.compile(r"macbook|\bmbp\b|notebook|laptop|desktop|imac|thinkpad|\bpc\b|-pc\b|\bpc-")
 _AN_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
@@ -171,25 +169,48 @@ def shell_client(text: str) -> str | None:
     name, or by address as CCE names them: "[root@192-168-0-45 ~]#"), `outside` when it names
     a personal computer ("marcos@MacBook-Pro ~ %"); None otherwise, or when prompts disagree."""
     where = set()
-    for match in _SHELL.finditer(text):
-        if not _CLIENT_COMMAND.match(match.group("command")):
+    for match in (*_PROMPT.finditer(text), *_ZSH.finditer(text)):
+        if not _CLIENT_COMMAND.match(text, match.end()):
             continue
-        host = (match.group("a") or match.group("b") or match.group("c")).lower()
-        if _PERSONAL.search(host):
-            where.add("outside")
-        elif _DASHED.search(host) or _AN_ADDRESS.fullmatch(host) or _named(host):
+        host = (match.group("host") or match.groupdict().get("host2") or "").lower()
+        if _DASHED.search(host) or _AN_ADDRESS.fullmatch(host) or _named(host):
             where.add("node")
+        # Not a pod's ("jovyan@my-notebook-0", one `kubectl exec` opened).
+        elif (
+            _PERSONAL.search(host) and not _POD_SUFFIX.search(host) and host not in _exec_pods(text)
+        ):
+            where.add("outside")
         else:
             return None  # a host of no known kind: a pod's, a VM's
     return where.pop() if len(where) == 1 else None
 
 
-# A node's own address, printed at its prompt by `hostname -I` or `ip addr` (its first one).
-_OWN_ADDRESS = re.compile(
-    # (Lines joined by ", " in a reply's standing clauses.)
-    r"[ \t]*(?:hostname\s+-i|ip\s[^\n,]*\ba(?:ddr)?\b[^\n,]*|ifconfig\b[^\n,]*)(?:\n|,\s)"
-    r"[^\n,]*?(?<![\w.])(?P<address>\d{1,3}(?:\.\d{1,3}){3})"
-)
+_EXEC = re.compile(r"\bkubectl\s+(?:-n\s+\S+\s+)?exec\s+(?:-\w+\s+)*(?:pod/)?([\w.-]+)")
+
+
+def _exec_pods(text: str) -> set[str]:
+    """The pods `kubectl exec` opens a shell in."""
+    return {name.lower() for name in _EXEC.findall(text)}
+
+
+# A node's own address, printed at its prompt by `hostname -I` or `ip addr`: the first one on
+# its network, not loopback's, docker0's or a link-local one. (Lines are joined by ", " in a
+# reply's standing clauses; every quantifier is bounded, so a long line is read in one pass.)
+_OWN_COMMAND = re.compile(r"[ \t]*(?:hostname\s+-i|ip\s[^\n,]{0,60}|ifconfig\b[^\n,]{0,60})")
+_ADDR = re.compile(r"\baddr\b|\ba\b|\bhostname\b|\bifconfig\b")
+_OWN_ADDRESS = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)")
+_NOT_OWN = ("127.", "172.17.", "169.254.", "0.")
+# Hosts given their own address: a few (each is one pass over the reply).
+_OWN_HOSTS = 3
+
+
+def _own_address(lowered: str, start: int) -> str | None:
+    command = _OWN_COMMAND.match(lowered, start)
+    if command is None or not _ADDR.search(command.group()):
+        return None
+    output = lowered[command.end() : command.end() + 400]
+    output = _PROMPT.split(output, maxsplit=1)[0]  # up to the next prompt
+    return next((a for a in _OWN_ADDRESS.findall(output) if not a.startswith(_NOT_OWN)), None)
 
 
 def _prompts(lowered: str) -> str:
@@ -199,10 +220,12 @@ def _prompts(lowered: str) -> str:
     compared with an address."""
     own: dict[str, str] = {}
     for match in _PROMPT.finditer(lowered):
-        if printed := _OWN_ADDRESS.match(lowered, match.end()):
-            own[match.group("host") or match.group("host2")] = printed.group("address")
+        host = match.group("host") or match.group("host2")
+        if len(own) < _OWN_HOSTS and (address := _own_address(lowered, match.end())):
+            own[host] = address
     for host, address in own.items():
-        lowered = re.sub(rf"(?<![\w.@-]){re.escape(host)}(?![\w.-])", address, lowered)
+        if _named(host) or _DASHED.search(host):  # a node's name, not a word of the prose
+            lowered = re.sub(rf"(?<![\w.@-]){re.escape(host)}(?![\w.-])", address, lowered)
     seen: set[str] = set()
 
     def node(match: re.Match[str]) -> str:
@@ -306,8 +329,8 @@ def _tried_apart(
             fails |= keys
         elif working and not failing:
             works |= keys
-        if _TRIED.search(folded):
-            tried |= keys
+        if _TRIED.search(folded) and not _POD_NODE.search(folded):
+            tried |= keys  # (not "tested from node-1, where the pod is, and node-3")
         elif not failing and not working:
             placed |= keys
     if len(fails) != 1:
@@ -404,7 +427,7 @@ _WORDS = {
 
 
 # A part that says it works ("the copies on other nodes are fine") tells where it does not fail.
-_PART = re.compile(r"[,;.!?]+\s")
+_PART = re.compile(r"(?<![,;.!?])[,;.!?]+\s")  # (from a run's first mark: linear)
 _WORKS = re.compile(
     r"(?<!n't )(?<!not )(?<!nao )\b(?:fine|work|works|worked|working|ok|okay|funciona|funcionam|funcionou|de boa|normal|"
     r"passa|responde)\b"

@@ -1042,13 +1042,20 @@ class AnswerReader:
                 # replicas are its pods, wherever the sentence places them; so is a pod whose
                 # logs show the failure.
                 kinds = {"container"}
+            # A client typed at a prompt: the prompt's node where the words name no client
+            # ("[root@192-168-0-45 ~]# curl …"); a laptop's, outside the cluster, unless the
+            # words name a pod ("…, but the real failing client is a pod").
             shell = shell_client(text)
             if shell == "node" and not kinds:
-                # "[root@192-168-0-45 ~]# curl …": run in a node's own shell.
                 kinds = said_kinds = {"node"}
-            if kinds and shell != "outside":
+            elif shell == "outside":
+                if "container" in kinds:
+                    shell = None
+                else:
+                    kinds = set()  # ("couldn't connect to server" names no node)
+            if kinds:
                 evidence["runs_in"] = "container" if "container" in kinds else "node"
-            if kinds == {"node"} and (retracted or "node" in said_kinds) and shell != "outside":
+            if kinds == {"node"} and (retracted or "node" in said_kinds):
                 # The client is a node, not only a node named as a place ("no nó 10.0.0.5").
                 evidence["node"] = "client"
             outside = [o.value for o in options if o.runs_in is None and o.pod_node is None]
