@@ -596,6 +596,11 @@ def test_hedges_are_seen(text: str) -> None:
         ("ipvsadm not found, and kube-ipvs0 doesn't exist either", "proxy_mode", "iptables"),
         ("-A KUBE-SERVICES -d 10.247.0.10/32 -j KUBE-SVC-XGLOHA7QRQ3V22RZ", "proxy_mode",
          "iptables"),
+        # Chains per Service told, even in a clause that denies the IPVS tool.
+        ("the ipvsadm tool isn't even there on the workers, and iptables -t nat shows hundreds of"
+         " KUBE-SEP chains", "proxy_mode", "iptables"),
+        ("não tem nem ipvsadm instalado e o iptables-save mostra centenas de regras KUBE-SVC",
+         "proxy_mode", "iptables"),
         ("é VPC, como eu vejo no console", "network_model", "vpc"),
         ("ELB dedicado, compartilhando com outro serviço", "service_type", "loadbalancer-dedicated"),
         # An EIP unbound leaves the private address.

@@ -234,6 +234,9 @@ _SERVICE_CHAINS = re.compile(
     r"|\bkube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{8,16}\s+(?:tcp|udp|sctp|all)\b"
     # and their count ("| grep -c KUBE-SEP" then "184")
     r"|\bgrep\s+-c\s+kube-(?:svc|sep)\b[\w-]*\W{1,4}[1-9]\d*\b"
+    # or told ("thousands of KUBE-SEP rules", "milhares de regras KUBE-SEP")
+    r"|\b(?:thousands|hundreds|dozens|lots|tons|milhares|centenas|dezenas|monte)\b[^.\n]{0,40}?"
+    r"\bkube-(?:svc|sep)\b"
 )
 # `ipvsadm` missing from a node says nothing about the mode (the tool is not installed).
 _NOT_FOUND = r"command not found|not found|comando nao encontrado|nao encontrado"
@@ -1090,9 +1093,12 @@ class AnswerReader:
             pasted = [m.group(1) for m in _FIELDS[fact].finditer(folded) if m.group(1) in values]
             if pasted and (fact != "proxy_mode" or "proxy" in folded):
                 evidence["value"] = values[pasted[0]]
-            # (Read in every clause: "does not exist" denies its own.)
+            # (Read in every clause: "does not exist" denies its own, and "ipvsadm isn't
+            # installed and there are thousands of KUBE-SEP rules" only the tool.)
+            said = " ".join(c.text for c in found)
             if fact == "proxy_mode" and (
-                _NO_IPVS_DEVICE.search(" ".join(c.text for c in found))
+                _NO_IPVS_DEVICE.search(said)
+                or _SERVICE_CHAINS.search(said)
                 or _SERVICE_CHAINS.search(text.lower())
             ):
                 evidence["value"] = "iptables"
