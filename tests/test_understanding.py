@@ -735,6 +735,12 @@ def test_hedges_are_seen(text: str) -> None:
         ("[root@cce-node-3 ~]# hostname -I\n172.17.0.1 10.1.0.3\n[root@cce-node-3 ~]# curl"
          " 10.1.0.200\ntimeout\napi-0 1/1 Running 172.16.0.9 10.1.0.3", "client_location",
          "same-node"),
+        # The pod's node given by address ("the node hosting the backend is …"), and where a
+        # test goes out from ("o teste sai do …"), are places compared.
+        ("the node hosting the backend is 10.4.0.21, and my script goes out from... well, it"
+         " runs on 10.4.0.30, host shell", "client_location", "other-node"),
+        ("o nó que roda o pod é o 10.8.1.5, e o teste sai do 10.8.1.9 direto no host",
+         "client_location", "other-node"),
         # "ssh'd no node do pod": Portuguese "on the pod's node" in an English sentence.
         ("I'm ssh'd no worker do backend, curl from its shell", "client_location", "same-node"),
         ("logged in via ssh no node do pod, plain curl on the host", "client_location",

@@ -52,13 +52,17 @@ _ADDRESS = re.compile(rf"(?<![\w.])(?P<address>\d{{1,3}}(?:\.\d{{1,3}}){{3}})(?!
 _PLACED = re.compile(
     # "on 10.0.0.5", "no nó 10.0.0.5", "ssh root@10.0.0.8", "no shell do 10.0.0.32"
     # "nesse mesmo 10.0.2.31", "the same 10.0.0.5": the address said again as a place
-    r"(?:\b(?:on|em|no|na|num|numa|ssh|shell d[oae]|shell of|nesse|neste|naquele|mesmo|same)\s+"
+    # "meu teste sai do 10.20.3.27": where the test goes out from
+    r"(?:\b(?:on|em|no|na|num|numa|ssh|shell d[oae]|shell of|nesse|neste|naquele|mesmo|same|"
+    r"sai d[oa]|saindo d[oa])\s+"
     r"(?:(?:the|o|a)\s+)?"
     rf"(?:{_NODE_WORD}\s+)?(?:[\w.-]+@)?"
     # "logged in as root@192.168.1.10": a shell on that node
     r"|\b(?:root|ubuntu|ec2-user|admin|linux|paas|user)@"
     # "NODE do pod: 10.1.0.7", "esse worker é o 10.0.0.23", "node=10.0.0.5"
-    rf"|\b{_NODE_WORD}(?:\s+(?:do pod|of the pod|do backend|of the backend))?"
+    # "the worker running the pod is 10.0.3.14"
+    rf"|\b{_NODE_WORD}(?:\s+(?:do pod|of the pod|do backend|of the backend|(?:running|hosting|with|"
+    r"que roda|que tem|onde roda)\s+(?:the|o|a)\s+(?:pod|backend|replica)))?"
     r"(?:\s*[:=]|\s+(?:is|é|e)(?:\s+(?:o|the))?)?\s*)"
     r"(?P<address>\d{1,3}(?:\.\d{1,3}){3})(?!\w|\.\d)"
     # "from the 192.168.0.12 host shell"
