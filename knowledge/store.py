@@ -5,6 +5,8 @@ Query functions take a Session and return plain dataclasses; the caller owns the
 
 from __future__ import annotations
 
+import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -340,13 +342,26 @@ def open_engine(
     return engine
 
 
+# Tries of the switch to WAL, 50 ms apart: SQLite's own busy timeout is 5 s.
+_WAL_ATTEMPTS = 100
+
+
 def _write_ahead_log(connection: Any, _record: Any) -> None:
     """SQLite in write-ahead-log mode, `synchronous=NORMAL`: a commit (one per question asked,
     for the report) does not wait for two disk flushes, and readers never block the writer.
     A crash of the process loses nothing committed; a power cut can lose the last commits,
     never the file's integrity (SQLite's documentation)."""
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # Two processes opening a new database at once: the switch to WAL needs the file to
+    # itself, and SQLite answers "database is locked" at once, without its busy timeout.
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
