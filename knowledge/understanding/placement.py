@@ -173,6 +173,7 @@ def shell_client(text: str) -> str | None:
     name, or by address as CCE names them: "[root@192-168-0-45 ~]#"), `outside` when it names
     a personal computer ("marcos@MacBook-Pro ~ %"); None otherwise, or when prompts disagree."""
     where = set()
+    exec_pods = _exec_pods(text)
     for match in (*_PROMPT.finditer(text), *_ZSH.finditer(text)):
         if not _CLIENT_COMMAND.match(text, match.end()):
             continue
@@ -180,9 +181,7 @@ def shell_client(text: str) -> str | None:
         if _DASHED.search(host) or _AN_ADDRESS.fullmatch(host) or _named(host):
             where.add("node")
         # Not a pod's ("jovyan@my-notebook-0", one `kubectl exec` opened).
-        elif (
-            _PERSONAL.search(host) and not _POD_SUFFIX.search(host) and host not in _exec_pods(text)
-        ):
+        elif _PERSONAL.search(host) and not _POD_SUFFIX.search(host) and host not in exec_pods:
             where.add("outside")
         else:
             return None  # a host of no known kind: a pod's, a VM's

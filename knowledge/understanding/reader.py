@@ -517,8 +517,10 @@ class AnswerReader:
     def _on_host_network(self, fact: str, text: str, value: str) -> bool:
         """Whether a pod on its node's own network (`hostNetwork: true`) was read as that node:
         it reaches the address as the node does (domain notes), but the user named a pod."""
-        runs_in = {option.value: option.runs_in for option in self.playbook.fact(fact).options}
-        return runs_in.get(value) == "node" and "hostnetwork" in text.lower()
+        return (
+            self.playbook.fact(fact).option(value).runs_in == "node"
+            and "hostnetwork" in text.lower()
+        )
 
     def _hedged(self, text: str, fact: str) -> bool:
         """Doubt, or a question back: one that names an option ("is it ipvs?") or is the whole
@@ -1095,10 +1097,10 @@ class AnswerReader:
                 evidence["value"] = values[pasted[0]]
             # (Read in every clause: "does not exist" denies its own, and "ipvsadm isn't
             # installed and there are thousands of KUBE-SEP rules" only the tool.)
-            said = " ".join(c.text for c in found)
+            every_clause = " ".join(c.text for c in found)
             if fact == "proxy_mode" and (
-                _NO_IPVS_DEVICE.search(said)
-                or _SERVICE_CHAINS.search(said)
+                _NO_IPVS_DEVICE.search(every_clause)
+                or _SERVICE_CHAINS.search(every_clause)
                 or _SERVICE_CHAINS.search(text.lower())
             ):
                 evidence["value"] = "iptables"
