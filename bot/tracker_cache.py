@@ -153,10 +153,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         starts = [i for i, event in enumerate(events) if isinstance(event, SessionStarted)]
         if not starts or len(events) - starts[-1] != stored:
             return None
-        return DialogueStateTracker.from_dict(
-            tracker.sender_id,
-            [event.as_dict() for event in events[starts[-1] :]],
-            self.domain.slots,
+        # The same events replayed (as Rasa's read replays the rows), without their round
+        # trip through dicts: this turn's own tracker is done with them.
+        return DialogueStateTracker.from_events(
+            tracker.sender_id, events[starts[-1] :], self.domain.slots
         )
 
 
