@@ -16,8 +16,8 @@
 - Rasa's graphs (NLU, the policies) run node by node in order instead of through dask's
   scheduler (bot/graph_runner.py), and NLU's model runs its traced graph directly
   (bot/predict_step.py).
-- A tracker is copied (before each action) from its state, not by replaying all its events
-  (bot/tracker_copy.py).
+- A tracker is copied (before each action, and for a form's validation) from its state, not by
+  replaying all its events (bot/tracker_copy.py).
 - The action server's responses are validated against Rasa's schema by a validator built once
   that checks each event against its own type's branch only (bot/action_response.py).
 - A turn the bot cannot finish because the action server, the tracker store or the lock store
@@ -59,6 +59,7 @@ import rasa.core.tracker_store
 import yaml
 from action_response import response_validator
 from rasa.core.actions.action import ActionSessionStart, RemoteAction
+from rasa.core.actions.forms import FormAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.core.lock_store import LockError
@@ -77,7 +78,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from tracker_cache import CachedSQLTrackerStore
-from tracker_copy import copy_tracker
+from tracker_copy import copy_tracker, temporary_tracker
 
 # Characters. A pasted Service (`kubectl get svc -o yaml`) is 2-10 KB and an error a few lines:
 # 64 KB leaves room for both several times over, and bounds a message's NLU to about a second.
@@ -346,6 +347,7 @@ def install() -> None:
     DaskGraphRunner.run = graph_runner.run  # type: ignore[method-assign]
     RasaModel._rasa_predict = predict_step.rasa_predict  # type: ignore[method-assign]
     DialogueStateTracker.copy = copy_tracker  # type: ignore[method-assign]
+    FormAction._temporary_tracker = temporary_tracker  # type: ignore[method-assign]
     MessageProcessor.log_message = _log_cut_message  # type: ignore[method-assign]
     MessageProcessor.parse_message = _parse_words  # type: ignore[method-assign]
     MessageProcessor._update_tracker_session = _start_new_conversations_here  # type: ignore[method-assign]

@@ -1,5 +1,6 @@
-"""bot/tracker_copy.py gives the tracker Rasa's own copy gives (run in Rasa's virtualenv against
-Rasa's replay), after every kind of event, and a copy that changes leaves the tracker as it was."""
+"""bot/tracker_copy.py gives the trackers Rasa's own copy and a form's temporary tracker give
+(run in Rasa's virtualenv against Rasa's replay), after every kind of event, and a copy that
+changes leaves the tracker as it was."""
 
 from __future__ import annotations
 
@@ -20,5 +21,5 @@ def test_a_tracker_copied_from_its_state_is_the_replayed_copy() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     seen: dict[str, bool] = json.loads(done.stdout.strip().splitlines()[-1])
-    assert len(seen) == 9
+    assert len(seen) == 13
     assert [name for name, holds in seen.items() if not holds] == []

@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from rasa.core.actions.forms import FormAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -30,7 +31,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
-from tracker_copy import copy_tracker
+from tracker_copy import copy_tracker, temporary_tracker
 
 DOMAIN = Domain.from_yaml(
     """
@@ -44,6 +45,8 @@ forms:
   diagnosis_form: {required_slots: [service_type]}
 """
 )
+
+FORM = FormAction("diagnosis_form", None)
 
 
 def said(text: str) -> UserUttered:
@@ -122,6 +125,13 @@ def state(tracker: DialogueStateTracker) -> dict[str, Any]:
     return seen
 
 
+def untimed(tracker: DialogueStateTracker) -> dict[str, Any]:
+    """The state without the times of events made at the call (the form's own)."""
+    seen = state(tracker)
+    seen["events"] = [{**event, "timestamp": None} for event in seen["events"]]
+    return seen
+
+
 def shared(copied: DialogueStateTracker, replayed: DialogueStateTracker) -> bool:
     """The same objects where the replay shares them with the original: the events."""
     return all(a is b for a, b in zip(copied.events, replayed.events, strict=True))
@@ -133,12 +143,17 @@ def observe() -> dict[str, Any]:
         tracker = DialogueStateTracker("ana", DOMAIN.slots)
         # Rasa's processor sets these on the tracker it reads; its copy leaves them out.
         tracker.model_id, tracker.assistant_id, tracker.sender_source = "m1", "lbdoctor", "rest"
-        agree = []
+        agree, temporary = [], []
         for event in events:
             tracker.update(event, DOMAIN)
             copied, replayed = copy_tracker(tracker), tracker.copy()
             agree.append(state(copied) == state(replayed) and shared(copied, replayed))
+            new = [SlotSet("service_type", "nodeport")]
+            ours = temporary_tracker(FORM, tracker, new, DOMAIN)
+            rasas = FormAction._temporary_tracker(FORM, tracker, new, DOMAIN)
+            temporary.append(untimed(ours) == untimed(rasas))
         seen[f"{name}: copies agree after each event"] = all(agree)
+        seen[f"{name}: temporary trackers agree after each event"] = all(temporary)
         # A copy changed does not change the tracker (nor the other way round).
         before = state(tracker)
         copied = copy_tracker(tracker)
