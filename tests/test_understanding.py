@@ -1076,6 +1076,11 @@ def test_no_is_english_when_the_other_words_are() -> None:
         # Which of two is not known yet; Italian "modalità".
         ("é LoadBalancer, mas se é dedicado ou compartilhado eu ainda preciso ver", "service_type"),
         ("la modalità è ipvs", "proxy_mode"),
+        # Short Italian and Polish replies: one word of theirs, or letters ours never write.
+        ("Rete VPC.", "network_model"),
+        ("Cluster, quello predefinito.", "external_traffic_policy"),
+        ("iptables, credo.", "proxy_mode"),
+        ("Usługa bramy DNAT.", "service_type"),
         # Where the client is said not to be is no answer.
         ("não é do meu notebook não, é de algum lugar lá dentro", "client_location"),
         # Two things, not one answer.
