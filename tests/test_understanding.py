@@ -80,10 +80,25 @@ def test_the_same_node_is_a_place_not_the_client(text: str, kind: str | None) ->
         "Local. or was it Cluster? I changed it twice yesterday",
         "ELB dedicado, ou compartilhado? putz, agora fiquei na dúvida",
         "on the pod's node... hmm, actually I'm no longer sure, let me check",
+        # Said, but maybe no longer so, or not confirmed.
+        "probably the pod's node, but the pod restarts a lot so who knows",
+        "pretty sure it's the pod's node? like 80%, the pod may have moved since",
+        "acho que é o do pod, mas não confirmei",
     ],
 )
 def test_hedges_are_seen(text: str) -> None:
     assert hedged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a pod on the same node, both were on 10.12.3.8, could have moved but probably not",
+        "the one that fails is on the pod's node. The others I haven't checked yet.",
+    ],
+)
+def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
+    assert not hedged(text)
 
 
 @pytest.mark.parametrize(

@@ -428,6 +428,14 @@ _HEDGE = re.compile(
     r"nenhum dos dois|nenhuma das duas|neither of them|neither one)\b"
     # "on the node, but which one?": which is not known.
     r"|\b(?:but which one|mas qual deles|mas qual)\s*\?"
+    # "…so who knows", "the pod may have moved since": the value given may no longer hold.
+    # ("could have moved but probably not" stands.)
+    r"|\b(?:who knows|(?:may|might|could) have (?:moved|changed|been rescheduled)|"
+    r"pode ter (?:mudado|migrado|saido))\b(?![^.;]{0,20}\b(?:but|mas)\s+(?:probably|"
+    r"provavelmente)\s+(?:not|nao)\b)"
+    # "acho que é o do pod, mas não confirmei": said, but not confirmed.
+    r"|\b(?:nao|n|not|haven'?t|have not|didn'?t|did not)\s+(?:confirmei|conferi|verifiquei|"
+    r"confirmed|verified|confirm|verify)(?:\s+(?:ainda|yet|still|it))?\s*[.!)]*\s*$"
     # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
     # nodes too", "testei nos dois": two things, not one answer.
     r"|\b(?:and also|e tambem|as well as|nos dois|nas duas|on both|from both)\b"
