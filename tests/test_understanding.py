@@ -108,6 +108,7 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("não é túnel, é VPC", "network_model", "vpc"),
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
+        ("some node that ain't the pod's", "nodeport_target", "other-node"),
         ("nginx ingress addon on a dedicated elb", "service_type", "nginx-ingress-dedicated"),
         # One thing described in two clauses: the add-on, and the ELB it sits on.
         ("o ingress nginx do addon, num ELB dedicado", "service_type", "nginx-ingress-dedicated"),

@@ -73,7 +73,7 @@ _WITHOUT = (
     r"without(?!\s+(?:touching|changing|modifying|editing|redeploying|restarting)\b)|"
     r"fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
-    r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
+    r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s+ain'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
     # "a worker that has no replica of the app", "um nó que tem nenhum pod dele"
     r"(?:that|which|que)\s+(?:has|have|had|tem|tinha)\s+(?:no|nenhum|nenhuma)\b|"
     # "a node where the backend isn't running", "no nó onde o pod não está"
@@ -123,7 +123,7 @@ _GOES_ON = re.compile(r"(?:and|also|plus)\b")  # not "e": folded, it is also "é
 _NEGATION = re.compile(
     r"^(?:no|nope|nah|nao|n)$"
     # Not a command's flag ("kubectl -n kube-system").
-    r"|(?<!-)\b(?:not|isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor|"
+    r"|(?<!-)\b(?:not|isn'?t|aren'?t|wasn'?t|ain'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor|"
     r"nothing|nada de)\b"
     # "we didn't set Local" denies Local; "it didn't work" tells the failure, it denies nothing.
     r"|\b(?:didn'?t|did not|haven'?t|have not)\s+(?:set|change|configure|touch|use|buy|pay for|"
