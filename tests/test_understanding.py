@@ -84,6 +84,9 @@ def test_the_same_node_is_a_place_not_the_client(text: str, kind: str | None) ->
         "probably the pod's node, but the pod restarts a lot so who knows",
         "pretty sure it's the pod's node? like 80%, the pod may have moved since",
         "acho que é o do pod, mas não confirmei",
+        # Clients in more than one place.
+        "Uns pods no node-1 e outros no node-3, todos falhando.",
+        "umas chamadas vêm de pods, outras do meu notebook",
     ],
 )
 def test_hedges_are_seen(text: str) -> None:

@@ -469,8 +469,9 @@ _HEDGE = re.compile(
     rf"|{_ON_THE}(?:old|antigo|antiga|velho|velha)\b[^.;]*[,;].*{_ON_THE}(?:new|novo|nova)\b"
     r"|\b(?:em|no|na)\s+(?:um|uma|alguns|algumas)\b[^,;]*[,;].*\bn(?:o|a|os|as)\s+outr[oa]s?\b"
     # "some clients are pods, others run on the host": more than one client, not one answer.
-    r"|\b(?:some|alguns|algumas)\b[^,;.]*[,;]\s*(?:and\s+|e\s+|while\s+|enquanto\s+)?"
-    r"(?:others|outros|outras)\b"
+    r"|\b(?:some|alguns|algumas|uns|umas)\b[^,;.]*(?:[,;]\s*|\s)(?:and\s+|e\s+|while\s+|"
+    r"enquanto\s+)(?:others|outros|outras)\b"
+    r"|\b(?:some|alguns|algumas|uns|umas)\b[^,;.]*[,;]\s*(?:others|outros|outras)\b"
 )
 # Where a sentence ends (not a version's dot: "cloud native 2.0?").
 _SENTENCE_END = re.compile(r"[.!\n](?!\d)")
