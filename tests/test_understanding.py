@@ -112,6 +112,17 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
         ("some node that ain't the pod's", "nodeport_target", "other-node"),
+        # The pod said never to land on the client's node, or none of its pods to be there.
+        ("O Jenkins roda instalado direto no nó ci-01 (sem container); os pods da app ficam no"
+         " pool apps, nenhum no ci-01.", "client_location", "other-node"),
+        ("o runner roda direto no SO de um worker, sem container; o pod da app tem nodeSelector"
+         " pra outro pool, então nunca cai no worker do runner", "client_location", "other-node"),
+        # A script in a host's folder is the client, not the Service's pods named after it.
+        ("bom, o cenário: tem um script python de fechamento que roda toda noite em"
+         " /opt/fechamento numa das VMs do cluster (sim, devia ser CronJob, tá no backlog kkk)."
+         " ele manda o resultado pro serviço de ingestão pelo endereço do ELB. os pods da"
+         " ingestão têm afinidade pro node pool 'ingest' e essa VM é do pool default, então"
+         " nunca caem na mesma máquina.", "client_location", "other-node"),
         ("nginx ingress addon on a dedicated elb", "service_type", "nginx-ingress-dedicated"),
         # One thing described in two clauses: the add-on, and the ELB it sits on.
         ("o ingress nginx do addon, num ELB dedicado", "service_type", "nginx-ingress-dedicated"),

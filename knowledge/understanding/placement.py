@@ -516,6 +516,14 @@ _ELSEWHERE = re.compile(
     r"|\bpods? (?:mudou|trocou|foi|saiu) (?:de no|de node|pra outro|para outro|reagendado|movido)"
     r"(?!\s+(?:pr[oa]|para)\b)"
     r"|\bao lado d[oa]\b"
+    # "o pod tem nodeSelector pra outro pool, então nunca cai no worker do runner", "the pods
+    # are in pool apps, none on cce-ci-01" (the client's node, named before)
+    r"|\b(?:nodeselector|pinned|preso|presa|fixado|fixada)\b[^.;]{0,30}\b(?:pra|para|to|on|em)\s+"
+    r"(?:outro|outra|another|a different|other)\s+(?:pool|node pool|node|no|worker)\b"
+    r"|\b(?:nunca|never)\s+(?:cai|caem|roda|rodam|fica|ficam|lands?|runs?|is scheduled)\s+"
+    r"(?:no|na|on|in)\b"
+    r"|\b(?:pods?|replicas?)\b[^.;]{0,60}\b(?:nenhum|nenhuma|none)\s+(?:deles\s+|of them\s+)?"
+    r"(?:no|na|on|in)\b(?!\s+(?:outr[oa]|other|another)\b)"
 )
 
 

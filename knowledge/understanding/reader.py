@@ -269,6 +269,8 @@ _LOGS_FAIL = re.compile(
 _INSTALLED = re.compile(
     r"\b(?:installed|instalad[oa]s?|rpm|yum|apt|systemd|crontab|binary|binario|"
     r"directly on|direto n[oa]|straight onto)\b"
+    # A program in the host's own folders ("um script que roda em /opt/fechamento").
+    r"|(?:^|\s)/(?:opt|usr/local|srv|home|root)/"
 )
 # The kind of client denied outright ("sem container", "not containerized").
 _NO_CONTAINER = re.compile(
