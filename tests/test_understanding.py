@@ -112,6 +112,11 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
         ("some node that ain't the pod's", "nodeport_target", "other-node"),
+        # A correction that only names the place keeps the kind said before it.
+        ("a pod on another node... hmm, actually kubectl shows both on np-7, so same node.",
+         "client_location", "container-same-node"),
+        ("pod em outro nó... na real o kubectl mostra os dois no np-7, então mesmo nó.",
+         "client_location", "container-same-node"),
         # The pod said never to land on the client's node, or none of its pods to be there.
         ("O Jenkins roda instalado direto no nó ci-01 (sem container); os pods da app ficam no"
          " pool apps, nenhum no ci-01.", "client_location", "other-node"),

@@ -240,6 +240,12 @@ _SERVICE_CHAINS = re.compile(
 )
 # `ipvsadm` missing from a node says nothing about the mode (the tool is not installed).
 _NOT_FOUND = r"command not found|not found|comando nao encontrado|nao encontrado"
+# A clause that is a place and nothing else ("so same node", "então mesmo nó").
+_ONLY_A_PLACE = re.compile(
+    r"(?:(?:so|then|thus|entao|logo|ou seja|i\.e\.?|it'?s|is|e|eh)\s+){0,2}(?:the\s+|o\s+|a\s+|an\s+)?"
+    r"(?:same|mesmo|another|other|outro|different|diferente|a different)\s+(?:node|no|worker|host)"
+    r"(?:\s+(?:diferente|differente))?[.!]*"
+)
 _NOT_THERE = r"not installed|isn'?t installed|nao (?:esta |ta )?instalado"
 _NO_IPVSADM = re.compile(
     rf"\bipvsadm\W{{0,3}}(?:{_NOT_FOUND})|\bipvsadm\b[^.\n]{{0,20}}\b(?:{_NOT_THERE})"
@@ -1005,7 +1011,13 @@ class AnswerReader:
             standing = [c for c in found if not c.negated]
             pods = row_pods(text)
             # A correction that only places it ("from a pod, mas em outro nó") names no kind.
-            kinds = {subject(c.text, False, pods) for c in standing if c.corrects} - {None}
+            # So does one that only names the place ("…actually both are on node-3, so same
+            # node").
+            kinds = {
+                subject(c.text, False, pods)
+                for c in standing
+                if c.corrects and not _ONLY_A_PLACE.fullmatch(c.text)
+            } - {None}
             # A correction that denies a container ("in a pod - no wait, a binary on the ECS,
             # not dockerized") makes the node it names, even as a place, the client.
             # (Not one that denies a place: "nenhum pod dele está no mesmo nó".)
