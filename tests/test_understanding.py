@@ -112,6 +112,11 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
         ("some node that ain't the pod's", "nodeport_target", "other-node"),
+        # A container's emoji is a container; one after a "no" gesture is the Service's pod.
+        ("📦 do ladinho do 🎯, mesmo nó", "client_location", "container-same-node"),
+        ("🐳 on another node ➡️ backend pod ❌", "client_location", "container-other-node"),
+        ("a node WITHOUT the pod 🙅‍♂️📦 — ssh'd in and curl gets refused 😤", "client_location",
+         "other-node"),
         # A correction that only names the place keeps the kind said before it.
         ("a pod on another node... hmm, actually kubectl shows both on np-7, so same node.",
          "client_location", "container-same-node"),

@@ -249,10 +249,22 @@ def _unleaned(folded: str) -> str:
     return _BLANKED.sub(lambda m: " " * len(m.group()), folded)
 
 
+# Emoji people use for a container ("📦 pod no mesmo nó", "🐳 em outro nó"): the word, with
+# one blank each side (fold() would shorten more: the typed text must keep fold's length).
+# Not one glued to another emoji ("a node WITHOUT the pod 🙅‍♂️📦": no pod).
+_CONTAINER_EMOJI = re.compile("(?<![^\\w\\s])\\s*[\U0001f4e6\U0001f433]\\s*")
+
+
+def _worded(text: str) -> str:
+    return _CONTAINER_EMOJI.sub(
+        lambda m: " " * (m.start() > 0) + "container" + " " * (m.end() < len(text)), text
+    )
+
+
 def normalise(text: str) -> str:
-    """Folded (case, accents, blanks), with emoji and odd symbols turned into blanks and the
-    deciding words' typos undone."""
-    folded = fold(_PUNCTUATION.sub(" ", text[-MAX_ANSWER_CHARS:]))
+    """Folded (case, accents, blanks), with a container's emoji turned into the word, other
+    emoji and odd symbols into blanks, and the deciding words' typos undone."""
+    folded = fold(_PUNCTUATION.sub(" ", _worded(text[-MAX_ANSWER_CHARS:])))
     return _retyped(fold(_unleaned(folded.replace("’", "'"))))
 
 
@@ -292,6 +304,7 @@ def conclusions_kept(found: list[Clause], names: Callable[[str], bool]) -> list[
 def clauses(text: str, english: bool = False) -> list[Clause]:
     """The clauses of a message in order; empty ones dropped. `english`: the message is in
     English, where "no" denies."""
+    text = _worded(text[-MAX_ANSWER_CHARS:])
     # Line by line: a line break ends a statement ("…14d\nno other address").
     lines = (fold(line) for line in text[-MAX_ANSWER_CHARS:].splitlines())
     folded = _unleaned("\n".join(line for line in lines if line).replace("’", "'"))
