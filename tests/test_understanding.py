@@ -112,6 +112,18 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
         ("some node that ain't the pod's", "nodeport_target", "other-node"),
+        # The app's own users are outside the cluster.
+        ("end users on their phones lol", "client_location", "outside-cluster"),
+        ("os usuários do app no celular, pô", "client_location", "outside-cluster"),
+        # Doubt about whether the answer helps is no doubt about the answer.
+        ("Not sure this is what you're after, but it's a pod on a different node from the"
+         " backend.", "client_location", "container-other-node"),
+        ("Não sei bem o que vc precisa, mas o Service é LoadBalancer com"
+         " kubernetes.io/elb.class: union.", "service_type", "loadbalancer-shared"),
+        ("Not sure it matters, but it's 10.0.1.50, VPC subnet, no EIP.", "access_type", "private"),
+        # "Not just any node", and "any node but the pod's".
+        ("não é um nó qualquer, é justamente o que roda o pod", "nodeport_target", "pod-node"),
+        ("qualquer nó menos o do pod", "nodeport_target", "other-node"),
         # A container's emoji is a container; one after a "no" gesture is the Service's pod.
         ("📦 do ladinho do 🎯, mesmo nó", "client_location", "container-same-node"),
         ("🐳 on another node ➡️ backend pod ❌", "client_location", "container-other-node"),

@@ -422,7 +422,13 @@ _ON_THE = r"\b(?:on|in|no|na)\s+(?:the\s+|o\s+|a\s+)?"
 # "both", "either", "tanto faz": the user does not pick one option.
 _HEDGE = re.compile(
     rf"\b(?:(?:both|os dois|as duas|ambos|ambas){_TOGETHER}|either(?=\s+[a-z])|whichever|any of them|tanto faz|"
-    r"qualquer um|(?:nao|n) lembro|can'?t remember|not sure|(?:nao|n) sei(?! se (?:tem relacao|ajuda|importa))|sei la|talvez|maybe|no idea|"
+    r"qualquer um|(?:nao|n) lembro|can'?t remember|"
+    # Not doubt about the answer: "not sure this is what you're after, but…", "não sei se é
+    # isso que vc quer saber, mas…", "não sei bem o que vc precisa, mas…"
+    r"not sure(?! (?:(?:if|whether) )?(?:this|it|that)(?:'s| is)? (?:matters?|helps?|what you)"
+    r"| (?:it|this) (?:matters|helps)| what you)|"
+    r"(?:nao|n) sei(?! se (?:tem relacao|ajuda|importa|e isso|serve)| (?:bem )?o que (?:vc|voce)"
+    r" (?:precisa|quer))|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|(?:nao|n) faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
@@ -469,9 +475,10 @@ _HEDGE = re.compile(
     r"(?!\s+(?:nos|nodes|workers|hosts|maquinas)\b)"
     # "o IP de um nó qualquer", "any node": no node in particular.
     # ("um nó qualquer que não tem o pod" is another node.)
-    r"|(?:\b(?:um|uma)\s+\w+\s+qualquer|\bqualquer\s+(?:no|node|worker|host)"
+    # ("não é um nó qualquer, é o do pod" names one; "qualquer nó menos o do pod" is another.)
+    r"|(?:(?<!nao e )(?<!not )\b(?:um|uma)\s+\w+\s+qualquer|\bqualquer\s+(?:no|node|worker|host)"
     r"|(?<!not from )(?<!not on )(?<!not in )\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|nao o|not the|that doesn'?t|"
-    r"that isn'?t|without|sem|other than|except)\b)"
+    r"that isn'?t|without|sem|other than|except|menos|exceto|fora o|but the)\b)"
     r"|\b(?:depends|it depends|depende)\b"
     # "whether it's dedicated or shared I need to check", "se é dedicado ou compartilhado"
     r"|\b(?:whether|se)\s+(?:it['’]?s|it is|e|eh)\s+[^.;?]{1,30}\s(?:or|ou)\s"

@@ -516,6 +516,10 @@ _ELSEWHERE = re.compile(
     r"|\bpods? (?:mudou|trocou|foi|saiu) (?:de no|de node|pra outro|para outro|reagendado|movido)"
     r"(?!\s+(?:pr[oa]|para)\b)"
     r"|\bao lado d[oa]\b"
+    # "qualquer nó menos o do pod", "any node except the pod's"
+    r"|\b(?:menos|exceto|fora|except|other than|but not)\s+(?:o|a|the)\s+(?:(?:no|node|worker)\s+)?"
+    r"(?:do|da|of the)\s+(?:[\w-]+\s+)?pods?\b|\b(?:except|other than|but not)\s+the\s+"
+    r"(?:[\w-]+\s+)?pod'?s\b"
     # "o pod tem nodeSelector pra outro pool, então nunca cai no worker do runner", "the pods
     # are in pool apps, none on cce-ci-01" (the client's node, named before)
     r"|\b(?:nodeselector|pinned|preso|presa|fixado|fixada)\b[^.;]{0,30}\b(?:pra|para|to|on|em)\s+"

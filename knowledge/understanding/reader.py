@@ -138,7 +138,10 @@ _OUTSIDE = re.compile(
     r"|\b(?:on-?prem(?:ise)?s?|direct connect|nosso escritorio|our office|"
     r"partner'?s (?:servers?|systems?|machines?)|servidores? d[oa] parceir[oa]|nothing of ours|"
     r"nada nosso|my (?:mac|macbook|laptop|notebook|pc|workstation)|"
-    r"(?:meu|minha) (?:mac|macbook|laptop|notebook|pc)|(?:at|from) home|de casa)\b)"
+    r"(?:meu|minha) (?:mac|macbook|laptop|notebook|pc)|(?:at|from) home|de casa|"
+    # The app's own users ("end users on their phones", "os usuários do app no celular").
+    r"end users?|(?:our|the app'?s|the) (?:users|customers)(?= on)|on their (?:phones?|mobiles?)|"
+    r"(?:usuarios|clientes) (?:do app|finais|no celular)|no celular)\b)"
     # ("Same curl from my laptop works fine": where it works is no client.)
     r"(?![^.;,]*\b(?:works?|worked|fine|funciona\w*)\b)"
 )
