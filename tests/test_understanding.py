@@ -112,6 +112,9 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
         ("some node that ain't the pod's", "nodeport_target", "other-node"),
+        # A bare "não" takes back what came before; it denies nothing after it.
+        ("iptables... não, tem a interface kube-ipvs0, então IPVS.", "proxy_mode", "ipvs"),
+        ("não tem a interface kube-ipvs0", "proxy_mode", "iptables"),
         # The app's own users are outside the cluster.
         ("end users on their phones lol", "client_location", "outside-cluster"),
         ("os usuários do app no celular, pô", "client_location", "outside-cluster"),

@@ -1113,8 +1113,10 @@ class AnswerReader:
             if pasted and (fact != "proxy_mode" or "proxy" in folded):
                 evidence["value"] = values[pasted[0]]
             # (Read in every clause: "does not exist" denies its own, and "ipvsadm isn't
-            # installed and there are thousands of KUBE-SEP rules" only the tool.)
-            every_clause = " ".join(c.text for c in found)
+            # installed and there are thousands of KUBE-SEP rules" only the tool. Not a bare
+            # "não" that takes back what came before: "iptables… não, tem a interface
+            # kube-ipvs0" has the device.)
+            every_clause = " ".join(c.text for c in found if not says_no(c))
             if fact == "proxy_mode" and (
                 _NO_IPVS_DEVICE.search(every_clause)
                 or _SERVICE_CHAINS.search(every_clause)
