@@ -112,6 +112,11 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("tunnel? no wait, it's the Turbo one", "network_model", "cloud-native-2"),
         ("not the pod's node, another node", "client_location", "other-node"),
         ("some node that ain't the pod's", "nodeport_target", "other-node"),
+        # A program of the host's own is the node; a container entered is the client.
+        ("It's an entry in root's crontab on 192.168.0.88, and kubectl shows the pod scheduled"
+         " on 192.168.0.88 as well.", "client_location", "same-node"),
+        ("ssh'd into the pod's node, then docker exec'd into another app container running"
+         " there and curled from inside it.", "client_location", "container-same-node"),
         # A bare "não" takes back what came before; it denies nothing after it.
         ("iptables... não, tem a interface kube-ipvs0, então IPVS.", "proxy_mode", "ipvs"),
         ("não tem a interface kube-ipvs0", "proxy_mode", "iptables"),

@@ -275,6 +275,11 @@ _LOGS_FAIL = re.compile(
     r"\bkubectl\s+logs\s+[^\n,]*[\n,]\s*(?:curl:\s*\(\d+|dial tcp|upstream connect error)"
 )
 # A program installed on the machine itself, not run in a container.
+# Entering a container to run the client from inside it.
+_EXEC_INTO = re.compile(
+    r"\b(?:kubectl|docker|crictl|nerdctl|podman)\s+exec\b|\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?"
+    r"(?:into|in|no|na|dentro)\b"
+)
 _INSTALLED = re.compile(
     r"\b(?:installed|instalad[oa]s?|rpm|yum|apt|systemd|crontab|binary|binario|"
     r"directly on|direto n[oa]|straight onto)\b"
@@ -884,6 +889,12 @@ class AnswerReader:
         denied_kinds = {subject(c.text) for c in found if c.negated} - {None}
         if first.runs_in in denied_kinds:
             return True
+        if second.runs_in == "container" and any(
+            _EXEC_INTO.search(c.text) for c in found if not c.negated
+        ):
+            # "ssh'd into the pod's node, then docker exec'd into another container": the
+            # client is the container entered, whatever the words say of the node.
+            return True
         # Unless a clause the user affirms says the container reading on its own ("o pod desse
         # worker e o da API estão no mesmo nó": a queue worker, not a node).
         model = self.model(fact)
@@ -1039,6 +1050,11 @@ class AnswerReader:
             denied_container = any(c.negated and _NO_CONTAINER.fullmatch(c.text) for c in found)
             if not kinds and denied_container:
                 kinds = {"node"}
+            # "an entry in root's crontab on 192.168.0.88": a program of the host's own names
+            # the node as the client.
+            installed = not kinds and any(_INSTALLED.search(c.text) for c in standing)
+            if installed:
+                kinds = {"node"}
             # So are they when the client named first is a program installed on a node ("an
             # agent installed as an RPM directly on node-4; our pod runs on node-9").
             first = next((c for c in standing if subject(c.text, pods=pods)), None)
@@ -1052,7 +1068,9 @@ class AnswerReader:
             ):
                 kinds = {"node"}
             # The kinds the standing clauses name as the client, not only as a place.
-            said_kinds = {subject(c.text, False, pods) for c in standing}
+            said_kinds = {subject(c.text, False, pods) for c in standing} | (
+                {"node"} if installed else set()
+            )
             if "container" not in kinds and (
                 (
                     "node" not in said_kinds
