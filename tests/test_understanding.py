@@ -1473,3 +1473,38 @@ def test_an_escape_typed_in_a_command_denies_nothing() -> None:
     # ('{"\\n"}' in a jsonpath: folded, a lone "n", which is Portuguese for "não".)
     found = clauses("kubectl get pod web-0 -o jsonpath='{.spec.nodeName}{\"\\n\"}'")
     assert found and not any(c.negated for c in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # Replies a stranger's review wrote against this reader's rules: what the rule is not
+        # about is left to the rest of the reading (None: asked back or confirmed).
+        ("a requisição nunca cai no pod, dá timeout; tô testando do mesmo nó", "client_location",
+         "same-node"),
+        ("it's a cron script on the pod's node itself, it never runs in a container",
+         "client_location", "same-node"),
+        ("mesmo nó. olhei os pods, nenhum no CrashLoopBackOff", "client_location", None),
+        ("funciona de qualquer nó menos o do pod", "client_location", "same-node"),
+        ("works from any node except the pod's", "nodeport_target", "pod-node"),
+        ("é um cronjob do cluster que chama; os clientes finais também reclamam",
+         "client_location", None),
+        ("o pod não tem nodeSelector pra outro pool, cai no mesmo nó do runner",
+         "client_location", None),
+        # Brazilian "ñ" (não) and "credo!" are Portuguese; Italian "credo" closes a reply.
+        ("ñ, é outro nó", "client_location", "other-node"),
+        ("Credo, mesmo nó", "client_location", "same-node"),
+        ("credo 😱 é ipvs", "proxy_mode", "ipvs"),
+        ("iptables, credo.", "proxy_mode", None),
+        ("é outro nó, mas não sei se é isso mesmo", "client_location", None),
+        ("same node. The SG rules I haven't verified yet", "client_location", "same-node"),
+        ("it's not just any node, it's the pod's", "nodeport_target", "pod-node"),
+        ("🚫 📦, roda direto no nó do pod", "client_location", "same-node"),
+        ("não não, tem a interface kube-ipvs0", "proxy_mode", "ipvs"),
+        ("a debug pod... sorry, it's a different host", "client_location", "other-node"),
+    ],
+)  # fmt: skip
+def test_what_a_rule_is_not_about_is_not_read_by_it(
+    reader: AnswerReader, text: str, fact: str, value: str | None
+) -> None:
+    assert reader.read_answer(text, fact).value == value

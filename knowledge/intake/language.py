@@ -69,7 +69,7 @@ _FOREIGN = frozenset(
     der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
     anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
     rete privata pubblica condivisa dedicata indirizzo della nella dello bilanciatore servizio
-    modalita quello quella predefinito predefinita credo
+    modalita quello quella predefinito predefinita altro stesso diverso
     """.split()  # noqa: SIM905
 )
 # Of those, words no Portuguese or English writer uses even in passing: one is enough in a
@@ -78,7 +78,7 @@ _STRONG = frozenset(
     """
     del el los fuera depuis noeud reseau contenedores und nicht ist der une est ein eine
     politique gardons utilisons pubblico condiviso impostato impostata privata pubblica
-    indirizzo della bilanciatore modalita rete quello predefinito predefinita credo
+    indirizzo della bilanciatore modalita rete quello predefinito predefinita altro stesso
     """.split()  # noqa: SIM905
 )
 # Signs of a third language that are no single word of its list: Spanish's opening marks,
@@ -86,9 +86,11 @@ _STRONG = frozenset(
 # ("Tunnelnetzwerk", "IPVS-Modus").
 _FOREIGN_SIGNS = re.compile(
     r"[¿¡]|\b(?:red de|la red|est[aá] en|modus)\b|\w*(?:netzwerk|knoten)\w*"
-    # Letters of Spanish, German, Polish, the Nordic and Baltic languages, Czech, Turkish…
-    # that neither Portuguese nor English writes ("Usługa bramy DNAT").
-    r"|[ñßłąęśżźćńøåæğşıřčšžěůőű]"
+    # Letters of German, Polish, the Nordic and Baltic languages, Czech, Turkish… that neither
+    # Portuguese nor English writes ("Usługa bramy DNAT"; not "ñ", Brazilian shorthand for "não").
+    r"|[ßłąęśżźćńøåæğşıřčšžěůőű]"
+    # Italian "credo" ("I think") closing a reply; Portuguese "credo!" opens one.
+    r"|\bcredo\W*$"
 )
 
 

@@ -250,15 +250,18 @@ def _unleaned(folded: str) -> str:
 
 
 # Emoji people use for a container ("📦 pod no mesmo nó", "🐳 em outro nó"): the word, with
-# one blank each side (fold() would shorten more: the typed text must keep fold's length).
-# Not one glued to another emoji ("a node WITHOUT the pod 🙅‍♂️📦": no pod).
-_CONTAINER_EMOJI = re.compile("(?<![^\\w\\s])\\s*[\U0001f4e6\U0001f433]\\s*")
+# a blank where it touches another (fold() collapses blanks: the typed text must keep fold's
+# length). Not after another emoji ("a node WITHOUT the pod 🙅‍♂️📦", "🚫 📦": no container).
+_CONTAINER_EMOJI = re.compile("(?<![^\\w\\s])(?<![^\\w\\s]\\s)[\U0001f4e6\U0001f433]")
 
 
 def _worded(text: str) -> str:
-    return _CONTAINER_EMOJI.sub(
-        lambda m: " " * (m.start() > 0) + "container" + " " * (m.end() < len(text)), text
-    )
+    def word(match: re.Match[str]) -> str:
+        before = match.start() > 0 and not text[match.start() - 1].isspace()
+        after = match.end() < len(text) and not text[match.end()].isspace()
+        return " " * before + "container" + " " * after
+
+    return _CONTAINER_EMOJI.sub(word, text)
 
 
 def normalise(text: str) -> str:
@@ -426,9 +429,9 @@ _HEDGE = re.compile(
     # Not doubt about the answer: "not sure this is what you're after, but…", "não sei se é
     # isso que vc quer saber, mas…", "não sei bem o que vc precisa, mas…"
     r"not sure(?! (?:(?:if|whether) )?(?:this|it|that)(?:'s| is)? (?:matters?|helps?|what you)"
-    r"| (?:it|this) (?:matters|helps)| what you)|"
-    r"(?:nao|n) sei(?! se (?:tem relacao|ajuda|importa|e isso|serve)| (?:bem )?o que (?:vc|voce)"
-    r" (?:precisa|quer))|sei la|talvez|maybe|no idea|"
+    r"| what you)|"
+    r"(?:nao|n) sei(?! se (?:tem relacao|ajuda|importa|serve|e isso que (?:vc|voce) (?:quer|precisa)"
+    r")| (?:bem )?o que (?:vc|voce) (?:precisa|quer))|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|(?:nao|n) faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
@@ -452,9 +455,11 @@ _HEDGE = re.compile(
     r"|\b(?:who knows|(?:may|might|could) have (?:moved|changed|been rescheduled)|"
     r"pode ter (?:mudado|migrado|saido))\b(?![^.;]{0,20}\b(?:but|mas)\s+(?:probably|"
     r"provavelmente)\s+(?:not|nao)\b)"
-    # "acho que é o do pod, mas não confirmei": said, but not confirmed.
-    r"|\b(?:nao|n|not|haven'?t|have not|didn'?t|did not)\s+(?:confirmei|conferi|verifiquei|"
-    r"confirmed|verified|confirm|verify)(?:\s+(?:ainda|yet|still|it))?\s*[.!)]*\s*$"
+    # "acho que é o do pod, mas não confirmei": said, but not confirmed (not "the SG rules I
+    # haven't verified yet", another thing).
+    r"|\b(?:mas|but)\s+(?:ainda\s+)?(?:nao|n|not|haven'?t|have not|didn'?t|did not)\s+"
+    r"(?:yet\s+)?(?:confirmei|conferi|verifiquei|confirmed|verified|confirm|verify)\b"
+    r"(?!\s+(?:se|if|whether|qual|which)\b)"
     # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
     # nodes too", "testei nos dois": two things, not one answer.
     r"|\b(?:and also|e tambem|as well as|nos dois|nas duas|on both|from both)\b"
@@ -476,9 +481,10 @@ _HEDGE = re.compile(
     # "o IP de um nó qualquer", "any node": no node in particular.
     # ("um nó qualquer que não tem o pod" is another node.)
     # ("não é um nó qualquer, é o do pod" names one; "qualquer nó menos o do pod" is another.)
-    r"|(?:(?<!nao e )(?<!not )\b(?:um|uma)\s+\w+\s+qualquer|\bqualquer\s+(?:no|node|worker|host)"
-    r"|(?<!not from )(?<!not on )(?<!not in )\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|nao o|not the|that doesn'?t|"
-    r"that isn'?t|without|sem|other than|except|menos|exceto|fora o|but the)\b)"
+    r"|(?:(?<!nao e )(?<!nao e so )\b(?:um|uma)\s+\w+\s+qualquer"
+    r"|(?<!nao e )\bqualquer\s+(?:no|node|worker|host)"
+    r"|(?<!not from )(?<!not on )(?<!not in )(?<!not just )(?<!not )\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|nao o|not the|that doesn'?t|"
+    r"that isn'?t|without|sem|other than|except|(?<!pelo )menos|exceto|fora o)\b)"
     r"|\b(?:depends|it depends|depende)\b"
     # "whether it's dedicated or shared I need to check", "se é dedicado ou compartilhado"
     r"|\b(?:whether|se)\s+(?:it['’]?s|it is|e|eh)\s+[^.;?]{1,30}\s(?:or|ou)\s"

@@ -516,18 +516,23 @@ _ELSEWHERE = re.compile(
     r"|\bpods? (?:mudou|trocou|foi|saiu) (?:de no|de node|pra outro|para outro|reagendado|movido)"
     r"(?!\s+(?:pr[oa]|para)\b)"
     r"|\bao lado d[oa]\b"
-    # "qualquer nó menos o do pod", "any node except the pod's"
-    r"|\b(?:menos|exceto|fora|except|other than|but not)\s+(?:o|a|the)\s+(?:(?:no|node|worker)\s+)?"
-    r"(?:do|da|of the)\s+(?:[\w-]+\s+)?pods?\b|\b(?:except|other than|but not)\s+the\s+"
-    r"(?:[\w-]+\s+)?pod'?s\b"
-    # "o pod tem nodeSelector pra outro pool, então nunca cai no worker do runner", "the pods
-    # are in pool apps, none on cce-ci-01" (the client's node, named before)
-    r"|\b(?:nodeselector|pinned|preso|presa|fixado|fixada)\b[^.;]{0,30}\b(?:pra|para|to|on|em)\s+"
+    # "qualquer nó menos o do pod", "any node except the pod's" (not where it works: "funciona
+    # de qualquer nó menos o do pod" fails from the pod's own)
+    r"|(?<!funciona de )(?<!funciona em )(?<!works from )(?<!works on )"
+    r"\b(?:qualquer|any)\s+(?:no|node|worker|host)\s+(?:menos|exceto|fora|except|other than|but not)"
+    r"\s+(?:o|a|the)\s+(?:(?:no|node|worker)\s+)?(?:(?:do|da|of the)\s+(?:[\w-]+\s+)?pods?\b|"
+    r"(?:[\w-]+\s+)?pod'?s\b)"
+    # "o pod tem nodeSelector pra outro pool, então nunca cai no worker do runner" (not "não tem
+    # nodeSelector pra outro pool"; not "a requisição nunca cai no pod")
+    r"|(?<!nao tem )(?<!sem )(?<!without )(?<!no )"
+    r"\b(?:nodeselector|pinned|preso|presa|fixado|fixada)\b[^.;]{0,30}\b(?:pra|para|to|on|em)\s+"
     r"(?:outro|outra|another|a different|other)\s+(?:pool|node pool|node|no|worker)\b"
-    r"|\b(?:nunca|never)\s+(?:cai|caem|roda|rodam|fica|ficam|lands?|runs?|is scheduled)\s+"
-    r"(?:no|na|on|in)\b"
+    r"|\b(?:pods?|replicas?|backend)\b[^.;]{0,120}\b(?:nunca|never)\s+(?:cai|caem|fica|ficam|lands?|"
+    r"is scheduled|gets scheduled)\s+(?:no|na|on|in)\b(?!\s+(?:o\s+|the\s+)?pods?\b)"
+    # "os pods ficam no pool apps, nenhum no cce-ci-01": a node by its name (not "nenhum no
+    # CrashLoopBackOff", "none in the infra pool")
     r"|\b(?:pods?|replicas?)\b[^.;]{0,60}\b(?:nenhum|nenhuma|none)\s+(?:deles\s+|of them\s+)?"
-    r"(?:no|na|on|in)\b(?!\s+(?:outr[oa]|other|another)\b)"
+    r"(?:no|na|on|in)\s+(?:[\w.-]*\d[\w.-]*|(?:the\s+|o\s+)?(?:client'?s|cliente)\b)"
 )
 
 

@@ -139,9 +139,9 @@ _OUTSIDE = re.compile(
     r"partner'?s (?:servers?|systems?|machines?)|servidores? d[oa] parceir[oa]|nothing of ours|"
     r"nada nosso|my (?:mac|macbook|laptop|notebook|pc|workstation)|"
     r"(?:meu|minha) (?:mac|macbook|laptop|notebook|pc)|(?:at|from) home|de casa|"
-    # The app's own users ("end users on their phones", "os usuários do app no celular").
-    r"end users?|(?:our|the app'?s|the) (?:users|customers)(?= on)|on their (?:phones?|mobiles?)|"
-    r"(?:usuarios|clientes) (?:do app|finais|no celular)|no celular)\b)"
+    # The app's own users on their phones ("end users on their phones", "os usuários do app
+    # no celular"; not "os clientes finais também reclamam", which says who complains).
+    r"on their (?:phones?|mobiles?)|no celular)\b)"
     # ("Same curl from my laptop works fine": where it works is no client.)
     r"(?![^.;,]*\b(?:works?|worked|fine|funciona\w*)\b)"
 )
@@ -243,12 +243,6 @@ _SERVICE_CHAINS = re.compile(
 )
 # `ipvsadm` missing from a node says nothing about the mode (the tool is not installed).
 _NOT_FOUND = r"command not found|not found|comando nao encontrado|nao encontrado"
-# A clause that is a place and nothing else ("so same node", "então mesmo nó").
-_ONLY_A_PLACE = re.compile(
-    r"(?:(?:so|then|thus|entao|logo|ou seja|i\.e\.?|it'?s|is|e|eh)\s+){0,2}(?:the\s+|o\s+|a\s+|an\s+)?"
-    r"(?:same|mesmo|another|other|outro|different|diferente|a different)\s+(?:node|no|worker|host)"
-    r"(?:\s+(?:diferente|differente))?[.!]*"
-)
 _NOT_THERE = r"not installed|isn'?t installed|nao (?:esta |ta )?instalado"
 _NO_IPVSADM = re.compile(
     rf"\bipvsadm\W{{0,3}}(?:{_NOT_FOUND})|\bipvsadm\b[^.\n]{{0,20}}\b(?:{_NOT_THERE})"
@@ -275,16 +269,28 @@ _LOGS_FAIL = re.compile(
     r"\bkubectl\s+logs\s+[^\n,]*[\n,]\s*(?:curl:\s*\(\d+|dial tcp|upstream connect error)"
 )
 # A program installed on the machine itself, not run in a container.
-# Entering a container to run the client from inside it.
-_EXEC_INTO = re.compile(
-    r"\b(?:kubectl|docker|crictl|nerdctl|podman)\s+exec\b|\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?"
-    r"(?:into|in|no|na|dentro)\b"
-)
 _INSTALLED = re.compile(
     r"\b(?:installed|instalad[oa]s?|rpm|yum|apt|systemd|crontab|binary|binario|"
     r"directly on|direto n[oa]|straight onto)\b"
     # A program in the host's own folders ("um script que roda em /opt/fechamento").
     r"|(?:^|\s)/(?:opt|usr/local|srv|home|root)/"
+)
+# Of those, what only a host runs: a client the words name no other kind of is the node.
+_HOST_PROGRAM = re.compile(
+    r"\b(?:crontab|systemd|systemctl|yum|apt(?:-get)?|instalad[oa]s? direto|"
+    r"installed (?:directly|straight|on the (?:host|node|vm|ecs)))\b|(?:^|\s)/(?:opt|usr/local)/"
+)
+# A clause that only says it is the same place ("so same node", "então mesmo nó"; not "sorry,
+# it's a different host", which names the client anew).
+_ONLY_A_PLACE = re.compile(
+    r"(?:(?:so|then|entao|logo|it'?s|is|e|eh)\s+){0,2}(?:the\s+|o\s+)?(?:same|mesmo)\s+"
+    r"(?:node|no|worker|host)[.!]*"
+)
+# Entering another container to run the client from inside it ("docker exec'd into another
+# app container"; not "kubectl exec no pod do backend", a check of the server).
+_EXEC_INTO = re.compile(
+    r"\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:into|in|no|na)\s+(?:another|other|a different|an?|some|"
+    r"um|uma|outro|outra)\b(?!\s+(?:backend|server|servidor)\b)"
 )
 # The kind of client denied outright ("sem container", "not containerized").
 _NO_CONTAINER = re.compile(
@@ -1052,7 +1058,7 @@ class AnswerReader:
                 kinds = {"node"}
             # "an entry in root's crontab on 192.168.0.88": a program of the host's own names
             # the node as the client.
-            installed = not kinds and any(_INSTALLED.search(c.text) for c in standing)
+            installed = not kinds and any(_HOST_PROGRAM.search(c.text) for c in standing)
             if installed:
                 kinds = {"node"}
             # So are they when the client named first is a program installed on a node ("an
@@ -1134,7 +1140,7 @@ class AnswerReader:
             # installed and there are thousands of KUBE-SEP rules" only the tool. Not a bare
             # "não" that takes back what came before: "iptables… não, tem a interface
             # kube-ipvs0" has the device.)
-            every_clause = " ".join(c.text for c in found if not says_no(c))
+            every_clause = " | ".join(c.text for c in found if not says_no(c))
             if fact == "proxy_mode" and (
                 _NO_IPVS_DEVICE.search(every_clause)
                 or _SERVICE_CHAINS.search(every_clause)
