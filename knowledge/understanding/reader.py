@@ -1136,11 +1136,10 @@ class AnswerReader:
             pasted = [m.group(1) for m in _FIELDS[fact].finditer(folded) if m.group(1) in values]
             if pasted and (fact != "proxy_mode" or "proxy" in folded):
                 evidence["value"] = values[pasted[0]]
-            # (Read in every clause: "does not exist" denies its own, and "ipvsadm isn't
-            # installed and there are thousands of KUBE-SEP rules" only the tool. Not a bare
-            # "não" that takes back what came before: "iptables… não, tem a interface
-            # kube-ipvs0" has the device.)
-            every_clause = " | ".join(c.text for c in found if not says_no(c))
+            # (Read in every clause, each apart: "does not exist" denies its own, "ipvsadm
+            # isn't installed and there are thousands of KUBE-SEP rules" only the tool, and the
+            # "não" of "iptables… não, tem a interface kube-ipvs0" nothing after it.)
+            every_clause = " | ".join(c.text for c in found)
             if fact == "proxy_mode" and (
                 _NO_IPVS_DEVICE.search(every_clause)
                 or _SERVICE_CHAINS.search(every_clause)
