@@ -1501,6 +1501,9 @@ def test_an_escape_typed_in_a_command_denies_nothing() -> None:
         ("it's not just any node, it's the pod's", "nodeport_target", "pod-node"),
         ("🚫 📦, roda direto no nó do pod", "client_location", "same-node"),
         ("não não, tem a interface kube-ipvs0", "proxy_mode", "ipvs"),
+        # "no no" takes back as "no" does; "não no nó" is "not on the node".
+        ("iptables? no no, kube-ipvs0 exists", "proxy_mode", "ipvs"),
+        ("iptables... não não, é ipvs", "proxy_mode", "ipvs"),
         ("a debug pod... sorry, it's a different host", "client_location", "other-node"),
     ],
 )  # fmt: skip

@@ -59,7 +59,7 @@ _INSTEAD = r"instead of|rather than|em vez de|ao inves de|no lugar de"
 # A clause that only says no ("…, no, …", "ugh no") takes back what came before it.
 _ONLY_NO = re.compile(
     r"^(?:(?:ugh|argh|oh|ah|hmm+|er+m?|uh+|um+|well|ih|aff|puts|nossa)\s+)?"
-    r"(?:no|nope|nah|nao|n|negative)$"
+    r"(?:no(?:,?\s+no)*|nope|nah|nao(?:,?\s+nao)*|n|negative)$"  # "no no", "não não"
 )
 # Alternatives ("vpc or tunnel", "ou X ou Y") are clauses of their own: two options named side
 # by side are a question to ask back, not an answer.
@@ -109,7 +109,7 @@ _SPLIT = re.compile(
     rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD}|{_AND_NOT})\b))\s*"
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
-_CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)\s*$")
+_CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)(?:,?\s+no)*\s*$")
 _BUT = re.compile(r"but|mas|porem")
 _CONCLUDES = re.compile(
     r"(?:so|then|therefore|hence|entao|portanto|logo|ou seja|enfim|resumindo|in short|"
@@ -121,7 +121,7 @@ _GOES_ON = re.compile(r"(?:and|also|plus)\b")  # not "e": folded, it is also "é
 # A clause that denies what it names. "no" only alone (in Portuguese "no" means "in the"; and
 # "no, it's X" takes back what came before, it does not deny X).
 _NEGATION = re.compile(
-    r"^(?:no|nope|nah|nao|n)$"
+    r"^(?:no(?:,?\s+no)*|nope|nah|nao(?:,?\s+nao)*|n)$"
     # Not a command's flag ("kubectl -n kube-system").
     r"|(?<!-)\b(?:not|isn'?t|aren'?t|wasn'?t|ain'?t|don'?t|doesn'?t|never|nao|nem|nunca|n|neither|nor|"
     r"nothing|nada de)\b"
