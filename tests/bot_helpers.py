@@ -19,6 +19,20 @@ ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 
 
+def rasa_scenario(script: str, *args: str, timeout: int = 300) -> Any:
+    """Run tests/<script> with Rasa's virtualenv in bot/ (its modules importable), and return
+    the JSON it prints last: how the tests compare bot/'s changes with Rasa's own code."""
+    done = subprocess.run(
+        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-W", "ignore",
+         str(Path(__file__).with_name(script)), *args],
+        cwd=BOT, capture_output=True, text=True, timeout=timeout,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(BOT), "RASA_TELEMETRY_ENABLED": "false",
+             "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def bot_domain() -> dict[str, Any]:
     """bot/domain/*.yml merged, as Rasa sends the domain to the action server."""
     merged: dict[str, Any] = {"intents": [], "entities": [], "slots": {}, "forms": {}}

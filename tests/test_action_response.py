@@ -4,23 +4,11 @@ responses."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
-
-from .bot_helpers import BOT, ROOT
-
-SCENARIO = Path(__file__).with_name("action_response_scenario.py")
+from .bot_helpers import rasa_scenario
 
 
 def test_the_quick_validator_agrees_with_rasa_on_every_response() -> None:
-    done = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-W", "ignore", str(SCENARIO)],
-        cwd=BOT, capture_output=True, text=True, timeout=300,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(BOT), "RASA_TELEMETRY_ENABLED": "false"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen: dict[str, list[bool]] = json.loads(done.stdout.strip().splitlines()[-1])
+    seen: dict[str, list[bool]] = rasa_scenario("action_response_scenario.py")
     # Each case's name says, by hand, whether the response is valid.
     for name, (rasa_accepts, we_accept) in seen.items():
         expected = name.startswith("valid")

@@ -3,13 +3,12 @@ turn of the test stories (intents and actions) in both languages."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .bot_helpers import BOT, ROOT
+from .bot_helpers import BOT, ROOT, rasa_scenario
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin"}
@@ -56,14 +55,7 @@ def test_our_rasa_server_reads_and_predicts_as_rasa_does(model: Path) -> None:
     """Rasa with bot/server.py's changes (its graph runner, its direct call of the NLU model's
     graph) against Rasa as it ships, on the trained model: the same intents, rankings,
     actions, policies and probabilities."""
-    done = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-W", "ignore",
-         str(Path(__file__).with_name("graph_runner_scenario.py")), str(model)],
-        cwd=BOT, env={**QUIET, "PYTHONPATH": str(BOT)}, capture_output=True, text=True,
-        timeout=600,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = rasa_scenario("graph_runner_scenario.py", str(model), timeout=600)
     assert seen["ours"] == seen["rasa"]
     assert seen["calls_through_rasas_method"] == 0  # the direct call was the one measured
     # Not a trivial comparison: several intents and actions, among them a fallback.

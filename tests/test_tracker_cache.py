@@ -5,27 +5,13 @@ own SQL store reading the same database)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from .bot_helpers import BOT, ROOT
-
-SCENARIO = Path(__file__).with_name("tracker_cache_scenario.py")
-
-
-def observe(options: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "python"), str(SCENARIO), json.dumps(options)],
-        cwd=BOT, capture_output=True, text=True, timeout=300,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(BOT), "RASA_TELEMETRY_ENABLED": "false"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return seen
+from .bot_helpers import rasa_scenario
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -47,7 +33,7 @@ def options(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
 def test_a_kept_conversation_is_handed_back_only_while_the_database_agrees(
     options: dict[str, Any],
 ) -> None:
-    seen = observe(options)
+    seen = rasa_scenario("tracker_cache_scenario.py", json.dumps(options))
     assert seen == {
         "unknown_conversation": [None, None, 1],  # None from the one stamp query
         "new_conversation_kept": True,
