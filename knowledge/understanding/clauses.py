@@ -307,11 +307,11 @@ def conclusions_kept(found: list[Clause], names: Callable[[str], bool]) -> list[
 def clauses(text: str, english: bool = False) -> list[Clause]:
     """The clauses of a message in order; empty ones dropped. `english`: the message is in
     English, where "no" denies."""
-    text = _worded(text[-MAX_ANSWER_CHARS:])
+    # Case kept: "node B" is a name. (An emoji worded makes it longer: cut again.)
+    typed = _worded(text[-MAX_ANSWER_CHARS:])[-MAX_ANSWER_CHARS:]
     # Line by line: a line break ends a statement ("…14d\nno other address").
-    lines = (fold(line) for line in text[-MAX_ANSWER_CHARS:].splitlines())
+    lines = (fold(line) for line in typed.splitlines())
     folded = _unleaned("\n".join(line for line in lines if line).replace("’", "'"))
-    typed = text[-MAX_ANSWER_CHARS:]  # case kept: "node B" is a name
     if len(typed) != len(folded):
         typed = folded  # a ligature or the like: offsets differ, the folded text stands in
     found: list[Clause] = []
@@ -495,9 +495,8 @@ _HEDGE = re.compile(
     rf"|{_ON_THE}(?:old|antigo|antiga|velho|velha)\b[^.;]*[,;].*{_ON_THE}(?:new|novo|nova)\b"
     r"|\b(?:em|no|na)\s+(?:um|uma|alguns|algumas)\b[^,;]*[,;].*\bn(?:o|a|os|as)\s+outr[oa]s?\b"
     # "some clients are pods, others run on the host": more than one client, not one answer.
-    r"|\b(?:some|alguns|algumas|uns|umas)\b[^,;.]*(?:[,;]\s*|\s)(?:and\s+|e\s+|while\s+|"
-    r"enquanto\s+)(?:others|outros|outras)\b"
-    r"|\b(?:some|alguns|algumas|uns|umas)\b[^,;.]*[,;]\s*(?:others|outros|outras)\b"
+    r"|\b(?:some|alguns|algumas|uns|umas)\b[^,;.]*(?:[,;]\s*(?:(?:and|e|while|enquanto)\s+)?|"
+    r"\s(?:and|e|while|enquanto)\s+)(?:others|outros|outras)\b"
 )
 # Where a sentence ends (not a version's dot: "cloud native 2.0?").
 _SENTENCE_END = re.compile(r"[.!\n](?!\d)")
