@@ -14,8 +14,8 @@
 - NLU reads the user's words of a message, not a paste, at most NLU_CHARS characters.
 - A brand-new conversation starts its session in Rasa, without a call to the action server.
 - Rasa's graphs (NLU, the policies) run node by node in order instead of through dask's
-  scheduler (bot/graph_runner.py), and NLU's model runs its traced graph directly
-  (bot/predict_step.py).
+  scheduler (bot/graph_runner.py), and DIET's intent scores are computed with NumPy from its
+  layers' weights instead of a padded batch through TensorFlow (bot/diet_inference.py).
 - A tracker is copied (before each action, and for a form's validation) from its state, not by
   replaying all its events (bot/tracker_copy.py).
 - The action server's responses are validated against Rasa's schema by a validator built once
@@ -51,8 +51,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import diet_inference
 import graph_runner  # bot/ is the working directory
-import predict_step
 import rasa
 import rasa.core.run
 import rasa.core.tracker_store
@@ -67,13 +67,13 @@ from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME, SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
-from rasa.utils.tensorflow.models import RasaModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -345,7 +345,7 @@ def install() -> None:
         raise SystemExit(f"bot/server.py is written for Rasa 3.6, not {rasa.__version__}")
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     DaskGraphRunner.run = graph_runner.run  # type: ignore[method-assign]
-    RasaModel._rasa_predict = predict_step.rasa_predict  # type: ignore[method-assign]
+    DIETClassifier._predict = diet_inference.predict  # type: ignore[method-assign]
     DialogueStateTracker.copy = copy_tracker  # type: ignore[method-assign]
     FormAction._temporary_tracker = temporary_tracker  # type: ignore[method-assign]
     MessageProcessor.log_message = _log_cut_message  # type: ignore[method-assign]

@@ -1,7 +1,8 @@
 """Run by tests/test_bot_rasa.py with .venv-rasa's Python, in bot/: the trained model's NLU
-readings and next-action predictions with Rasa as it ships, then with bot/server.py's changes
-installed (among them bot/graph_runner.py and bot/predict_step.py), on the same messages and
-conversations. Prints one JSON object."""
+readings (of every NLU example, training and held-out, and of a few messages) and next-action
+predictions with Rasa as it ships, then with bot/server.py's changes installed (among them
+bot/graph_runner.py and bot/diet_inference.py), on the same messages and conversations. Prints
+one JSON object."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import json
 import sys
 from typing import Any
 
-import predict_step
+import diet_inference
 import server
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.loading import load_data
 
 # Openings, typed answers in both languages, chit-chat and noise.
 MESSAGES = [
@@ -40,12 +42,14 @@ async def observe(model: str) -> dict[str, Any]:
         if runner == "ours":
             server.install()
         readings = []
+        for text in EXAMPLES:
+            parsed = await processor.parse_message(UserMessage(text))
+            readings.append([parsed["intent"], parsed["intent_ranking"]])
         tracker = DialogueStateTracker("scenario", processor.domain.slots)
         tracker.update(ActionExecuted("action_listen"))
         predictions = []
         for text in MESSAGES:
             parsed = await processor.parse_message(UserMessage(text))
-            readings.append([parsed["intent"], parsed["intent_ranking"]])
             tracker.update(UserUttered(text, parsed["intent"], parse_data=parsed))
             prediction = processor._predict_next_with_tracker(tracker)
             action = processor.domain.action_names_or_texts[prediction.max_confidence_index]
@@ -57,9 +61,17 @@ async def observe(model: str) -> dict[str, Any]:
     return seen
 
 
-# Calls predict_step.py hands to Rasa's own method: none once the graph is traced.
+# Every NLU example, training and held-out, with the messages of the conversation.
+EXAMPLES = [
+    example.get("text")
+    for path in ("data/nlu.yml", "data/answers.yml", "tests/nlu_heldout.yml")
+    for example in load_data(path).intent_examples
+] + MESSAGES
+
+# Messages bot/diet_inference.py hands to Rasa's own method: none (Rasa as it ships calls that
+# method directly, not through this name).
 SLOW_CALLS: list[None] = []
-_through_rasa = predict_step._rasa_predict
+_through_rasa = diet_inference._rasa_predict
 
 
 def _counted(*args: Any) -> Any:
@@ -67,7 +79,7 @@ def _counted(*args: Any) -> Any:
     return _through_rasa(*args)
 
 
-predict_step._rasa_predict = _counted
+diet_inference._rasa_predict = _counted
 
 
 if __name__ == "__main__":

@@ -52,12 +52,21 @@ def test_rasa_test_predicts_every_turn_of_the_test_stories(model: Path, tmp_path
 
 
 def test_our_rasa_server_reads_and_predicts_as_rasa_does(model: Path) -> None:
-    """Rasa with bot/server.py's changes (its graph runner, its direct call of the NLU model's
-    graph) against Rasa as it ships, on the trained model: the same intents, rankings,
-    actions, policies and probabilities."""
+    """Rasa with bot/server.py's changes (its graph runner, DIET's scores with NumPy) against
+    Rasa as it ships, on the trained model and every NLU example: the same intents and
+    rankings, confidences equal to float32's rounding, the same actions, policies and
+    probabilities."""
     seen = rasa_scenario("graph_runner_scenario.py", str(model), timeout=600)
-    assert seen["ours"] == seen["rasa"]
-    assert seen["calls_through_rasas_method"] == 0  # the direct call was the one measured
+    assert seen["ours"]["predictions"] == seen["rasa"]["predictions"]
+    ours, rasas = seen["ours"]["readings"], seen["rasa"]["readings"]
+    assert len(ours) == len(rasas) > 500
+    for (intent, ranking), (rasa_intent, rasa_ranking) in zip(ours, rasas, strict=True):
+        assert intent["name"] == rasa_intent["name"]
+        assert [r["name"] for r in ranking] == [r["name"] for r in rasa_ranking]
+        confidences = [r["confidence"] for r in ranking] + [intent["confidence"]]
+        expected = [r["confidence"] for r in rasa_ranking] + [rasa_intent["confidence"]]
+        assert confidences == pytest.approx(expected, abs=1e-5)
+    assert seen["calls_through_rasas_method"] == 0  # NumPy's scores were the ones compared
     # Not a trivial comparison: several intents and actions, among them a fallback.
     assert len({reading[0]["name"] for reading in seen["ours"]["readings"]}) >= 4
     assert len({prediction[0] for prediction in seen["ours"]["predictions"]}) >= 3
