@@ -84,6 +84,8 @@ def test_the_same_node_is_a_place_not_the_client(text: str, kind: str | None) ->
         "probably the pod's node, but the pod restarts a lot so who knows",
         "pretty sure it's the pod's node? like 80%, the pod may have moved since",
         "acho que é o do pod, mas não confirmei",
+        "privado, eu acho, mas não tenho como verificar daqui",
+        "I'd say Cluster but I can't check the console today",
         # Clients in more than one place.
         "Uns pods no node-1 e outros no node-3, todos falhando.",
         "umas chamadas vêm de pods, outras do meu notebook",
@@ -98,6 +100,7 @@ def test_hedges_are_seen(text: str) -> None:
     [
         "a pod on the same node, both were on 10.12.3.8, could have moved but probably not",
         "the one that fails is on the pod's node. The others I haven't checked yet.",
+        "public, but I can't curl it from the node",
     ],
 )
 def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
@@ -807,6 +810,27 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
          "same-node"),
         ("I checked from the pod's node and from another one, but the broken cron runs on the"
          " other node, on the host", "client_location", "other-node"),
+        # A correction to a program of the host's, placed by the host it runs on.
+        ("from a pod, sorry, scratch that: a shell script in root's crontab, on the same host as"
+         " the web pod", "client_location", "same-node"),
+        ("de um pod... não, pera, é o curl do cron no host, no mesmo nó onde o pod roda",
+         "client_location", "same-node"),
+        ("checagem via /etc/cron.d no nó 10.0.3.7, que é onde tá a única réplica",
+         "client_location", "same-node"),
+        # A DaemonSet said to be the client: its copies are pods.
+        ("it's the node-exporter DaemonSet, one copy per node; only the copy on the backend"
+         " pod's node fails", "client_location", "container-same-node"),
+        # A prompt's host that the listing names as a node, or one of the same shape.
+        ("[root@srv-app-03 ~]# kubectl get pod -o wide\nweb-7c9d8-xk2lm 1/1 Running 0 2d"
+         " 10.0.2.44 srv-app-03\n[root@srv-app-03 ~]# curl -m 3 http://10.0.0.150",
+         "client_location", "same-node"),
+        ("[root@srv-app-01 ~]# kubectl get pod -o wide\nweb-7c9d8-xk2lm 1/1 Running 0 2d"
+         " 10.0.2.44 srv-app-03\n[root@srv-app-01 ~]# curl -m 3 http://10.0.0.150",
+         "client_location", "other-node"),
+        # The node's own loopback, called at its prompt.
+        ("[root@10-0-1-7 ~]# kubectl get po -o wide | grep web\nweb-7c9d8-xk2lm 1/1 Running 0"
+         " 6h 172.16.3.4 10.0.1.7\n[root@10-0-1-7 ~]# curl 127.0.0.1:30080", "nodeport_target",
+         "pod-node"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(
@@ -1136,6 +1160,7 @@ def test_no_is_english_when_the_other_words_are() -> None:
         # Which of two is not known yet; Italian "modalità".
         ("é LoadBalancer, mas se é dedicado ou compartilhado eu ainda preciso ver", "service_type"),
         ("la modalità è ipvs", "proxy_mode"),
+        ("è in modalità iptables", "proxy_mode"),
         # Short Italian and Polish replies: one word of theirs, or letters ours never write.
         ("Rete VPC.", "network_model"),
         ("Cluster, quello predefinito.", "external_traffic_policy"),
@@ -1246,6 +1271,11 @@ def test_nodes_are_compared_by_whole_name_or_address(
 def test_words_and_evidence_that_disagree_are_asked_back(reader: AnswerReader) -> None:
     answer = reader.read_answer("private, 119.8.1.1", "access_type")
     assert answer.value is None and set(answer.candidates) == {"private", "public"}
+
+
+def test_the_pods_node_said_with_its_verb_first_is_a_place() -> None:
+    # "…falha em 1, e esse é justamente o nó onde tá rodando o pod": the pod's node.
+    assert placement("em 4 nós funciona, em 1 não, esse é o nó onde tá rodando o pod") == "same"
 
 
 @pytest.mark.parametrize(

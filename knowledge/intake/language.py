@@ -91,6 +91,8 @@ _FOREIGN_SIGNS = re.compile(
     r"|[ßłąęśżźćńøåæğşıřčšžěůőű]"
     # Italian "credo" ("I think") closing a reply; Portuguese "credo!" opens one.
     r"|\bcredo\W*$"
+    # Italian "è" ("is"), a word of its own: Portuguese writes "é".
+    r"|(?<!\S)è(?!\S)"
 )
 
 
@@ -120,10 +122,14 @@ def _foreign(own: str) -> bool:
     en = sum(word in _EN for word in words)
     if others >= 2 and others > pt and others > en:
         return True
-    if any(word in _STRONG for word in words) and en == 0 and pt <= 1:
+    strong = sum(word in _STRONG for word in words)
+    signs = len(_FOREIGN_SIGNS.findall(own.lower()))
+    if strong and en == 0 and pt <= 1:
         return len(words) >= 2
-    if _FOREIGN_SIGNS.search(own.lower()) and en == 0 and pt <= 1:
+    if signs and en == 0 and pt <= 1:
         return True
+    if strong + signs >= 2 and en <= 1 and pt <= 1:
+        return True  # "è in modalità ipvs": Italian's "in" is also English's
     if 1 < len(words) <= 4 and words[0] == "es" and words[1] not in _ES and pt == en == 0:
         return True  # Spanish "es Local", "es privada" ("it is"), not Elasticsearch's "ES cluster"
     return others == 1 and pt == en == 0 and len(words) >= 3

@@ -460,6 +460,9 @@ _HEDGE = re.compile(
     r"|\b(?:mas|but)\s+(?:ainda\s+)?(?:nao|n|not|haven'?t|have not|didn'?t|did not)\s+"
     r"(?:yet\s+)?(?:confirmei|conferi|verifiquei|confirmed|verified|confirm|verify)\b"
     r"(?!\s+(?:se|if|whether|qual|which)\b)"
+    # "acho que é público, mas não tenho acesso ao console pra confirmar": no way to check.
+    r"|\b(?:mas|but)\s+(?:i\s+)?(?:(?:nao|n)\s+(?:tenho|consigo)|sem|no|(?:don'?t|do not|can'?t|cannot)"
+    r"(?:\s+have)?)\b[^.;]{0,30}\b(?:confirmar|conferir|verificar|checar|check|confirm|verify)\b"
     # "tem um LoadBalancer e também um Ingress", "from pods on this node and from pods on other
     # nodes too", "testei nos dois": two things, not one answer.
     r"|\b(?:and also|e tambem|as well as|nos dois|nas duas|on both|from both)\b"
@@ -543,15 +546,16 @@ def says_no(clause: Clause) -> bool:
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
-_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pods?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app|aplicacao"
+_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pods?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
 _NODE = (
     # (Not Node.js.)
     r"nodes?(?!\.?js\b)|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|"
     r"instance|"
     # A shell on a node: "via ssh", "I'm root on 10.0.0.5".
     r"box|ssh|systemd|root(?= on| no| em)|"
-    # A root shell prompt on a node ("[root@192.168.0.12 ~]#", folded to "root 192.168.0.12").
-    r"root(?= (?:\d{1,3}\.){3}\d| [\w-]*node)|"
+    # A root shell prompt on a node ("[root@192.168.0.12 ~]#", folded to "root 192.168.0.12"),
+    # or on a host of any name where kubectl or a client is typed ("root no-app-02 curl …").
+    r"root(?= (?:\d{1,3}\.){3}\d| [\w-]*node| [\w.-]+ (?:kubectl|curl|wget)\b)|"
     # A node's operating system ("rodado no sistema do cce-node-az1-05"), not a system of apps.
     r"sistema operacional|sistema d[oa](?= [\w-]*(?:node|no|worker|host|vm|ecs)\b)|"
     r"(?<=\boutro )no|(?<=\bmesmo )no|(?<=\bproprio )no|(?<=\bum )no|(?<=\bdo )no|(?<=\besse )no|"
@@ -566,6 +570,8 @@ _SUBJECT = re.compile(
 _THE_POD = re.compile(
     r"(?:\b(?:the|o|do|da|dos|that|this|its|backend|service'?s?|servico|same|mesmo|as|each|"
     r"target|destino|the service'?s)\s+)$"
+    # "on the same host as the web pod": the pod compared with, whatever its app.
+    r"|\b(?:same|mesmo)\s+(?:node|no|host|worker|vm)\s+(?:as|que|do|da)\s+(?:the\s+|o\s+|a\s+)?[\w-]+\s+$"
 )
 
 
@@ -601,7 +607,11 @@ _OF_AN_APP = re.compile(
 _WHERE_THE = re.compile(r"\b(?:onde|where|que|which|whose)\s+(?:o|a|the)\s+$")
 # "exactly where the nginx pod got scheduled", "onde o pod da api roda": the Service's pod as a
 # place, whatever app it is named after.
-_WHERE_A_POD = re.compile(r"\b(?:where|onde)\s+(?:(?:the|o|a|our|nosso)\s+)?(?:[\w-]+\s+)?$")
+# ("no mesmo nó onde tá o pod da aplicação")
+_WHERE_A_POD = re.compile(
+    r"\b(?:where|onde)\s+(?:(?:ta|esta|fica|is|sits|lives)\s+)?(?:(?:the|o|a|our|nosso)\s+)?"
+    r"(?:[\w-]+\s+)?$"
+)
 _COMMAND = re.compile(r"\b(?:get|describe|logs|exec|top)\s+$")
 # A pod named as the client's ("the client pod", "o pod cliente", "pod do cliente").
 _CLIENT_BEFORE = re.compile(

@@ -174,11 +174,12 @@ def shell_client(text: str) -> str | None:
     a personal computer ("marcos@MacBook-Pro ~ %"); None otherwise, or when prompts disagree."""
     where = set()
     exec_pods = _exec_pods(text)
+    listed = _listed_nodes(text.lower())
     for match in (*_PROMPT.finditer(text), *_ZSH.finditer(text)):
         if not _CLIENT_COMMAND.match(text, match.end()):
             continue
         host = (match.group("host") or match.groupdict().get("host2") or "").lower()
-        if _DASHED.search(host) or _AN_ADDRESS.fullmatch(host) or _named(host):
+        if _DASHED.search(host) or _AN_ADDRESS.fullmatch(host) or _named(host) or host in listed:
             where.add("node")
         # Not a pod's ("jovyan@my-notebook-0", one `kubectl exec` opened).
         elif _PERSONAL.search(host) and not _POD_SUFFIX.search(host) and host not in exec_pods:
@@ -189,6 +190,19 @@ def shell_client(text: str) -> str | None:
 
 
 _EXEC = re.compile(r"\bkubectl\s+(?:-n\s+\S+\s+)?exec\s+(?:-\w+\s+)*(?:pod/)?([\w.-]+)")
+
+
+def _listed_nodes(lowered: str) -> set[str]:
+    """The nodes a pod listing names in its NODE column, and their like: a name of the same
+    shape but its numbers ("no-app-01" beside a listed "no-app-02") names a node of that pool,
+    whatever its words."""
+    nodes = {row.group("node") for row in _ROW.finditer(lowered)}
+    shapes = {_DIGITS.sub("#", node) for node in nodes if any(c.isdigit() for c in node)}
+    hosts = {m.group("host") or m.group("host2") for m in _PROMPT.finditer(lowered)}
+    return nodes | {host for host in hosts if _DIGITS.sub("#", host) in shapes}
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _exec_pods(text: str) -> set[str]:
@@ -242,6 +256,26 @@ def _prompts(lowered: str) -> str:
     return _PROMPT.sub(node, lowered)
 
 
+# The node's own loopback, called at its prompt ("[root@192-168-5-10 ~]# curl 127.0.0.1:31555").
+_LOOPBACK = re.compile(r"(?<![\w.])(?:127\.0\.0\.1|localhost)(?![\w.])")
+
+
+def _loopback_as_host(lowered: str) -> str:
+    """Each command's loopback address as its prompt's node, where the prompt names its
+    address (as CCE names nodes, or as an address): that node's own NodePort."""
+    lines = lowered.split("\n")
+    for index, line in enumerate(lines):
+        prompt = _PROMPT.search(line)
+        if prompt is None:
+            continue
+        host = prompt.group("host") or prompt.group("host2")
+        dashed = _DASHED.search(host)
+        address = ".".join(dashed.groups()) if dashed else host
+        if _AN_ADDRESS.fullmatch(address):
+            lines[index] = line[: prompt.end()] + _LOOPBACK.sub(address, line[prompt.end() :])
+    return "\n".join(lines)
+
+
 def placement(text: str, addresses: bool = False, words: bool = True) -> str | None:
     """`other` when two different nodes are named, `same` when one is named twice (or once for
     both); else, with `words`, what the words say ("another node", "no mesmo nó"), if they
@@ -251,7 +285,8 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     192.168.0.31"); two different addresses are two nodes whatever the names say, but a name
     is never compared with an address, which may be that node's own."""
     lettered = _LETTERED.sub(lambda m: f"{m.group(1)}-{m.group(2).lower()}", text)
-    prompted = _prompts(lettered.lower())
+    typed = lettered.lower()
+    prompted = _prompts(_loopback_as_host(typed) if addresses else typed)
     replicas = _replicas_placement(prompted, addresses)
     if replicas is not None:
         return replicas
@@ -271,6 +306,8 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
         longer = {p for p, k in full if k == key}
         if not prefix and len(longer) == 1:
             named[index] = (longer.pop(), key)
+    # So are the prompts' hosts that are listed nodes or of their shape ("[root@no-app-01 ~]#").
+    listed += [host for host in _listed_nodes(typed) if f" on {host} " in prompted]
     # (A name has a digit: "… 10.0.0.45 node 192.168.0.21" lists no node called "node".)
     named += [
         ("=", node)
@@ -447,7 +484,8 @@ _POD_NODE = re.compile(
     # "that's where the app pod is running", "o pod tá rodando nele"
     rf"|\b(?:where|onde)\s+(?:the|o|a)\s+{_POD}\s+(?:is|runs|lives|ta|esta|roda|fica)"
     # "no nó onde tá o pod", "where sits the backend": the verb first
-    rf"|\b(?:where|onde)\s+(?:ta|esta|fica|roda|mora|is|runs|sits|lives)\s+(?:the|o|a)\s+{_POD}"
+    rf"|\b(?:where|onde)\s+(?:ta|esta|fica|roda|mora|is|runs|sits|lives)\s+(?:rodando\s+|running\s+)?"
+    rf"(?:the|o|a)\s+{_POD}"
     r"|\bpod\s+(?:ta|esta|is)\s+(?:rodando\s+|running\s+)?(?:nele|nela|there)\b"
     # "that's where the only nginx replica got scheduled"
     r"|\b(?:where|onde)\s+(?:the|o|a)\s+(?:[\w-]+\s+){0,2}(?:pod|replica|backend)s?\s+"

@@ -264,6 +264,11 @@ _CLIENT_REPLICAS = re.compile(
     rf"\b(?:\d+|two|three|four|the|a|one|failing)\s+{_NOT_THE_SERVICE}[a-z][\w-]*\s+replicas?\b"
     rf"|\breplicas?\s+d[oa]s?\s+{_NOT_THE_SERVICE}[a-z][\w-]*"
 )
+# A DaemonSet said to be the client: its copies are pods, one on every node ("é o DaemonSet do
+# promtail, só falha a cópia que tá no nó do pod do backend").
+_DAEMONSET_CLIENT = re.compile(
+    r"\b(?:it'?s|is|e|eh)\s+(?:(?:our|the|a|an|o|um|nosso)\s+)?(?:[\w-]+\s+)?daemon ?sets?\b"
+)
 # A pod's logs, then the failure itself ("kubectl logs job-x | tail -1" and "curl: (7) Failed…").
 _LOGS_FAIL = re.compile(
     r"\bkubectl\s+logs\s+[^\n,]*[\n,]\s*(?:curl:\s*\(\d+|dial tcp|upstream connect error)"
@@ -273,12 +278,14 @@ _INSTALLED = re.compile(
     r"\b(?:installed|instalad[oa]s?|rpm|yum|apt|systemd|crontab|binary|binario|"
     r"directly on|direto n[oa]|straight onto)\b"
     # A program in the host's own folders ("um script que roda em /opt/fechamento").
-    r"|(?:^|\s)/(?:opt|usr/local|srv|home|root)/"
+    r"|(?:^|\s)/(?:opt|usr/local|srv|home|root|etc/cron)"
 )
+# What runs on a host when the words place it there ("o curl do cron no host").
+_HOST_SIDE = re.compile(r"\b(?:script|cron|crontab|bash|shell|systemd|binary|binario)\b")
 # Of those, what only a host runs: a client the words name no other kind of is the node.
 _HOST_PROGRAM = re.compile(
     r"\b(?:crontab|systemd|systemctl|yum|apt(?:-get)?|instalad[oa]s? direto|"
-    r"installed (?:directly|straight|on the (?:host|node|vm|ecs)))\b|(?:^|\s)/(?:opt|usr/local)/"
+    r"installed (?:directly|straight|on the (?:host|node|vm|ecs)))\b|(?:^|\s)/(?:opt/|usr/local/|etc/cron)"
 )
 # A clause that only says it is the same place ("so same node", "então mesmo nó"; not "sorry,
 # it's a different host", which names the client anew).
@@ -1048,6 +1055,13 @@ class AnswerReader:
             }
             if not kinds and retracted:
                 kinds = {subject(c.text, pods=pods) for c in standing if c.corrects} & {"node"}
+            # A correction to a program of the host's, named by its place ("in a pod - scratch
+            # that, a bash script in the host crontab"): that node, not the kind taken back.
+            latest = last_correction(found)
+            if not kinds and latest:
+                retold = [c for c in standing if c.epoch >= latest]
+                if any(_HOST_SIDE.search(c.text) for c in retold):
+                    kinds = {subject(c.text, pods=pods) for c in retold} & {"node"}
             kinds = kinds or {subject(c.text, pods=pods) for c in standing} - {None}
             # "direto nos nós, sem container": the kind denied outright, so the pods named
             # beside the node are the Service's ("os pods estão todos no nó 1"), and a node is
@@ -1058,7 +1072,9 @@ class AnswerReader:
                 kinds = {"node"}
             # "an entry in root's crontab on 192.168.0.88": a program of the host's own names
             # the node as the client.
-            installed = not kinds and any(_HOST_PROGRAM.search(c.text) for c in standing)
+            installed = "container" not in kinds and any(
+                _HOST_PROGRAM.search(c.text) for c in standing
+            )
             if installed:
                 kinds = {"node"}
             # So are they when the client named first is a program installed on a node ("an
@@ -1073,6 +1089,7 @@ class AnswerReader:
                 )
             ):
                 kinds = {"node"}
+            standing_text = " | ".join(c.text for c in standing)
             # The kinds the standing clauses name as the client, not only as a place.
             said_kinds = {subject(c.text, False, pods) for c in standing} | (
                 {"node"} if installed else set()
@@ -1082,11 +1099,12 @@ class AnswerReader:
                     "node" not in said_kinds
                     and _CLIENT_REPLICAS.search(" ".join(c.text for c in found))
                 )
+                or (_DAEMONSET_CLIENT.search(standing_text) and "hostnetwork" not in standing_text)
                 or _LOGS_FAIL.search(text.lower())
             ):
                 # "3 frontend replicas: … the one on the api pod's node fails": a client app's
-                # replicas are its pods, wherever the sentence places them; so is a pod whose
-                # logs show the failure.
+                # replicas are its pods, wherever the sentence places them; so are a DaemonSet's
+                # copies, and a pod whose logs show the failure.
                 kinds = {"container"}
             # A client typed at a prompt: the prompt's node where the words name no client
             # ("[root@192-168-0-45 ~]# curl …"); a laptop's, outside the cluster, unless the
