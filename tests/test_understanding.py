@@ -827,6 +827,11 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("[root@srv-app-01 ~]# kubectl get pod -o wide\nweb-7c9d8-xk2lm 1/1 Running 0 2d"
          " 10.0.2.44 srv-app-03\n[root@srv-app-01 ~]# curl -m 3 http://10.0.0.150",
          "client_location", "other-node"),
+        # Nodes by their address's last number; a program installed on one of them.
+        ("3 workers: .21, .22, .23. the only replica is on .23. I was logged into .21 over ssh,"
+         " host shell", "client_location", "other-node"),
+        ("a checker installed as a plain binary on node 10.0.5.12; the api pod is on 10.0.5.40",
+         "client_location", "other-node"),
         # The node's own loopback, called at its prompt.
         ("[root@10-0-1-7 ~]# kubectl get po -o wide | grep web\nweb-7c9d8-xk2lm 1/1 Running 0"
          " 6h 172.16.3.4 10.0.1.7\n[root@10-0-1-7 ~]# curl 127.0.0.1:30080", "nodeport_target",
@@ -1407,6 +1412,9 @@ def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -
         ("[root@web-7d9f-x2kq /]# curl http://10.0.0.200", None),
         ("[root@192-168-0-45 ~]# kubectl get po -o wide", None),
         ("[root@192-168-0-45 ~]# curl 10.0.0.5\nrick@mbp ~ % curl 10.0.0.5", None),
+        # A busybox or alpine container's bare prompt.
+        ("/ # wget -qO- http://10.0.0.9\nwget: can't connect to remote host", "container"),
+        ("/app # curl -m 3 10.0.0.9", "container"),
     ],
 )  # fmt: skip
 def test_a_client_typed_at_a_prompt_ran_where_the_prompt_says(text: str, where: str | None) -> None:

@@ -45,7 +45,8 @@ _NAMED = re.compile(
 _NODE_WORD = r"(?:nodes?|nó|host|hostip|worker|vm|ecs|servidor|server|maquina|máquina|machine)"
 # "ta no nó .52", "on .31": an address's last number, the rest shared
 _LAST = (
-    rf"\b(?:on|em|no|na|at|pro|para o)\s+(?:(?:{_NODE_WORD}|no)\s+)?(?P<last>\.\d{{1,3}})(?![\w.])"
+    rf"\b(?:on|into|em|no|na|at|pro|para o)\s+(?:(?:{_NODE_WORD}|no)\s+)?(?P<last>\.\d{{1,3}})"
+    r"(?!\w|\.\d)"
 )
 # Any address typed, or its last number as a place ("on .23") to compare with one typed whole.
 _ADDRESS = re.compile(rf"(?<![\w.])(?P<address>\d{{1,3}}(?:\.\d{{1,3}}){{3}})(?!\w|\.\d)|{_LAST}")
@@ -164,6 +165,9 @@ _ORDER = {
 _ZSH = re.compile(r"(?<![\w.-])[\w.-]+@(?P<host>[\w.-]+)\s+[~/][^\s%]{0,40}\s+%")
 # A client run right at the prompt; not "kubectl exec … -- curl", which runs in a container.
 _CLIENT_COMMAND = re.compile(r"[ \t]*(?:sudo\s+)?(?:curl|wget|nc|ncat|telnet|ping|http)\b")
+# The shell of a busybox or alpine container ("/ # wget -qO- http://10.20.0.77"), which a node's
+# root shell never shows. (A reply's standing clauses join its lines with ", ".)
+_CONTAINER_PROMPT = re.compile(r"(?:^|[\n,])[ \t]*/[\w./-]{0,40} # ")
 _PERSONAL = re.compile(r"macbook|\bmbp\b|notebook|laptop|desktop|imac|thinkpad|\bpc\b|-pc\b|\bpc-")
 _AN_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
@@ -171,7 +175,10 @@ _AN_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 def shell_client(text: str) -> str | None:
     """Where a client typed at a shell prompt ran: `node` when the prompt names a node (by
     name, or by address as CCE names them: "[root@192-168-0-45 ~]#"), `outside` when it names
-    a personal computer ("marcos@MacBook-Pro ~ %"); None otherwise, or when prompts disagree."""
+    a personal computer ("marcos@MacBook-Pro ~ %"), `container` at a container's bare "/ #";
+    None otherwise, or when prompts disagree."""
+    if any(_CLIENT_COMMAND.match(text, m.end()) for m in _CONTAINER_PROMPT.finditer(text)):
+        return "container"
     where = set()
     exec_pods = _exec_pods(text)
     listed = _listed_nodes(text.lower())

@@ -1070,24 +1070,24 @@ class AnswerReader:
             denied_container = any(c.negated and _NO_CONTAINER.fullmatch(c.text) for c in found)
             if not kinds and denied_container:
                 kinds = {"node"}
-            # "an entry in root's crontab on 192.168.0.88": a program of the host's own names
-            # the node as the client.
-            installed = "container" not in kinds and any(
-                _HOST_PROGRAM.search(c.text) for c in standing
+            # The client named first is a program installed on a node ("an agent installed as
+            # an RPM directly on node-4; our pod runs on node-9").
+            first = next((c for c in standing if subject(c.text, pods=pods)), None)
+            first_installed = (
+                first is not None
+                and subject(first.text, pods=pods) == "node"
+                and bool(_INSTALLED.search(first.text))
+            )
+            # "an entry in root's crontab on 192.168.0.88", "exporter installed as a plain
+            # binary on node 192.168.3.12": a program of the host's own names the node as the
+            # client.
+            installed = "container" not in kinds and (
+                first_installed or any(_HOST_PROGRAM.search(c.text) for c in standing)
             )
             if installed:
                 kinds = {"node"}
-            # So are they when the client named first is a program installed on a node ("an
-            # agent installed as an RPM directly on node-4; our pod runs on node-9").
-            first = next((c for c in standing if subject(c.text, pods=pods)), None)
-            if kinds == {"node", "container"} and (
-                denied_container
-                or (
-                    first is not None
-                    and subject(first.text, pods=pods) == "node"
-                    and _INSTALLED.search(first.text)
-                )
-            ):
+            # So it does beside a pod named as a place ("…; our pod runs on node-9").
+            if kinds == {"node", "container"} and (denied_container or first_installed):
                 kinds = {"node"}
             standing_text = " | ".join(c.text for c in standing)
             # The kinds the standing clauses name as the client, not only as a place.
@@ -1112,6 +1112,8 @@ class AnswerReader:
             shell = shell_client(text)
             if shell == "node" and not kinds:
                 kinds = said_kinds = {"node"}
+            elif shell == "container":
+                kinds = {"container"}  # ("/ # wget …; esse busybox tá no mesmo nó do pod")
             elif shell == "outside":
                 if "container" in kinds:
                     shell = None
