@@ -16,7 +16,7 @@ HELDOUT = "answers_heldout.yaml"
 # 0.9273 accuracy, 1.38% wrong values; en 0.9414 / 0.90%, pt 0.9022 / 1.33%; its 25 replies in a
 # third language have no gold: the bot answers them with a question back), the same floor for
 # every group, so the wrong-value ceiling sits just above the highest language's rate; issue 7
-# asks for 0.95 and 0.01 in each language (open: both, in both languages).
+# asks for 0.95 and 0.01 in each language (open on v33: accuracy in both, wrong values in pt).
 MIN_ACCURACY = 0.89
 MAX_WRONG = 0.02
 

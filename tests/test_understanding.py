@@ -832,6 +832,14 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
          " host shell", "client_location", "other-node"),
         ("a checker installed as a plain binary on node 10.0.5.12; the api pod is on 10.0.5.40",
          "client_location", "other-node"),
+        # A network named for the address it holds, not for the network model.
+        ("just a VPC IP", "access_type", "private"),
+        # A closing restatement of the place keeps the kind said before it.
+        ("it's a pod on another node I believe... yep, double-checked, different node",
+         "client_location", "container-other-node"),
+        # Outside the cluster: a hosted CI runner, one's own machine.
+        ("a shared GitLab hosted runner", "client_location", "outside-cluster"),
+        ("Insomnia rodando na minha máquina", "client_location", "outside-cluster"),
         # The node's own loopback, called at its prompt.
         ("[root@10-0-1-7 ~]# kubectl get po -o wide | grep web\nweb-7c9d8-xk2lm 1/1 Running 0"
          " 6h 172.16.3.4 10.0.1.7\n[root@10-0-1-7 ~]# curl 127.0.0.1:30080", "nodeport_target",
@@ -1166,6 +1174,8 @@ def test_no_is_english_when_the_other_words_are() -> None:
         ("é LoadBalancer, mas se é dedicado ou compartilhado eu ainda preciso ver", "service_type"),
         ("la modalità è ipvs", "proxy_mode"),
         ("è in modalità iptables", "proxy_mode"),
+        ("Cluster, affinità a livello di cluster", "external_traffic_policy"),
+        ("Turbo, die Pods haben eigene ENIs", "network_model"),
         # Short Italian and Polish replies: one word of theirs, or letters ours never write.
         ("Rete VPC.", "network_model"),
         ("Cluster, quello predefinito.", "external_traffic_policy"),
@@ -1415,6 +1425,7 @@ def test_addresses_given_as_places_are_compared(text: str, placed: str | None) -
         # A busybox or alpine container's bare prompt.
         ("/ # wget -qO- http://10.0.0.9\nwget: can't connect to remote host", "container"),
         ("/app # curl -m 3 10.0.0.9", "container"),
+        ("bash-5.1# curl -sv http://10.0.0.9:900", "container"),
     ],
 )  # fmt: skip
 def test_a_client_typed_at_a_prompt_ran_where_the_prompt_says(text: str, where: str | None) -> None:

@@ -69,7 +69,8 @@ _FOREIGN = frozenset(
     der und nicht von auf ist ein eine einem einen knoten dem mit wir ich vom zum anderen
     anderer gleichen aus oder auch nur kein keine nein ahnung brauchen
     rete privata pubblica condivisa dedicata indirizzo della nella dello bilanciatore servizio
-    modalita quello quella predefinito predefinita altro stesso diverso
+    modalita quello quella predefinito predefinita altro stesso diverso livello di affinita
+    haben eigene eigenen sind wird
     """.split()  # noqa: SIM905
 )
 # Of those, words no Portuguese or English writer uses even in passing: one is enough in a
@@ -79,6 +80,7 @@ _STRONG = frozenset(
     del el los fuera depuis noeud reseau contenedores und nicht ist der une est ein eine
     politique gardons utilisons pubblico condiviso impostato impostata privata pubblica
     indirizzo della bilanciatore modalita rete quello predefinito predefinita altro stesso
+    livello affinita haben eigene eigenen
     """.split()  # noqa: SIM905
 )
 # Signs of a third language that are no single word of its list: Spanish's opening marks,

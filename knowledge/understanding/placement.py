@@ -165,9 +165,10 @@ _ORDER = {
 _ZSH = re.compile(r"(?<![\w.-])[\w.-]+@(?P<host>[\w.-]+)\s+[~/][^\s%]{0,40}\s+%")
 # A client run right at the prompt; not "kubectl exec … -- curl", which runs in a container.
 _CLIENT_COMMAND = re.compile(r"[ \t]*(?:sudo\s+)?(?:curl|wget|nc|ncat|telnet|ping|http)\b")
-# The shell of a busybox or alpine container ("/ # wget -qO- http://10.20.0.77"), which a node's
-# root shell never shows. (A reply's standing clauses join its lines with ", ".)
-_CONTAINER_PROMPT = re.compile(r"(?:^|[\n,])[ \t]*/[\w./-]{0,40} # ")
+# The shell of a busybox or alpine container ("/ # wget -qO- http://10.20.0.77"), or bash's
+# own prompt in an image that sets none ("bash-5.1# curl …"), which a node's root shell
+# never shows. (A reply's standing clauses join its lines with ", ".)
+_CONTAINER_PROMPT = re.compile(r"(?:^|[\n,])[ \t]*(?:/[\w./-]{0,40} |(?:ba)?sh-\d+(?:\.\d+)?)# ")
 _PERSONAL = re.compile(r"macbook|\bmbp\b|notebook|laptop|desktop|imac|thinkpad|\bpc\b|-pc\b|\bpc-")
 _AN_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
@@ -175,7 +176,8 @@ _AN_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 def shell_client(text: str) -> str | None:
     """Where a client typed at a shell prompt ran: `node` when the prompt names a node (by
     name, or by address as CCE names them: "[root@192-168-0-45 ~]#"), `outside` when it names
-    a personal computer ("marcos@MacBook-Pro ~ %"), `container` at a container's bare "/ #";
+    a personal computer ("marcos@MacBook-Pro ~ %"), `container` at a container's bare "/ #"
+    or "bash-5.1#";
     None otherwise, or when prompts disagree."""
     if any(_CLIENT_COMMAND.match(text, m.end()) for m in _CONTAINER_PROMPT.finditer(text)):
         return "container"

@@ -138,7 +138,10 @@ _OUTSIDE = re.compile(
     r"|\b(?:on-?prem(?:ise)?s?|direct connect|nosso escritorio|our office|"
     r"partner'?s (?:servers?|systems?|machines?)|servidores? d[oa] parceir[oa]|nothing of ours|"
     r"nada nosso|my (?:mac|macbook|laptop|notebook|pc|workstation)|"
-    r"(?:meu|minha) (?:mac|macbook|laptop|notebook|pc)|(?:at|from) home|de casa|"
+    r"(?:meu|minha) (?:mac|macbook|laptop|notebook|pc|maquina)|(?:at|from) home|de casa|"
+    r"home (?:laptop|pc|computer)|on my machine|(?:pela|via|over|through) (?:a |the )?vpn|"
+    # CI runners of a hosted service ("a GitHub-hosted runner", "na nuvem deles").
+    r"github-hosted|hosted runners?|(?:na|in) (?:the )?(?:nuvem deles|their cloud)|"
     # The app's own users on their phones ("end users on their phones", "os usuários do app
     # no celular"; not "os clientes finais também reclamam", which says who complains).
     r"on their (?:phones?|mobiles?)|no celular)\b)"
@@ -282,16 +285,23 @@ _INSTALLED = re.compile(
 )
 # What runs on a host when the words place it there ("o curl do cron no host").
 _HOST_SIDE = re.compile(r"\b(?:script|cron|crontab|bash|shell|systemd|binary|binario)\b")
+# A word that says which network an address is in ("a VPC IP", "o IP da VPC"), not the option
+# it names for another question: kept in the reply.
+_AN_ADDRESS_IN = re.compile(r"\s*(?:ips?|address(?:es)?|addr|enderecos?)\b")
+_ADDRESS_IN = re.compile(r"\b(?:ips?|address|enderecos?)\s+(?:d[ao]|n[ao]|in the|of the|in)\s+$")
 # Of those, what only a host runs: a client the words name no other kind of is the node.
 _HOST_PROGRAM = re.compile(
     r"\b(?:crontab|systemd|systemctl|yum|apt(?:-get)?|instalad[oa]s? direto|"
     r"installed (?:directly|straight|on the (?:host|node|vm|ecs)))\b|(?:^|\s)/(?:opt/|usr/local/|etc/cron)"
 )
-# A clause that only says it is the same place ("so same node", "então mesmo nó"; not "sorry,
-# it's a different host", which names the client anew).
+# A clause that only says which place ("so same node", "então mesmo nó", "yeah just
+# double-checked, different node"; not "sorry, it's a different host", which names the client
+# anew).
 _ONLY_A_PLACE = re.compile(
     r"(?:(?:so|then|entao|logo|it'?s|is|e|eh)\s+){0,2}(?:the\s+|o\s+)?(?:same|mesmo)\s+"
     r"(?:node|no|worker|host)[.!]*"
+    r"|(?:(?:so|then|entao|logo)\s+)?(?:a\s+|um\s+)?(?:different|another|outro)\s+(?:node|no|worker)"
+    r"[.!]*"
 )
 # Entering another container to run the client from inside it ("docker exec'd into another
 # app container"; not "kubectl exec no pod do backend", a check of the server).
@@ -620,7 +630,10 @@ class AnswerReader:
         spans = [
             (start, end)
             for name, _, start, end in spot(folded, self.playbook)
-            if name in self.questions and not answered_alike(self.playbook, name, fact)
+            if name in self.questions
+            and not answered_alike(self.playbook, name, fact)
+            and not _AN_ADDRESS_IN.match(folded, end)
+            and not _ADDRESS_IN.search(folded, 0, start)
         ]
         for start, end in sorted(spans, reverse=True):
             folded = folded[:start] + " " + folded[end:]
