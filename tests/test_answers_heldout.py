@@ -12,13 +12,13 @@ from knowledge.understanding import AnswerReader
 from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
-# Regression floors from what the reader reached on this set when it was first measured (v33:
-# 0.9273 accuracy, 1.38% wrong values; en 0.9414 / 0.90%, pt 0.9022 / 1.33%; its 25 replies in a
+# Regression floors from what the reader reached on this set when it was first measured (v34:
+# 0.9416 accuracy, 1.21% wrong values; en 0.9491 / 0.93%, pt 0.9174 / 1.83%; its 28 replies in a
 # third language have no gold: the bot answers them with a question back), the same floor for
 # every group, so the wrong-value ceiling sits just above the highest language's rate; issue 7
-# asks for 0.95 and 0.01 in each language (open on v33: accuracy in both, wrong values in pt).
-MIN_ACCURACY = 0.89
-MAX_WRONG = 0.02
+# asks for 0.95 and 0.01 in each language (open on v34: accuracy in both, wrong values in pt).
+MIN_ACCURACY = 0.905
+MAX_WRONG = 0.025
 
 
 def test_no_held_out_answer_is_a_training_text(reader: AnswerReader) -> None:
