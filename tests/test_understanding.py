@@ -837,6 +837,11 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         # A closing restatement of the place keeps the kind said before it.
         ("it's a pod on another node I believe... yep, double-checked, different node",
          "client_location", "container-other-node"),
+        # The container denied outright ("e não é container").
+        ("não fica no nó do backend não, fica em outro, e não é container", "client_location",
+         "other-node"),
+        # Which VPC the cluster sits in, by name, is no network model.
+        ("fica na VPC vpc-hml, sub-rede 10.1.0.0/24", "network_model", None),
         # Outside the cluster: a hosted CI runner, one's own machine.
         ("a shared GitLab hosted runner", "client_location", "outside-cluster"),
         ("Insomnia rodando na minha máquina", "client_location", "outside-cluster"),

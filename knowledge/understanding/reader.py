@@ -162,7 +162,8 @@ _DECOYS = {
         rf"(?i)\bvpc\s+(?:é|e|eh|is|se chama|is called)\s+(?:a\s+|the\s+)?(?=vpc[-_]{_NOT_ROUTER})"
         rf"|\bvpc[-_]{_NOT_ROUTER}[\w-]+"  # a VPC's name, not vpc-router (or its typos)
         r"|(?<!rede )(?<!network )\b(?:in|on|inside|na|no|em|numa|dentro da)\s+(?:the\s+|a\s+|our\s+|nossa\s+)?vpc"
-        r"(?:\s+(?:default|padr[aã]o)|\s+[\w-]*\d[\w-]*)?(?=\s*(?:$|[.,;!?]))"
+        rf"(?:\s+(?:default|padr[aã]o)|\s+[\w-]*\d[\w-]*|\s+vpc[-_]{_NOT_ROUTER}[\w-]+)?"
+        r"(?=\s*(?:$|[.,;!?]))"
     ),
     # nslookup's own resolver ("Server: 10.247.3.10", "Address: 10.247.3.10#53"): the cluster's
     # DNS, not the address looked up.
@@ -312,7 +313,8 @@ _EXEC_INTO = re.compile(
 # The kind of client denied outright ("sem container", "not containerized").
 _NO_CONTAINER = re.compile(
     r"(?:(?:it|it'?s|is|e|eh|ele|ta|esta|that'?s|which)\s+){0,2}"
-    r"(?:(?:sem|without|no|not|nao|not in|not from|nada em|nada de|nothing in)\s+"
+    r"(?:(?:sem|without|no|not|nao|nao e|nao eh|isn'?t|is not|not in|not from|nada em|nada de|"
+    r"nothing in)\s+"
     r"(?:a\s+|um\s+|any\s+|nenhum\s+)?"
     r"(?:containers?|conteineres?|docker|pods?|k8s|kubernetes)"
     r"|(?:not|nao)\s+(?:containerized|dockerized|containerizad[oa]|conteinerizad[oa])"
