@@ -284,17 +284,17 @@ _INSTALLED = re.compile(
     # A program in the host's own folders ("um script que roda em /opt/fechamento").
     r"|(?:^|\s)/(?:opt|usr/local|srv|home|root|etc/cron)"
 )
+# Of those, what only a host runs: a client the words name no other kind of is the node.
+_HOST_PROGRAM = re.compile(
+    r"\b(?:crontab|systemd|systemctl|yum|apt(?:-get)?|instalad[oa]s? direto|"
+    r"installed (?:directly|straight|on the (?:host|node|vm|ecs)))\b|(?:^|\s)/(?:opt/|usr/local/|etc/cron)"
+)
 # What runs on a host when the words place it there ("o curl do cron no host").
 _HOST_SIDE = re.compile(r"\b(?:script|cron|crontab|bash|shell|systemd|binary|binario)\b")
 # A word that says which network an address is in ("a VPC IP", "o IP da VPC"), not the option
 # it names for another question: kept in the reply.
 _AN_ADDRESS_IN = re.compile(r"\s*(?:ips?|address(?:es)?|addr|enderecos?)\b")
 _ADDRESS_IN = re.compile(r"\b(?:ips?|address|enderecos?)\s+(?:d[ao]|n[ao]|in the|of the|in)\s+$")
-# Of those, what only a host runs: a client the words name no other kind of is the node.
-_HOST_PROGRAM = re.compile(
-    r"\b(?:crontab|systemd|systemctl|yum|apt(?:-get)?|instalad[oa]s? direto|"
-    r"installed (?:directly|straight|on the (?:host|node|vm|ecs)))\b|(?:^|\s)/(?:opt/|usr/local/|etc/cron)"
-)
 # A clause that only says which place ("so same node", "então mesmo nó", "yeah just
 # double-checked, different node"; not "sorry, it's a different host", which names the client
 # anew).
