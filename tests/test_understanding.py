@@ -820,6 +820,8 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         # A DaemonSet said to be the client: its copies are pods.
         ("it's the node-exporter DaemonSet, one copy per node; only the copy on the backend"
          " pod's node fails", "client_location", "container-same-node"),
+        ("our GitLab runners run as pods and land anywhere; the failing one landed on node-3,"
+         " which is exactly where the api pod is", "client_location", "container-same-node"),
         # A prompt's host that the listing names as a node, or one of the same shape.
         ("[root@srv-app-03 ~]# kubectl get pod -o wide\nweb-7c9d8-xk2lm 1/1 Running 0 2d"
          " 10.0.2.44 srv-app-03\n[root@srv-app-03 ~]# curl -m 3 http://10.0.0.150",

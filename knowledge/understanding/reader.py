@@ -268,10 +268,12 @@ _CLIENT_REPLICAS = re.compile(
     rf"\b(?:\d+|two|three|four|the|a|one|failing)\s+{_NOT_THE_SERVICE}[a-z][\w-]*\s+replicas?\b"
     rf"|\breplicas?\s+d[oa]s?\s+{_NOT_THE_SERVICE}[a-z][\w-]*"
 )
-# A DaemonSet said to be the client: its copies are pods, one on every node ("é o DaemonSet do
-# promtail, só falha a cópia que tá no nó do pod do backend").
-_DAEMONSET_CLIENT = re.compile(
+# A client said to be pods: a DaemonSet, whose copies are pods on every node ("é o DaemonSet do
+# promtail, só falha a cópia que tá no nó do pod do backend"), or what runs as pods ("our
+# Jenkins agents run as pods").
+_PODS_CLIENT = re.compile(
     r"\b(?:it'?s|is|e|eh)\s+(?:(?:our|the|a|an|o|um|nosso)\s+)?(?:[\w-]+\s+)?daemon ?sets?\b"
+    r"|\b(?:run|runs|rodam|roda)\s+(?:as|como)\s+(?:pods|containers|conteineres)\b"
 )
 # A pod's logs, then the failure itself ("kubectl logs job-x | tail -1" and "curl: (7) Failed…").
 _LOGS_FAIL = re.compile(
@@ -1114,7 +1116,7 @@ class AnswerReader:
                     "node" not in said_kinds
                     and _CLIENT_REPLICAS.search(" ".join(c.text for c in found))
                 )
-                or (_DAEMONSET_CLIENT.search(standing_text) and "hostnetwork" not in standing_text)
+                or (_PODS_CLIENT.search(standing_text) and "hostnetwork" not in standing_text)
                 or _LOGS_FAIL.search(text.lower())
             ):
                 # "3 frontend replicas: … the one on the api pod's node fails": a client app's
