@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import numpy as np
-from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.utils.tensorflow.constants import (
     ENTITY_RECOGNITION,
@@ -44,7 +44,11 @@ def _layers(classifier: DIETClassifier) -> _Layers | None:
     """The weights, when this DIET is exactly the two dense layers computed here."""
     model = classifier.model
     config = classifier.component_config
-    if model is None or model.all_labels_embed is None:
+    # DIET itself only: a ResponseSelector is a DIETClassifier whose model (DIET2DIET) reads
+    # its scores at another position.
+    if type(classifier) is not DIETClassifier or type(model) is not DIET:
+        return None
+    if model.all_labels_embed is None:
         return None
     if not config[INTENT_CLASSIFICATION] or config[ENTITY_RECOGNITION]:
         return None

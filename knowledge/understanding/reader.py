@@ -1120,8 +1120,8 @@ class AnswerReader:
                 or _LOGS_FAIL.search(text.lower())
             ):
                 # "3 frontend replicas: … the one on the api pod's node fails": a client app's
-                # replicas are its pods, wherever the sentence places them; so are a DaemonSet's
-                # copies, and a pod whose logs show the failure.
+                # replicas are its pods, wherever the sentence places them; so is a client said
+                # to be pods, and a pod whose logs show the failure.
                 kinds = {"container"}
             # A client typed at a prompt: the prompt's node where the words name no client
             # ("[root@192-168-0-45 ~]# curl …"); a laptop's, outside the cluster, unless the
