@@ -69,30 +69,22 @@ EXAMPLES = [
     for example in load_data(path).intent_examples
 ] + MESSAGES
 
+
+def _counting(function: Any, calls: list[None]) -> Any:
+    def counted(*args: Any) -> Any:
+        calls.append(None)
+        return function(*args)
+
+    return counted
+
+
 # Messages bot/diet_inference.py hands to Rasa's own method: none (Rasa as it ships calls that
 # method directly, not through this name).
 SLOW_CALLS: list[None] = []
-_through_rasa = diet_inference._rasa_predict
-
-
-def _counted(*args: Any) -> Any:
-    SLOW_CALLS.append(None)
-    return _through_rasa(*args)
-
-
-diet_inference._rasa_predict = _counted
-
+diet_inference._rasa_predict = _counting(diet_inference._rasa_predict, SLOW_CALLS)
 # Every message bot/diet_inference.py is given (server.install() installs this name).
 CALLS: list[None] = []
-_numpy_predict = diet_inference.predict
-
-
-def _given(*args: Any) -> Any:
-    CALLS.append(None)
-    return _numpy_predict(*args)
-
-
-diet_inference.predict = _given
+diet_inference.predict = _counting(diet_inference.predict, CALLS)
 
 
 if __name__ == "__main__":

@@ -177,8 +177,7 @@ def shell_client(text: str) -> str | None:
     """Where a client typed at a shell prompt ran: `node` when the prompt names a node (by
     name, or by address as CCE names them: "[root@192-168-0-45 ~]#"), `outside` when it names
     a personal computer ("marcos@MacBook-Pro ~ %"), `container` at a container's bare "/ #"
-    or "bash-5.1#";
-    None otherwise, or when prompts disagree."""
+    or "bash-5.1#"; None otherwise, or when prompts disagree."""
     if any(_CLIENT_COMMAND.match(text, m.end()) for m in _CONTAINER_PROMPT.finditer(text)):
         return "container"
     where = set()
@@ -239,6 +238,12 @@ def _own_address(lowered: str, start: int) -> str | None:
     return next((a for a in _OWN_ADDRESS.findall(output) if not a.startswith(_NOT_OWN)), None)
 
 
+def _undashed(host: str) -> str:
+    """A host named by its address as CCE names nodes ("192-168-0-45") as that address."""
+    dashed = _DASHED.search(host)
+    return ".".join(dashed.groups()) if dashed else host
+
+
 def _prompts(lowered: str) -> str:
     """Each shell prompt as the node it names ("[root@cce-node-1 ~]#" is " on cce-node-1 "),
     once (the same shell again names no second node). A node that prints its own address
@@ -259,8 +264,7 @@ def _prompts(lowered: str) -> str:
         if host in seen:
             return " "
         seen.add(host)
-        dashed = _DASHED.search(host)
-        return f" on {own.get(host) or ('.'.join(dashed.groups()) if dashed else host)} "
+        return f" on {own.get(host) or _undashed(host)} "
 
     return _PROMPT.sub(node, lowered)
 
@@ -277,9 +281,7 @@ def _loopback_as_host(lowered: str) -> str:
         prompt = _PROMPT.search(line)
         if prompt is None:
             continue
-        host = prompt.group("host") or prompt.group("host2")
-        dashed = _DASHED.search(host)
-        address = ".".join(dashed.groups()) if dashed else host
+        address = _undashed(prompt.group("host") or prompt.group("host2"))
         if _AN_ADDRESS.fullmatch(address):
             lines[index] = line[: prompt.end()] + _LOOPBACK.sub(address, line[prompt.end() :])
     return "\n".join(lines)

@@ -1015,6 +1015,7 @@ class AnswerReader:
         and the kind of a typed address (`value`)."""
         options = self.playbook.fact(fact).options
         evidence: dict[str, str] = {}
+        latest = last_correction(found)
         if any(option.pod_node for option in options):
             # A question whose every option is a node (the NodePort's address): addresses are
             # nodes too. Elsewhere an address may be the load balancer's.
@@ -1024,7 +1025,6 @@ class AnswerReader:
             # Nodes compared by name or address first, then a node said not to hold the pod
             # (denied clauses count: "um nó que não tem o pod" denies the pod, not the node),
             # then the words ("another node"), then what a denial leaves ("not the pod's node").
-            latest = last_correction(found)
             stands = [c for c in found if c.epoch >= latest]
             left = {unsaid(c.text) for c in stands if c.negated} - {None}
             placed = placement(text, addresses, words=False)
@@ -1074,7 +1074,6 @@ class AnswerReader:
                 kinds = {subject(c.text, pods=pods) for c in standing if c.corrects} & {"node"}
             # A correction to a program of the host's, named by its place ("in a pod - scratch
             # that, a bash script in the host crontab"): that node, not the kind taken back.
-            latest = last_correction(found)
             if not kinds and latest:
                 retold = [c for c in standing if c.epoch >= latest]
                 if any(_HOST_SIDE.search(c.text) for c in retold):
