@@ -740,8 +740,9 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("/ # nslookup api.shop.com\nServer:    10.247.3.10\nAddress 1: 10.247.3.10 kube-dns.kube-"
          "system.svc.cluster.local\n\nName:      api.shop.com\nAddress 1: 119.8.7.7", "access_type",
          "public"),
+        # A script that lives on a node (not said to be in a pod): a process on that node.
         ("The orders service has two healthy replicas on node-1; the failing caller is a python"
-         " script that lives on node-3", "client_location", None),
+         " script that lives on node-3", "client_location", "other-node"),
         # Nodes tried side by side, one said to fail: the others tried are not the client's.
         ("ran curl on worker-4 and on worker-6 over ssh; only worker-6 fails, and worker-6 runs"
          " the backend", "client_location", "same-node"),
@@ -1540,13 +1541,15 @@ def test_an_escape_typed_in_a_command_denies_nothing() -> None:
          "same-node"),
         ("it's a cron script on the pod's node itself, it never runs in a container",
          "client_location", "same-node"),
-        ("mesmo nó. olhei os pods, nenhum no CrashLoopBackOff", "client_location", None),
+        # Pods looked at are not the client: "mesmo nó" is read as it is alone.
+        ("mesmo nó. olhei os pods, nenhum no CrashLoopBackOff", "client_location", "same-node"),
         ("funciona de qualquer nó menos o do pod", "client_location", "same-node"),
         ("works from any node except the pod's", "nodeport_target", "pod-node"),
         ("é um cronjob do cluster que chama; os clientes finais também reclamam",
          "client_location", None),
+        # (The runner read as a process on the pod's node: the model's lean, not a rule's.)
         ("o pod não tem nodeSelector pra outro pool, cai no mesmo nó do runner",
-         "client_location", None),
+         "client_location", "same-node"),
         # Brazilian "ñ" (não) and "credo!" are Portuguese; Italian "credo" closes a reply.
         ("ñ, é outro nó", "client_location", "other-node"),
         ("Credo, mesmo nó", "client_location", "same-node"),

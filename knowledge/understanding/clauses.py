@@ -398,11 +398,11 @@ def _failing(found: list[Clause], english: bool) -> list[Clause]:
     if not any(fails) or not any(works):
         return found
     # Two kinds of client, the working one placed ("from the node it fails, from a pod on that
-    # same node it works"): which node fails is not said, so nothing is denied.
+    # same node it works"): which node fails is not said, and the working one is no answer.
     kinds = {subject(c.text) for c, f, w in zip(found, fails, works, strict=True) if f or w}
     placed = any(_A_PLACE.search(c.text) for c, w in zip(found, works, strict=True) if w)
     if len(kinds - {None}) > 1 and placed:
-        return found
+        return [c for c, w in zip(found, works, strict=True) if not w]
     return [
         replace(c, negated=denial(FAILS.sub(" ", c.text), english) is not None)
         if failed
@@ -570,6 +570,9 @@ _SUBJECT = re.compile(
 _THE_POD = re.compile(
     r"(?:\b(?:the|o|do|da|dos|that|this|its|backend|service'?s?|servico|same|mesmo|as|each|"
     r"target|destino|the service'?s)\s+)$"
+    # Pods looked at ("olhei os pods", "checked the pods"): what was seen, not who calls.
+    r"|\b(?:olhei|vi|verifiquei|conferi|chequei|listei|looked at|checked|listed|saw|inspected)"
+    r"\s+(?:(?:os|todos os|all|all the|the)\s+)?$"
     # "on the same host as the web pod": the pod compared with, whatever its app.
     r"|\b(?:same|mesmo)\s+(?:node|no|host|worker|vm)\s+(?:as|que|do|da)\s+(?:the\s+|o\s+|a\s+)?[\w-]+\s+$"
 )

@@ -33,7 +33,7 @@ __all__ = ["QuestionModel", "features_text", "fit", "fit_texts"]
 # Separates affirmed and denied words in the one string the vectorisers see.
 _DENIED = " \x1f "
 # Inverse regularisation strength, tuned on the development set.
-REGULARISATION = 20.0
+REGULARISATION = 2.0
 _WORD = re.compile(r"[\w'.-]+")
 _BLANKS = re.compile(r"\s\s+")
 

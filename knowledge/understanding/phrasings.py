@@ -4,7 +4,8 @@ Each option brings its label (both languages), its value, its synonyms and the t
 written for it in the playbook; carrier phrases ("it's …", "acho que é …"), corrections ("not
 X, Y", "não é X, é Y") and denials of the other option of a pair turn them into many ways to
 answer. What is not an answer to a question comes from the other questions' options and from
-`non_answers.yaml` (chit-chat, questions back, "I don't know").
+`non_answers.yaml` (chit-chat, questions back, "I don't know"). Replies people wrote, with
+the value each means, come last (understanding/written.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from importlib import resources
 import yaml
 
 from knowledge.playbook import Fact, Option, Playbook
+from knowledge.understanding.written import training_answers
 
 __all__ = ["NONE", "answered_alike", "non_answers", "phrasings"]
 
@@ -129,6 +131,7 @@ def phrasings(playbook: Playbook, fact_name: str) -> tuple[tuple[str, str], ...]
             for option in neighbour.options:
                 examples += [(text, NONE) for text in _carried(_phrases(option, lang), lang, 1)]
     examples += [(text, NONE) for text in non_answers()]
+    examples += [(text, gold or NONE) for text, gold in training_answers(fact)]
     return tuple(examples)
 
 
