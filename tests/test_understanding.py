@@ -740,6 +740,8 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("/ # nslookup api.shop.com\nServer:    10.247.3.10\nAddress 1: 10.247.3.10 kube-dns.kube-"
          "system.svc.cluster.local\n\nName:      api.shop.com\nAddress 1: 119.8.7.7", "access_type",
          "public"),
+        # "um nó" in an English reply is a Portuguese node, not an English "no" that denies.
+        ("it uses the IP of um nó diferente do pod", "nodeport_target", "other-node"),
         # A script that lives on a node (not said to be in a pod): a process on that node.
         ("The orders service has two healthy replicas on node-1; the failing caller is a python"
          " script that lives on node-3", "client_location", "other-node"),

@@ -161,6 +161,8 @@ _ENGLISH_NO = re.compile(
     r"(?<!\bta )(?<!\besta )(?<!\bfica )(?<!\broda )(?<!\bmora )"
     r"(?<!\bdireto )(?<!\blogado )(?<!\brodei )(?<!\btestei )(?<!\bentrei )(?<!\bssh'd )"
     r"(?<!\bsshed )(?<!\bssh )"
+    # "um nó diferente do pod", "outro nó": a Portuguese node, its word before it.
+    r"(?<!\bum )(?<!\bnum )(?<!\boutro )(?<!\bmesmo )(?<!\besse )(?<!\bcada )(?<!\bproprio )"
     r"\bno\b(?!\s+(?:[a-z0-9]+-)*(?:nodes?|no|worker|host|vm|ecs|servidor)[ _-]?\w*\d)"
     # "a node with no backend pods" describes the node, it denies nothing
     r"(?!(?<=\bwith no)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b)"

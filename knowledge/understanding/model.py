@@ -1,7 +1,8 @@
 """The answer model: for one question, how likely a text means each of its options, or none.
 
 One linear classifier per question over character n-grams (typos, accents, both languages)
-and word n-grams (word order in "not X"), trained on the playbook's phrasings. The words of a
+and word n-grams (word order in "not X"), trained on the playbook's phrasings and the written
+answers (understanding/written.py). The words of a
 clause the user denies are features of their own, so "not the pod's node, another one" reads
 differently from "the pod's node".
 
@@ -88,10 +89,12 @@ def _words(text: str, low: int, high: int) -> list[str]:
     ]
 
 
-def fit(playbook: Playbook, fact: str) -> tuple[list[Any], Any]:
+def fit(
+    playbook: Playbook, fact: str, written: tuple[str, ...] | None = None
+) -> tuple[list[Any], Any]:
     """scikit-learn's vectorisers (one per feature group) and classifier, fitted on the
-    question's phrasings."""
-    examples = phrasings(playbook, fact)
+    question's phrasings (`written`: the sets of written answers among them, None: all)."""
+    examples = phrasings(playbook, fact, written)
     return fit_texts([text for text, _ in examples], [label for _, label in examples])
 
 
@@ -134,8 +137,10 @@ class QuestionModel:
     intercept: np.ndarray[Any, Any]
 
     @classmethod
-    def train(cls, playbook: Playbook, fact: str) -> QuestionModel:
-        return cls.compiled(fact, *fit(playbook, fact))
+    def train(
+        cls, playbook: Playbook, fact: str, written: tuple[str, ...] | None = None
+    ) -> QuestionModel:
+        return cls.compiled(fact, *fit(playbook, fact, written))
 
     @classmethod
     def compiled(cls, fact: str, vectorisers: list[Any], classifier: Any) -> QuestionModel:

@@ -96,8 +96,11 @@ def _carried(phrases: list[str], lang: str, spread: int) -> Iterator[str]:
 
 
 @cache
-def phrasings(playbook: Playbook, fact_name: str) -> tuple[tuple[str, str], ...]:
-    """(text, option value or NONE) for the question `fact_name`."""
+def phrasings(
+    playbook: Playbook, fact_name: str, written: tuple[str, ...] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """(text, option value or NONE) for the question `fact_name`; `written`: the sets of written
+    answers learnt from (None: all of them)."""
     fact = playbook.fact(fact_name)
     examples: list[tuple[str, str]] = []
     for lang in ("en", "pt"):
@@ -131,7 +134,7 @@ def phrasings(playbook: Playbook, fact_name: str) -> tuple[tuple[str, str], ...]
             for option in neighbour.options:
                 examples += [(text, NONE) for text in _carried(_phrases(option, lang), lang, 1)]
     examples += [(text, NONE) for text in non_answers()]
-    examples += [(text, gold or NONE) for text, gold in training_answers(fact)]
+    examples += [(text, gold or NONE) for text, gold in training_answers(fact, written)]
     return tuple(examples)
 
 

@@ -389,7 +389,7 @@ def _autocreated(text: str) -> str | None:
     return None if match is None else "public" if match.group(1) == "public" else "private"
 
 
-_TRAINED: dict[tuple[str, str], QuestionModel] = {}
+_TRAINED: dict[tuple[str, str, tuple[str, ...] | None], QuestionModel] = {}
 log = logging.getLogger(__name__)
 
 
@@ -445,9 +445,17 @@ def _decide(fact: str, scores: dict[str, float], strict: bool = False) -> Answer
 class AnswerReader:
     """The answer models of a playbook's questions, trained once on first use of each."""
 
-    def __init__(self, playbook: Playbook, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        playbook: Playbook,
+        cache_dir: Path | None = None,
+        written: tuple[str, ...] | None = None,
+    ) -> None:
+        """`written`: the sets of written answers the models learn from, None for all (some
+        only: to read the later sets with models that never saw them, tests/answer_outcomes)."""
         self.playbook = playbook
         self.cache_dir = cache_dir
+        self.written = written
         self._models: dict[str, QuestionModel] = {}
 
     @cached_property
@@ -456,7 +464,7 @@ class AnswerReader:
 
     def model(self, fact: str) -> QuestionModel:
         if fact not in self._models:
-            key = (self.playbook.digest, fact)
+            key = (self.playbook.digest, fact, self.written)
             # The same playbook text and code train the same model: an App opened again (a
             # test, a reloaded store) reuses it, and a new process loads it from the cache.
             if key not in _TRAINED:
@@ -465,8 +473,8 @@ class AnswerReader:
         return self._models[fact]
 
     def _cached(self, fact: str) -> QuestionModel:
-        if self.cache_dir is None:
-            return QuestionModel.train(self.playbook, fact)
+        if self.cache_dir is None or self.written is not None:
+            return QuestionModel.train(self.playbook, fact, self.written)
         digest = self.playbook.digest.removeprefix("sha256:")
         path = self.cache_dir / f"answers-{digest}-{code_version()}-{fact}.npz"
         try:

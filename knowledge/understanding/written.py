@@ -90,8 +90,11 @@ def option_words(fact: Fact) -> frozenset[str]:
     return frozenset(set.union(*per_option) - set.intersection(*per_option))
 
 
-def training_answers(fact: Fact) -> list[tuple[str, str | None]]:
-    """(text, value or None) of every written reply to `fact` that trains its model."""
+def training_answers(
+    fact: Fact, sets: tuple[str, ...] | None = None
+) -> list[tuple[str, str | None]]:
+    """(text, value or None) of every written reply to `fact` that trains its model, from the
+    sets named (None: every set)."""
     values = set(fact.values)
     named = option_words(fact)
 
@@ -103,7 +106,7 @@ def training_answers(fact: Fact) -> list[tuple[str, str | None]]:
 
     return [
         (answer.text, answer.gold)
-        for name in written_sets()
+        for name in (written_sets() if sets is None else sets)
         for answer in written_answers(name)
         if answer.asked == fact.name and trains(answer)
     ]
