@@ -41,6 +41,14 @@ def test_an_address_is_private_public_or_neither(ip: str, kind: str | None) -> N
         ("I1126 server_others.go:72] Using iptables Proxier.", {"proxy_mode": "iptables"}),
         ("kind: KubeProxyConfiguration\nmode: ipvs\n", {"proxy_mode": "ipvs"}),
         ("mode: ipvs", {}),  # a bare mode line outside kube-proxy's configuration says nothing
+        # ipvsadm listing a virtual service: IPVS tables; an empty listing proves nothing.
+        (
+            "# ipvsadm -Ln\nProt LocalAddress:Port Scheduler Flags\n"
+            "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+            "TCP  192.168.4.200:443 rr\n  -> 10.0.1.15:8443  Masq    1      0          0",
+            {"proxy_mode": "ipvs"},
+        ),
+        ("# ipvsadm -Ln\nProt LocalAddress:Port Scheduler Flags\n", {}),
         ("upstream connect error or disconnect/reset before headers", {}),
     ],
 )

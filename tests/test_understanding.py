@@ -740,6 +740,22 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("/ # nslookup api.shop.com\nServer:    10.247.3.10\nAddress 1: 10.247.3.10 kube-dns.kube-"
          "system.svc.cluster.local\n\nName:      api.shop.com\nAddress 1: 119.8.7.7", "access_type",
          "public"),
+        # A node "that has nothing to do with" the pod's is another node.
+        ("tô num nó nada a ver com o do pod, na unha pelo ssh", "client_location", "other-node"),
+        # Huawei's "exclusive" ELB is the dedicated one.
+        ("an LB-type Service using an exclusive, not shared, ELB instance", "service_type",
+         "loadbalancer-dedicated"),
+        ("um Service tipo LB que usa uma instância de ELB exclusiva, só nossa", "service_type",
+         "loadbalancer-dedicated"),
+        # kube-proxy's IPVS tables listed; its per-Service chains with ipvsadm not installed.
+        ("[root@192-168-4-19 ~]# ipvsadm -Ln -t 192.168.4.200:443\nProt LocalAddress:Port "
+         "Scheduler Flags\n  -> RemoteAddress:Port  Forward Weight ActiveConn InActConn\nTCP  "
+         "192.168.4.200:443 rr\n  -> 10.0.1.15:8443  Masq    1      0          0", "proxy_mode",
+         "ipvs"),
+        ("[root@cce-node-1 ~]# iptables-save -t nat | grep '^:KUBE-SVC' | head -2\n"
+         ":KUBE-SVC-ERIFXISQEP7F7OF4 - [0:0]\n:KUBE-SVC-JD5MR3NA4I4DYORP - [0:0]\n"
+         "[root@cce-node-1 ~]# ipvsadm -Ln\n-bash: ipvsadm: command not found", "proxy_mode",
+         "iptables"),
         # "um nó" in an English reply is a Portuguese node, not an English "no" that denies.
         ("it uses the IP of um nó diferente do pod", "nodeport_target", "other-node"),
         # A script that lives on a node (not said to be in a pod): a process on that node.
@@ -1206,6 +1222,8 @@ def test_no_is_english_when_the_other_words_are() -> None:
             "target     prot opt source               destination",
             "proxy_mode",
         ),
+        # Dutch is a third language.
+        ("Het is een DNAT-gateway service.", "service_type"),
         # A pasted manifest without the field asked about.
         (
             "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: cart\n  name: cart\n"

@@ -4,7 +4,8 @@
   are private, other global unicast addresses public; loopback, link-local and the like say
   nothing about the load balancer.
 - kube-proxy's mode from `curl localhost:10249/proxyMode` output, a KubeProxyConfiguration
-  (`mode: ipvs`), the `--proxy-mode` flag or kube-proxy's start-up log ("Using ipvs Proxier").
+  (`mode: ipvs`), the `--proxy-mode` flag, kube-proxy's start-up log ("Using ipvs Proxier") or
+  an `ipvsadm -Ln` listing with a virtual service in it.
 """
 
 from __future__ import annotations
@@ -32,9 +33,19 @@ _PROXY_MODE = (
     re.compile(r"/proxyMode\b[^\n]*\n[ \t]*(?P<mode>ipvs|iptables)[ \t]*$", re.I | re.M),
     re.compile(r"--proxy-mode[= ]\"?(?P<mode>ipvs|iptables)\b", re.I),
     re.compile(r"\bUsing (?P<mode>ipvs|iptables) Proxier", re.I),
-    # Blanks within the line only: `\s*` would run over every following blank line from each
-    # line start (a message of blank lines took minutes).
-    re.compile(r"^[ \t]*mode:[ \t]*[\"']?(?P<mode>ipvs|iptables)[\"']?[ \t]*$", re.M | re.I),
+    # `ipvsadm -Ln` listing a virtual service ("TCP  192.168.4.200:443 rr"): kube-proxy's IPVS
+    # tables, which its iptables mode leaves empty.
+    re.compile(
+        r"\b(?P<mode>ipvs)adm[ \t]+-L[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*(?:TCP|UDP|SCTP)[ \t]+"
+        r"\S+:\d+[ \t]+(?:rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq)\b",
+        re.I,
+    ),
+)
+# A bare `mode:` line: counts only inside kube-proxy's own configuration. Blanks within the
+# line only: `\s*` would run over every following blank line from each line start (a message
+# of blank lines took minutes).
+_MODE_LINE = re.compile(
+    r"^[ \t]*mode:[ \t]*[\"']?(?P<mode>ipvs|iptables)[\"']?[ \t]*$", re.M | re.I
 )
 _KUBE_PROXY_CONFIG = re.compile(r"kind:\s*KubeProxyConfiguration|kube-proxy", re.I)
 # Evidence stands on lines of tool output; a longer line is prose or a dump, not read.
@@ -142,11 +153,14 @@ def read_evidence(text: str, service: ServiceInfo | None = None) -> Evidence:
     )
     if kind is not None and not foreign:
         facts[ACCESS] = kind
-    for number, pattern in enumerate(_PROXY_MODE):
+    for pattern in _PROXY_MODE:
         match = pattern.search(text)
-        # A bare `mode:` line counts only inside kube-proxy's own configuration.
-        if match and (number < 3 or _KUBE_PROXY_CONFIG.search(text)):
+        if match:
             facts["proxy_mode"] = match.group("mode").lower()
             break
+    else:
+        match = _MODE_LINE.search(text)
+        if match and _KUBE_PROXY_CONFIG.search(text):
+            facts["proxy_mode"] = match.group("mode").lower()
     # The address is named only where it decided the fact.
     return Evidence(facts, address if ACCESS in facts else None)

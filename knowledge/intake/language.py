@@ -54,7 +54,8 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-# Frequent words of Spanish, French and German (and a few of Italian's: "tramite", "rete") that
+# Frequent words of Spanish, French and German (and a few of Italian's: "tramite", "rete", and
+# Dutch's: "het", "een") that
 # neither list has and that are not words of English or Portuguese chats ("la" is Portuguese
 # "lá", "mais" and "ou" Portuguese, "die" and "so" English, "red" (Hat), "lo" (loopback) and
 # "nodo" theirs too): a reply in a third language is asked back, never read as an option.
@@ -71,6 +72,7 @@ _FOREIGN = frozenset(
     rete privata pubblica condivisa dedicata indirizzo della nella dello bilanciatore servizio
     modalita quello quella predefinito predefinita altro stesso diverso livello di affinita
     haben eigene eigenen sind wird
+    het een niet wij onze geen ook maar vanaf andere knooppunt dezelfde zelfde
     """.split()  # noqa: SIM905
 )
 # Of those, words no Portuguese or English writer uses even in passing: one is enough in a
@@ -80,7 +82,7 @@ _STRONG = frozenset(
     del el los fuera depuis noeud reseau contenedores und nicht ist der une est ein eine
     politique gardons utilisons pubblico condiviso impostato impostata privata pubblica
     indirizzo della bilanciatore modalita rete quello predefinito predefinita altro stesso
-    livello affinita haben eigene eigenen
+    livello affinita haben eigene eigenen het een niet knooppunt dezelfde
     """.split()  # noqa: SIM905
 )
 # Signs of a third language that are no single word of its list: Spanish's opening marks,

@@ -565,6 +565,9 @@ _ELSEWHERE = re.compile(
     r"|\bpods? (?:mudou|trocou|foi|saiu) (?:de no|de node|pra outro|para outro|reagendado|movido)"
     r"(?!\s+(?:pr[oa]|para)\b)"
     r"|\bao lado d[oa]\b"
+    # "um nó nada a ver com o do pod", "a node that has nothing to do with the pod's"
+    r"|\b(?:nada a ver com|nothing to do with|unrelated to)\s+(?:o|a|the)\s+(?:(?:no|node|worker)\s+)?"
+    r"(?:(?:do|da|of the)\s+(?:[\w-]+\s+)?pods?\b|(?:[\w-]+\s+)?pod'?s\b)"
     # "qualquer nó menos o do pod", "any node except the pod's" (not where it works: "funciona
     # de qualquer nó menos o do pod" fails from the pod's own)
     r"|(?<!funciona de )(?<!funciona em )(?<!works from )(?<!works on )"

@@ -235,6 +235,11 @@ _NODE_PORT = re.compile(
 _IN_FRONT = re.compile(
     r"\b(?:elb|lb|load ?balancer|balanceador|dnat|nat|ingress|listener|port-forward|localhost)\b"
 )
+# A virtual service `ipvsadm -Ln` lists ("TCP  192.168.4.200:443 rr"): kube-proxy's IPVS tables,
+# which its iptables mode leaves empty.
+_IPVS_SERVICE = re.compile(
+    r"\b(?:tcp|udp|sctp)\s+(?:\d{1,3}\.){3}\d{1,3}:\d+\s+(?:rr|wrr|lc|wlc|lblcr?|dh|sh|sed|nq)\b"
+)
 _SERVICE_CHAINS = re.compile(
     r"(?<![\w-])(?::|-a\s+|-j\s+)kube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{8,16}\b"
     # `iptables -L`'s target column, then the protocol
@@ -563,6 +568,7 @@ class AnswerReader:
             bool(_NO_IPVSADM.search(folded))
             and not self._named("proxy_mode", left)
             and not _NO_IPVS_DEVICE.search(left)
+            and not _SERVICE_CHAINS.search(left)
         )
 
     def _clauses(self, text: str, fact: str, is_english: bool) -> list[Clause]:
@@ -1211,6 +1217,8 @@ class AnswerReader:
             # isn't installed and there are thousands of KUBE-SEP rules" only the tool, and the
             # "não" of "iptables… não, tem a interface kube-ipvs0" nothing after it.)
             every_clause = " | ".join(c.text for c in found)
+            if fact == "proxy_mode" and _IPVS_SERVICE.search(text.lower()):
+                evidence["value"] = "ipvs"
             if fact == "proxy_mode" and (
                 _NO_IPVS_DEVICE.search(every_clause)
                 or _SERVICE_CHAINS.search(every_clause)
