@@ -12,13 +12,14 @@ from knowledge.understanding import AnswerReader
 from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
-# Regression floors from what the reader reached on this set when it was first measured (v34:
-# 0.9416 accuracy, 1.21% wrong values; en 0.9491 / 0.93%, pt 0.9174 / 1.83%; its 28 replies in a
-# third language have no gold: the bot answers them with a question back), the same floor for
-# every group, so the wrong-value ceiling sits just above the highest language's rate; issue 7
-# asks for 0.95 and 0.01 in each language (open on v34: accuracy in both, wrong values in pt).
-MIN_ACCURACY = 0.905
-MAX_WRONG = 0.025
+# Regression floors from what the reader reached on this set when it was first measured (v37 at
+# 41e1e04: 0.9740 accuracy, 0.22% wrong values; en 0.9813 / 0.47%, pt 0.9588 / 0.00%; its 18
+# replies in a third language have no gold: the bot answers them with a question back), the same
+# floor for every group: issue 7's bar, 0.95 accuracy and at most 1% wrong values in each
+# language (met on v37; v36 had en 0.9447 and pt 0.9498 when measured, v35 en 0.9548 and pt
+# 0.9577).
+MIN_ACCURACY = 0.95
+MAX_WRONG = 0.01
 
 
 def test_no_held_out_answer_is_a_training_text(reader: AnswerReader) -> None:
