@@ -8,7 +8,8 @@ answer models learn from them how users answer, beyond the phrasings made from t
 A reply with a paste and a value does not train the models: its names, addresses and columns
 would be learnt as words of that value, and the reader takes a paste's evidence (prompts,
 listings) itself. A paste that answers nothing trains (its tool output's NODE column names no
-option); a reply in words that answers nothing, only if it names none of the question's options: "LoadBalancer" (dedicated or shared?) or "staging is ipvs, prod is iptables" must stay
+option); a reply in words that answers nothing, only if it names none of the question's
+options: "LoadBalancer" (dedicated or shared?) or "staging is ipvs, prod is iptables" must stay
 close to the options they name, so that the bot offers those to pick from instead of asking
 again. A reply to a question, or with a value, that the playbook lacks is skipped (another
 playbook's answers).
