@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from knowledge.intake.error_message import first_address, names_a_failure
 from knowledge.intake.service import ServiceInfo
 
-__all__ = ["ACCESS", "MAX_LINE", "Evidence", "address_kind", "answer_address_kind", "read_evidence"]
+__all__ = [
+    "ACCESS", "IPVS_SCHEDULERS", "MAX_LINE", "Evidence", "address_kind", "answer_address_kind",
+    "read_evidence",
+]  # fmt: skip
 
 # The fact an address decides.
 ACCESS = "access_type"
@@ -26,6 +29,8 @@ _PRIVATE = tuple(
     ipaddress.ip_network(net)
     for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 )
+# The schedulers `ipvsadm -Ln` names after a virtual service ("TCP  192.168.4.200:443 rr").
+IPVS_SCHEDULERS = r"(?:rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq)"
 _CURL = re.compile(r"\bcurl\b", re.I)
 _URL_IP = re.compile(r"\bhttps?://(?P<ip>(?:\d{1,3}\.){3}\d{1,3})\b", re.I)
 _PROXY_MODE = (
@@ -37,7 +42,7 @@ _PROXY_MODE = (
     # tables, which its iptables mode leaves empty.
     re.compile(
         r"\b(?P<mode>ipvs)adm[ \t]+-L[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*(?:TCP|UDP|SCTP)[ \t]+"
-        r"\S+:\d+[ \t]+(?:rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq)\b",
+        rf"\S+:\d+[ \t]+{IPVS_SCHEDULERS}\b",
         re.I,
     ),
 )

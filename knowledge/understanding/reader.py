@@ -24,7 +24,7 @@ from functools import cache, cached_property
 from importlib import metadata
 from pathlib import Path
 
-from knowledge.intake.evidence import ACCESS, answer_address_kind
+from knowledge.intake.evidence import ACCESS, IPVS_SCHEDULERS, answer_address_kind
 from knowledge.intake.keywords import fold, spot
 from knowledge.intake.language import foreign
 from knowledge.playbook import Playbook
@@ -238,7 +238,7 @@ _IN_FRONT = re.compile(
 # A virtual service `ipvsadm -Ln` lists ("TCP  192.168.4.200:443 rr"): kube-proxy's IPVS tables,
 # which its iptables mode leaves empty.
 _IPVS_SERVICE = re.compile(
-    r"\b(?:tcp|udp|sctp)\s+(?:\d{1,3}\.){3}\d{1,3}:\d+\s+(?:rr|wrr|lc|wlc|lblcr?|dh|sh|sed|nq)\b"
+    rf"\b(?:tcp|udp|sctp)\s+(?:\d{{1,3}}\.){{3}}\d{{1,3}}:\d+\s+{IPVS_SCHEDULERS}\b"
 )
 _SERVICE_CHAINS = re.compile(
     r"(?<![\w-])(?::|-a\s+|-j\s+)kube-(?:svc|sep|fw|ext|xlb|svl)-[a-z0-9]{8,16}\b"

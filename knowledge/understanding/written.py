@@ -28,7 +28,7 @@ import yaml
 from knowledge.intake.keywords import fold
 from knowledge.playbook import Fact
 
-__all__ = ["WrittenAnswer", "training_answers", "written_answers", "written_sets"]
+__all__ = ["WrittenAnswer", "option_words", "training_answers", "written_answers", "written_sets"]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WORD = re.compile(r"[a-z0-9]+")
