@@ -870,6 +870,36 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("[root@10-0-1-7 ~]# kubectl get po -o wide | grep web\nweb-7c9d8-xk2lm 1/1 Running 0"
          " 6h 172.16.3.4 10.0.1.7\n[root@10-0-1-7 ~]# curl 127.0.0.1:30080", "nodeport_target",
          "pod-node"),
+        # Listings with fewer columns than -o wide prints: under their own header, or typed
+        # after the command without one.
+        ("NAME              READY   STATUS    NODE\npedidos-7c9-abc1   1/1     Running   "
+         "10.3.0.8\n[root@10-3-0-8 ~]# curl -m2 http://10.3.0.250\ncurl: (7) Failed to connect",
+         "client_location", "same-node"),
+        ("NAME            IP            NODE\nfront-5d-q1     172.16.2.9    10.3.0.8\n"
+         "pedidos-7c9-x2  172.16.5.1    10.3.0.9\nkubectl exec front-5d-q1 -- curl -s 10.3.0.250",
+         "client_location", "container-other-node"),
+        ("kubectl get po -o wide | grep pedidos\npedidos-7c9-abc1   Running   172.16.5.1   10.3.0.8"
+         "\ncurl 10.3.0.8:31234 -> refused", "nodeport_target", "pod-node"),
+        # The Service's container listed at the node's prompt, the client typed at the same one.
+        ("[root@node-7 ~]# crictl ps | grep pedidos\n9f8e7d6c5b4a   pedidos   Running   "
+         "pedidos-7c9-abc1\n[root@node-7 ~]# curl -m2 http://10.3.0.250\ncurl: (7) refused",
+         "client_location", "same-node"),
+        # An answer, then a question about what it means.
+        ("é Cluster, isso explica o erro?", "external_traffic_policy", "Cluster"),
+        ("a pod on the backend's node - does that matter?", "client_location",
+         "container-same-node"),
+        ("iptables. Com IPVS mudaria alguma coisa?", "proxy_mode", "iptables"),
+        # A diminutive pod; the node that hosts the Service's pod, said in two languages.
+        ("um podinho de teste no mesmo nó da api", "client_location", "container-same-node"),
+        ("do host mesmo, the one hosting o pod da api, curl no terminal", "client_location",
+         "same-node"),
+        # A reason that denies another option denies nothing of the answer.
+        ("ficou NodePort porque não quisemos pagar um ELB", "service_type", "nodeport"),
+        # Co-located with the target, or not.
+        ("it's a pod, and it's not co-located with the target", "client_location",
+         "container-other-node"),
+        # A Portuguese preposition left by another question's phrase is no English "no".
+        ("do meu laptop, pela internet, no EIP", "client_location", "outside-cluster"),
     ],
 )  # fmt: skip
 def test_a_reply_is_read_as_the_value_meant(
@@ -1176,6 +1206,8 @@ def test_no_is_english_when_the_other_words_are() -> None:
     ("text", "fact"),
     [
         ("is it Local?", "external_traffic_policy"),
+        # Only questions, a field's name in one ("affinity? is that the sessionAffinity?").
+        ("affinity? tipo o sessionAffinity?", "external_traffic_policy"),
         ("I checked the console. Could it be ipvs?", "proxy_mode"),
         # Spanish "está en", a German "-Modus", Italian "impostato".
         ("il servizio è impostato su Cluster", "external_traffic_policy"),

@@ -18,7 +18,7 @@ from knowledge.understanding.placement import FAILS, WORKS, pod_app
 
 __all__ = [
     "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "last_correction",
-    "normalise", "says_no", "subject", "withdrawn",
+    "normalise", "says_no", "subject", "withdrawn", "without_consequence",
 ]  # fmt: skip
 
 # Longer than any answer: a rambling message is cut to its last part (what people conclude
@@ -102,11 +102,17 @@ _COLON = (
     # field's value ("type: LoadBalancer", "NODE do pod: 10.1.0.7").
     r"|(?<=[\w']):(?=\s+(?:the|a|an|o|um|uma|it'?s|its|e|same|mesmo|mesma|another|outro|outra)\s)"
 )
+# A reason that denies is a clause of its own: what it denies is the reason's ("NodePort porque
+# não tinha orçamento pra ELB"), not the answer's.
+_BECAUSE = (
+    r"(?:because|porque|pq|ja que|since)(?=[^,.;!?\n]{0,40}\b(?:nao|not|nem|never|nunca|"
+    r"didn'?t|don'?t|wasn'?t|isn'?t)\b)"
+)
 _SPLIT = re.compile(
     # An arrow or an emoji ends a clause too ("another node ➡️ not the one with the pod").
     rf"\s*(?:[,;!?\n—–\u2190-\u21ff\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]+|\.(?!\w)|{_PARENTHESIS}|\s/\s|"
     rf"\s-{{1,2}}>?\s|\s=>\s|{_COLON}|"
-    rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD}|{_AND_NOT})\b))\s*"
+    rf"\b(?:{_CORRECTION}|or|ou|either)\b|\b{_NO_ITS}|(?=\b(?:{_WITHOUT}|{_INSTEAD}|{_AND_NOT}|{_BECAUSE})\b))\s*"
 )
 # ("checked" alone: _SPLIT cut there only where it corrects.)
 _CORRECTS = re.compile(rf"\b(?:{_CORRECTION}|checked)\b|^\s*(?:no|nope|nah)(?:,?\s+no)*\s*$")
@@ -512,6 +518,33 @@ def hedged(text: str, questions: bool = True) -> bool:
     return bool(_HEDGE.search(fold(text)) or (questions and asks(text) is not None))
 
 
+# A question about what the answer means, after the answer ("it's Local - is that why it
+# breaks?", "IPVS. Com iptables seria diferente?"): no doubt about the answer itself, unlike
+# "ipvs, right?" or "é ipvs, né?".
+_CONSEQUENCE = re.compile(
+    r"(?:[.;!?]\s+|\s[-—–]+\s*|,\s+)(?P<question>(?:"
+    r"is (?:that|this) (?:why|the (?:one|reason|problem|issue|cause)|a problem|bad|expected|normal|"
+    r"related|what)|"
+    r"(?:does|would|will|could|can) (?:that|this|it) (?:matter|change|make|explain|affect|break|"
+    r"be (?:the|why|a|related))|"
+    r"would (?:\w+ )?(?:behave|be different|work|change|matter|fix|help)|what if|"
+    r"isso (?:faz|muda|explica|importa|quebra|afeta|falha|seria|pode|[eé] o|[eé] a|tem|"
+    r"causa|atrapalha)|(?:e )?[eé] por isso|ser[aá] que isso|"
+    r"com [\w-]+ seria|(?:com [\w-]+ )?(?:seria diferente|mudaria|funcionaria)|faz diferen[cç]a|"
+    r"tem (?:algum )?problema"
+    r")[^.!?\n]{0,120}\?)[\s?!]*$",
+    re.IGNORECASE,
+)
+
+
+def without_consequence(text: str) -> str:
+    """The reply without a closing question about what its answer means."""
+    match = _CONSEQUENCE.search(text[-MAX_ANSWER_CHARS:])
+    if match is None:
+        return text
+    return text[: len(text) - len(text[-MAX_ANSWER_CHARS:]) + match.start()]
+
+
 # A question typed without its mark ("…? how do I check").
 _HOW_DO_I = re.compile(
     r"\b(?:how (?:do|can|would|should) (?:i|we|you) (?:check|see|find|know|tell|verify)|"
@@ -548,7 +581,7 @@ def says_no(clause: Clause) -> bool:
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
-_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pods?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
+_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pod(?:zinho|inho)?s?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
 _NODE = (
     # (Not Node.js.)
     r"nodes?(?!\.?js\b)|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|"
@@ -571,7 +604,7 @@ _SUBJECT = re.compile(
 # Words before "pod" that make it the Service's pod, the reference point, not the client.
 _THE_POD = re.compile(
     r"(?:\b(?:the|o|do|da|dos|that|this|its|backend|service'?s?|servico|same|mesmo|as|each|"
-    r"target|destino|the service'?s)\s+)$"
+    r"target|destino|the service'?s)\s+(?:(?:only|single|sole|unico)\s+)?)$"
     # Pods looked at ("olhei os pods", "checked the pods"): what was seen, not who calls.
     r"|\b(?:olhei|vi|verifiquei|conferi|chequei|listei|looked at|checked|listed|saw|inspected)"
     r"\s+(?:(?:os|todos os|all|all the|the)\s+)?$"
@@ -609,7 +642,10 @@ _OF_AN_APP = re.compile(
     r"(?!\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b))"
 )
 # "onde o pod do nginx tá", "where the pod of the api runs": the Service's pod as a place.
-_WHERE_THE = re.compile(r"\b(?:onde|where|que|which|whose)\s+(?:o|a|the)\s+$")
+# ("the one hosting the redis pod", "o nó que hospeda o pod do redis")
+_WHERE_THE = re.compile(
+    r"\b(?:onde|where|que|which|whose|hosting|hosts|hospeda|holds|has|tem)\s+(?:o|a|the)\s+$"
+)
 # "exactly where the nginx pod got scheduled", "onde o pod da api roda": the Service's pod as a
 # place, whatever app it is named after.
 # ("no mesmo nó onde tá o pod da aplicação")

@@ -258,15 +258,29 @@ def _prompts(lowered: str) -> str:
         if _named(host) or _DASHED.search(host):  # a node's name, not a word of the prose
             lowered = re.sub(rf"(?<![\w.@-]){re.escape(host)}(?![\w.-])", address, lowered)
     seen: set[str] = set()
+    # Where a client is typed at a prompt, the containers another lists run on its node
+    # ("[root@cce-node-3 ~]# crictl ps | grep api" and a row): the Service's pod is there.
+    clients = any(_CLIENT_COMMAND.match(lowered, m.end()) for m in _PROMPT.finditer(lowered))
 
     def node(match: re.Match[str]) -> str:
         host = match.group("host") or match.group("host2")
+        named = f" on {own.get(host) or _undashed(host)} "
+        if clients and _CONTAINERS_LISTED.match(lowered, match.end()):
+            return named
         if host in seen:
             return " "
         seen.add(host)
-        return f" on {own.get(host) or _undashed(host)} "
+        return named
 
     return _PROMPT.sub(node, lowered)
+
+
+# `crictl ps` (or docker's, nerdctl's) and a container it lists: its id first, after any header
+# (lines joined by ", " in a reply's standing clauses).
+_CONTAINERS_LISTED = re.compile(
+    r"[ \t]*(?:sudo\s+)?(?:crictl|docker|nerdctl)\s+(?:ps|pods|container\s+ls)\b[^\n,]*"
+    r"(?:(?:\n|,\s)[^\n,]*(?:container|pod id)[^\n,]*)?(?:\n|,\s)[ \t]*[0-9a-f]{6,}\s"
+)
 
 
 # The node's own loopback, called at its prompt ("[root@192-168-5-10 ~]# curl 127.0.0.1:31555").
@@ -341,24 +355,70 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     return _said(fold(lowered)) if words else None
 
 
-# Two columns, a pod and its node, under a "NAME NODE" header (`-o custom-columns=NAME:…,NODE:…`,
-# `awk '{print $1, $7}'`).
-_NAME_NODE = re.compile(
-    r"(?im)^[ \t]*name[ \t]+node[ \t]*$(?P<rows>(?:\n[ \t]*[a-z0-9][\w.-]*[ \t]+[\w.-]+[ \t]*$)+)"
+# A listing's header that names a NODE column ("NAME READY STATUS NODE", "NAME IP NODE",
+# `-o custom-columns=NAME:…,NODE:…`), in capitals as kubectl prints them; its two-word
+# columns count once.
+_HEADER = re.compile(r"^[ \t]*NAME(?:[ \t]+[A-Z][A-Z()-]*)*[ \t]*$")
+_TWO_WORD_COLUMNS = re.compile(r"NOMINATED NODE|READINESS GATES")
+# `kubectl get pod … -o wide` typed without the header it prints (`| grep app`, `--no-headers`)
+_WIDE_QUERY = re.compile(r"\bkubectl\s+get\s+(?:po|pods?)\b[^\n]*-o\s*wide\b")
+# …and a row of it as people paste it, the columns they kept: the pod, the pod's address, the node.
+_BARE_ROW = re.compile(
+    r"^[ \t]*(?P<pod>[a-z0-9][\w.-]*)(?:[ \t]+[\w/().<>-]+){0,6}?"
+    r"[ \t]+(?:\d{1,3}(?:\.\d{1,3}){3}|<none>)[ \t]+(?P<node>[\w.-]+)(?:[ \t]+<none>){0,2}[ \t]*$"
 )
-_COLUMNS_ROW = re.compile(r"(?im)^[ \t]*(?P<pod>[a-z0-9][\w.-]*)[ \t]+(?P<node>[\w.-]+)[ \t]*$")
+# What each column of a row holds, so that a line of prose under a table is not read as a row.
+_CELLS = {
+    "NAME": re.compile(r"[a-z0-9][\w.-]*"),
+    "READY": re.compile(r"\d+/\d+"),
+    "STATUS": re.compile(r"[A-Z][A-Za-z]+"),
+    "RESTARTS": re.compile(r"\d+"),
+    "AGE": re.compile(r"\d+[smhdy]\w*"),
+    "IP": re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|<none>"),
+    "NODE": re.compile(r"[a-z0-9][\w.]*[-\d][\w.-]*"),
+}
+_ANY = re.compile(r"\S+")
+# A restart count's "(3h ago)": one column.
+_AGO = re.compile(r"\s+\([^)\n]{0,20}\)")
+
+
+def _as_row(pod: str, node: str) -> str:
+    return f"{pod} 1/1 Running <none> {node}"
 
 
 def as_wide_listing(text: str) -> str:
-    """A two-column listing of pods and their nodes written as `kubectl get pod -o wide` rows
-    ("web-0 1/1 Running <none> 10.0.0.5"), which every reading of listings knows, and
-    without its header."""
-    return _NAME_NODE.sub(
-        lambda columns: _COLUMNS_ROW.sub(
-            r"\g<pod> 1/1 Running <none> \g<node>", columns.group("rows")
-        ),
-        text,
-    )
+    """The rows of a pod listing with fewer columns than `kubectl get pod -o wide` prints
+    ("web-0 Running 10.0.0.5", under a "NAME STATUS NODE" header; or typed after the command,
+    without its header) written as its rows ("web-0 1/1 Running <none> 10.0.0.5"), which every
+    reading of listings knows. The other lines are kept as they are."""
+    lines = text.split("\n")
+    columns: list[str] | None = None  # the header's, while its rows follow
+    bare = False  # rows after a `-o wide` query typed without its header
+    for index, line in enumerate(lines):
+        if _HEADER.match(line) and "NODE" in line.split():
+            columns = _TWO_WORD_COLUMNS.sub(lambda m: m.group().replace(" ", "_"), line).split()
+            bare = False
+            continue
+        if _ROW.search(line.lower()):
+            continue  # a row every reading knows already
+        cells = _AGO.sub("", line).split()
+        if (
+            columns is not None
+            and len(cells) == len(columns)
+            and all(
+                _CELLS.get(name, _ANY).fullmatch(cell)
+                for name, cell in zip(columns, cells, strict=True)
+            )
+        ):
+            lines[index] = _as_row(cells[columns.index("NAME")], cells[columns.index("NODE")])
+            continue
+        row = _BARE_ROW.match(line) if bare else None
+        if row is not None:
+            lines[index] = _as_row(row.group("pod"), row.group("node"))
+            continue
+        columns = None
+        bare = bool(_WIDE_QUERY.search(line))
+    return "\n".join(lines)
 
 
 def _tried_apart(
@@ -472,7 +532,8 @@ _WORDS = {
         r"|(?<!never )(?<!n't )(?<!not )(?<!nunca )(?<!nao )"
         rf"\b(?:shares?|sharing|compartilha|divide)\s+(?:the\s+|a\s+|its\s+|o\s+|um\s+)?{_NODE}"
         r"\s+(?:with|com)\b"
-        r"|\bco-?located\s+with\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+)?(?:pod|replica|backend)s?\b"
+        r"|\bco-?located\s+with\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+)?"
+        r"(?:pod|replica|backend|target|service|server)s?\b"
     ),
 }
 

@@ -44,6 +44,7 @@ from knowledge.understanding.clauses import (
     says_no,
     subject,
     withdrawn,
+    without_consequence,
 )
 from knowledge.understanding.model import QuestionModel
 from knowledge.understanding.phrasings import NONE, answered_alike
@@ -148,13 +149,17 @@ _OUTSIDE = re.compile(
     # ("Same curl from my laptop works fine": where it works is no client.)
     r"(?![^.;,]*\b(?:works?|worked|fine|funciona\w*)\b)"
 )
+# A preposition right before a phrase (of another question's option).
+_LEADS_TO = re.compile(
+    r"\b(?:no|na|nos|nas|num|numa|pelo|pela|via|on|in|at|over|through|em|do|da)\s+$"
+)
 # Words that look like an option's but name another thing, taken out before reading: a Service's
-# sessionAffinity (ClientIP) is no traffic policy; "in the VPC", "vpc-prod-01" name the VPC a
+# sessionAffinity (ClientIP) is no traffic policy (a question mark after it stays); "in the VPC", "vpc-prod-01" name the VPC a
 # cluster sits in (every cluster has one), not the VPC network model.
 _NOT_ROUTER = r"(?!r(?:outer|oter|outr|uoter|otuer|outre|ouer)\b)"  # vpc-router and its typos
 _DECOYS = {
     "external_traffic_policy": re.compile(
-        r"(?i)\bsession\s?affinity\b\W{0,3}(?:clientip|none)?|\b(?:afinidade|affinity)\b"
+        r"(?i)\bsession\s?affinity\b[\s:=\"']{0,3}(?:clientip|none)?|\b(?:afinidade|affinity)\b"
         r"(?=[^.;,]{0,20}\bclientip\b)|\bclientip\b"
     ),
     "network_model": re.compile(
@@ -510,6 +515,8 @@ class AnswerReader:
         that fact, so they are taken out of the answer before it is read."""
         if foreign(text):
             return Answer(fact)  # asked again: we read English and Portuguese only
+        # "it's Local - is that why it breaks?": the answer, and a question about it.
+        text = without_consequence(text)
         # A pasted `kubectl get` table's header names no answer (its CLUSTER-IP column is
         # not a ClusterIP Service).
         text = _TABLE_HEADER.sub(" ", as_wide_listing(text))
@@ -677,7 +684,10 @@ class AnswerReader:
             and not _ADDRESS_IN.search(folded, 0, start)
         ]
         for start, end in sorted(spans, reverse=True):
-            folded = folded[:start] + " " + folded[end:]
+            # With the preposition that led to it ("pela internet, no EIP"): left alone, a
+            # Portuguese "no" would read as an English one.
+            led = _LEADS_TO.search(folded, max(0, start - 12), start)
+            folded = folded[: led.start() if led else start] + " " + folded[end:]
         return folded
 
     def _read(self, fact: str, raw: str, found: list[Clause], is_english: bool) -> Answer:
