@@ -889,6 +889,10 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("a pod on the backend's node - does that matter?", "client_location",
          "container-same-node"),
         ("iptables. Com IPVS mudaria alguma coisa?", "proxy_mode", "iptables"),
+        ("um pod em outro worker, tá?", "client_location", "container-other-node"),
+        ("a pod on some other node, would that still fail?", "client_location",
+         "container-other-node"),
+        ("o IP do nó que roda o pod, isso dá erro?", "nodeport_target", "pod-node"),
         # A diminutive pod; the node that hosts the Service's pod, said in two languages.
         ("um podinho de teste no mesmo nó da api", "client_location", "container-same-node"),
         ("do host mesmo, the one hosting o pod da api, curl no terminal", "client_location",
@@ -1208,6 +1212,9 @@ def test_no_is_english_when_the_other_words_are() -> None:
         ("is it Local?", "external_traffic_policy"),
         # Only questions, a field's name in one ("affinity? is that the sessionAffinity?").
         ("affinity? tipo o sessionAffinity?", "external_traffic_policy"),
+        # Asking whether the answer is right is doubt about it, not a closing tag.
+        ("a pod on another node, right?", "client_location"),
+        ("é Local, né?", "external_traffic_policy"),
         ("I checked the console. Could it be ipvs?", "proxy_mode"),
         # Spanish "está en", a German "-Modus", Italian "impostato".
         ("il servizio è impostato su Cluster", "external_traffic_policy"),

@@ -519,20 +519,21 @@ def hedged(text: str, questions: bool = True) -> bool:
 
 
 # A question about what the answer means, after the answer ("it's Local - is that why it
-# breaks?", "IPVS. Com iptables seria diferente?"): no doubt about the answer itself, unlike
-# "ipvs, right?" or "é ipvs, né?".
+# breaks?", "IPVS. Com iptables seria diferente?"), or a mere tag ("um pod no mesmo nó, tá?"):
+# no doubt about the answer itself, unlike "ipvs, right?" or "é ipvs, né?".
 _CONSEQUENCE = re.compile(
-    r"(?:[.;!?]\s+|\s[-—–]+\s*|,\s+)(?P<question>(?:"
-    r"is (?:that|this) (?:why|the (?:one|reason|problem|issue|cause)|a problem|bad|expected|normal|"
-    r"related|what)|"
-    r"(?:does|would|will|could|can) (?:that|this|it) (?:matter|change|make|explain|affect|break|"
-    r"be (?:the|why|a|related))|"
+    r"(?:[.;!?]\s+|\s[-—–]+\s*|,\s+|\n)(?P<question>(?:(?:"
+    r"is (?:that|this) (?:why|(?:the|a) (?:[\w-]+ )?(?:one|reason|problem|issue|cause|combo|case|"
+    r"scenario|culprit)|a problem|bad|expected|normal|related|what)|"
+    r"(?:does|would|will|could|can) (?:that|this|it) (?:still |also )?(?:matter|change|make|"
+    r"explain|affect|break|fail|work|be (?:the|why|a|related))|"
     r"would (?:\w+ )?(?:behave|be different|work|change|matter|fix|help)|what if|"
-    r"isso (?:faz|muda|explica|importa|quebra|afeta|falha|seria|pode|[eé] o|[eé] a|tem|"
-    r"causa|atrapalha)|(?:e )?[eé] por isso|ser[aá] que isso|"
+    r"isso (?:tamb[eé]m )?(?:faz|muda|explica|importa|quebra|afeta|falha|seria|pode|[eé] o|[eé] a|"
+    r"tem|causa|atrapalha|d[aá])|(?:e )?[eé] por isso|ser[aá] que isso|"
+    r"(?:esse|este|[eé] esse|[eé] este) (?:[eé] )?o (?:caso|cen[aá]rio)|"
     r"com [\w-]+ seria|(?:com [\w-]+ )?(?:seria diferente|mudaria|funcionaria)|faz diferen[cç]a|"
     r"tem (?:algum )?problema"
-    r")[^.!?\n]{0,120}\?)[\s?!]*$",
+    r")[^.!?\n]{0,120}|t[aá](?: vendo)?|blz|beleza|ok|okay|viu|serve)\?)[\s?!]*$",
     re.IGNORECASE,
 )
 
