@@ -899,6 +899,9 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
          "same-node"),
         # A reason that denies another option denies nothing of the answer.
         ("ficou NodePort porque não quisemos pagar um ELB", "service_type", "nodeport"),
+        # Another microservice calls: a pod.
+        ("quem chama é outro microsserviço, o faturas-api, no nó 2; o backend tá no nó 5",
+         "client_location", "container-other-node"),
         # Co-located with the target, or not.
         ("it's a pod, and it's not co-located with the target", "client_location",
          "container-other-node"),
