@@ -1264,8 +1264,15 @@ def test_no_is_english_when_the_other_words_are() -> None:
             "target     prot opt source               destination",
             "proxy_mode",
         ),
-        # Dutch is a third language.
+        # Dutch is a third language; so are Polish, Swedish, Indonesian, Italian without its
+        # "è", and a script of its own around product names.
         ("Het is een DNAT-gateway service.", "service_type"),
+        ("Het staat op Local, dat is de standaard.", "external_traffic_policy"),
+        ("To jest tryb IPVS, domyślny w nowym klastrze.", "proxy_mode"),
+        ("Vi använder iptables, det är standard hos oss.", "proxy_mode"),
+        ("Kami menggunakan jaringan VPC untuk cluster ini.", "network_model"),
+        ("Il cluster usa la rete a tunnel per i pod", "network_model"),
+        ("노드 모드는 iptables 입니다", "proxy_mode"),
         # A pasted manifest without the field asked about.
         (
             "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: cart\n  name: cart\n"

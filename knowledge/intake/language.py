@@ -54,8 +54,8 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-# Frequent words of Spanish, French and German (and a few of Italian's: "tramite", "rete", and
-# Dutch's: "het", "een") that
+# Frequent words of Spanish, French and German (and a few of Italian's: "tramite", "rete", of
+# Dutch, Polish, Swedish and Indonesian: "het", "jest", "och", "untuk") that
 # neither list has and that are not words of English or Portuguese chats ("la" is Portuguese
 # "lá", "mais" and "ou" Portuguese, "die" and "so" English, "red" (Hat), "lo" (loopback) and
 # "nodo" theirs too): a reply in a third language is asked back, never read as an option.
@@ -73,6 +73,11 @@ _FOREIGN = frozenset(
     modalita quello quella predefinito predefinita altro stesso diverso livello di affinita
     haben eigene eigenen sind wird
     het een niet wij onze geen ook maar vanaf andere knooppunt dezelfde zelfde
+    staat dat zijn wordt gebruiken gebruikt standaard standaardwaarde hebben
+    il gli nel sul questa usiamo abbiamo siamo
+    jest nie przez uzywamy mamy sie zwykly typu
+    det och inte anvander
+    kami kita saya pakai untuk adalah yang dengan tidak ini sudah bukan menggunakan
     """.split()  # noqa: SIM905
 )
 # Of those, words no Portuguese or English writer uses even in passing: one is enough in a
@@ -83,6 +88,8 @@ _STRONG = frozenset(
     politique gardons utilisons pubblico condiviso impostato impostata privata pubblica
     indirizzo della bilanciatore modalita rete quello predefinito predefinita altro stesso
     livello affinita haben eigene eigenen het een niet knooppunt dezelfde
+    staat wordt gebruikt standaardwaarde il gli usiamo abbiamo jest przez uzywamy zwykly
+    och inte anvander kami pakai untuk adalah yang dengan tidak menggunakan
     """.split()  # noqa: SIM905
 )
 # Signs of a third language that are no single word of its list: Spanish's opening marks,
@@ -92,7 +99,7 @@ _FOREIGN_SIGNS = re.compile(
     r"[¿¡]|\b(?:red de|la red|est[aá] en|modus)\b|\w*(?:netzwerk|knoten)\w*"
     # Letters of German, Polish, the Nordic and Baltic languages, Czech, Turkish… that neither
     # Portuguese nor English writes ("Usługa bramy DNAT"; not "ñ", Brazilian shorthand for "não").
-    r"|[ßłąęśżźćńøåæğşıřčšžěůőű]"
+    r"|[ßłąęśżźćńøåæäöğşıřčšžěůőű]"
     # Italian "credo" ("I think") closing a reply; Portuguese "credo!" opens one.
     r"|\bcredo\W*$"
     # Italian "è" ("is"), a word of its own: Portuguese writes "é".
@@ -117,8 +124,10 @@ def _foreign(own: str) -> bool:
     letters = [ch for ch in own if ch.isalpha()]
     if letters and sum(ch > "\u024f" for ch in letters) * 2 > len(letters):
         return True  # mostly not Latin letters: Chinese, Japanese, Cyrillic…
-    if len(_IDEOGRAPHS.findall(own)) >= 2:
-        return True  # Chinese or Japanese words around product names ("云原生网络2.0（CCE Turbo）")
+    if sum(ch > "\u024f" for ch in letters) >= 2:
+        # Words of another script around product names ("云原生网络2.0（CCE Turbo）", "전용 ELB에
+        # 연결된 nginx-ingress 애드온입니다")
+        return True
     words = _WHOLE_WORD.findall(fold(own))
     others = sum(word in _FOREIGN for word in words)
     # Words Spanish shares with Portuguese ("de", "la", "para") are no sign of Portuguese here.
@@ -134,6 +143,8 @@ def _foreign(own: str) -> bool:
         return True
     if strong + signs >= 2 and en <= 1 and pt <= 1:
         return True  # "è in modalità ipvs": Italian's "in" is also English's
+    if strong >= 2 and en <= 2 and pt == 0:
+        return True  # "Il cluster usa la rete a tunnel per i container": Italian's "a", "i" too
     if 1 < len(words) <= 4 and words[0] == "es" and words[1] not in _ES and pt == en == 0:
         return True  # Spanish "es Local", "es privada" ("it is"), not Elasticsearch's "ES cluster"
     return others == 1 and pt == en == 0 and len(words) >= 3
@@ -145,8 +156,6 @@ _ES = frozenset(["cluster", "node", "nodes", "pod", "pods", "index", "data", "ma
 _WHOLE_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")
 # Words of Portuguese that Spanish writes the same way.
 _SHARED = frozenset(["a", "o", "de", "la", "para", "por", "con", "que", "no", "e", "mas"])
-# Han characters and kana: each one a word's worth of meaning.
-_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 _NAMED = {"pt": re.compile(r"portugu|\bpt\b|pt-br"), "en": re.compile(r"ingles|english|\ben\b")}
 
