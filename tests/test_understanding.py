@@ -899,6 +899,15 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
          "same-node"),
         # A reason that denies another option denies nothing of the answer.
         ("ficou NodePort porque não quisemos pagar um ELB", "service_type", "nodeport"),
+        # A typo of the word that compares the nodes.
+        ("from the worker host, a diffrent one than where the pod runs", "client_location",
+         "other-node"),
+        # A conclusion sums up what came before it: the place stays said.
+        ("from the node - no, sorry, from a toolbox pod I started, and it was scheduled on the "
+         "backend's node. So a container.", "client_location", "container-same-node"),
+        # Of two corrections, the last one's kind of client.
+        ("na verdade it's a pod... não, pera, é o host mesmo, num node diferente do pod",
+         "client_location", "other-node"),
         # Another microservice calls: a pod.
         ("quem chama é outro microsserviço, o faturas-api, no nó 2; o backend tá no nó 5",
          "client_location", "container-other-node"),

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from string import ascii_lowercase
 
 from knowledge.intake.keywords import fold
 from knowledge.intake.language import detect_language
 from knowledge.understanding.placement import FAILS, WORKS, pod_app
+from knowledge.understanding.typos import retyped
 
 __all__ = [
     "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "last_correction",
@@ -186,57 +186,6 @@ _WORKS_THERE = re.compile(
 )
 _PUNCTUATION = re.compile(r"[^\w\s./:'-]+")
 
-# The words that decide between close options (a pod or a node, the same one or another),
-# where one typo makes another reading: "outro pdo no mesmo no", "anohter nod". Each is
-# restored from its common slips (two letters swapped, one doubled, one dropped or one stray
-# letter typed inside a longer word: "contaniner"), so the model and the rules read the word
-# meant. Slips that are words of their own ("onde", "mesa", "ouro", "memo") are left alone.
-_KEYWORDS = (
-    "pod", "pods", "node", "nodes", "container", "containers", "another", "other", "outside",
-    "same", "host", "worker", "mesmo", "mesma", "outro", "outra", "cluster", "different",
-    "diferente", "shared", "dedicated", "nginx", "public", "private", "internal", "compartilhado",
-    "dedicado", "privado", "publico", "balancer", "nodeport", "clusterip", "ingress", "iptables",
-    "local",
-)  # fmt: skip
-_REAL_WORDS = frozenset(
-    ("onde", "ondes", "odes", "memo", "mesa", "esma", "esmo", "meso", "ouro", "oura", "outa",
-     "luster", "custer", "ther", "share", "shares", "loca", "loal", "compartilhando", "dedicando",
-     "balancear", "privando")
-)  # fmt: skip
-_EXTRA_SLIPS = {
-    "nod": "node",
-    "msm": "mesmo",
-    "pdos": "pods",
-    "diff": "different",
-    "dif": "diferente",
-}
-
-
-def _slips(word: str) -> set[str]:
-    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
-    doubled = {word[:i] + word[i] + word[i:] for i in range(len(word))}
-    dropped = {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) >= 5 else set()
-    # Inside the word only: a letter added at its end is another word ("ingresso", "clusters").
-    typed = (
-        {word[:i] + letter + word[i:] for i in range(1, len(word)) for letter in ascii_lowercase}
-        if len(word) >= 7
-        else set()
-    )
-    return swapped | doubled | dropped | typed
-
-
-_TYPOS = {
-    slip: word
-    for word in _KEYWORDS
-    for slip in sorted(_slips(word))
-    if slip not in _KEYWORDS and slip not in _REAL_WORDS
-} | _EXTRA_SLIPS
-_TOKEN = re.compile(r"[a-z]+")
-
-
-def _retyped(folded: str) -> str:
-    return _TOKEN.sub(lambda m: _TYPOS.get(m.group(), m.group()), folded)
-
 
 # "If I'm not mistaken" leans towards what follows: its "not" denies nothing.
 # A label selector ("-l app=orders") names no client.
@@ -276,7 +225,7 @@ def normalise(text: str) -> str:
     """Folded (case, accents, blanks), with a container's emoji turned into the word, other
     emoji and odd symbols into blanks, and the deciding words' typos undone."""
     folded = fold(_PUNCTUATION.sub(" ", _worded(text[-MAX_ANSWER_CHARS:])))
-    return _retyped(fold(_unleaned(folded.replace("’", "'"))))
+    return retyped(fold(_unleaned(folded.replace("’", "'"))))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from knowledge.intake.keywords import fold
+from knowledge.understanding.typos import retyped
 
 __all__ = [
     "FAILS",
@@ -352,7 +353,7 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
         return "other"
     if len(named) >= 2 or len(located) >= 2 or (named and _BOTH.search(lowered)):
         return "same"
-    return _said(fold(lowered)) if words else None
+    return _said(retyped(fold(lowered))) if words else None
 
 
 # A listing's header that names a NODE column ("NAME READY STATUS NODE", "NAME IP NODE",

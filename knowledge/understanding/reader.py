@@ -834,7 +834,9 @@ class AnswerReader:
         only what it says ("type: NodePort before, now ClusterIP"), and after a mere "but" what
         came before too ("node-2's IP, but the pod lives on node-1")."""
         typed = [c for c in self._clauses(raw, fact, is_english) if not c.negated]
-        latest = last_correction(typed)
+        # A conclusion sums up the reasons before it, it does not take them back ("…, a busybox
+        # pod that landed on the backend's node. So a container").
+        latest = last_correction(c for c in typed if not c.concludes)
         return ", ".join(c.typed for c in typed if c.epoch >= latest)
 
     def _on_compared_nodes(
@@ -1108,10 +1110,11 @@ class AnswerReader:
             # A correction that only places it ("from a pod, mas em outro nó") names no kind.
             # So does one that only names the place ("…actually both are on node-3, so same
             # node").
+            # (The last correction's: "na verdade it's a pod... no wait, é o host mesmo".)
             kinds = {
                 subject(c.text, False, pods)
                 for c in standing
-                if c.corrects and not _ONLY_A_PLACE.fullmatch(c.text)
+                if c.corrects and c.epoch >= latest and not _ONLY_A_PLACE.fullmatch(c.text)
             } - {None}
             # A correction that denies a container ("in a pod - no wait, a binary on the ECS,
             # not dockerized") makes the node it names, even as a place, the client.
