@@ -575,6 +575,10 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
          "Cluster"),
         ("iptables? no wait, ipvsadm -Ln is empty, so iptables", "proxy_mode", "iptables"),
         ("o ipvsadm -Ln veio vazio", "proxy_mode", "iptables"),
+        # The listing itself, with no virtual service under its header.
+        ("[root@cce-w-1 ~]# ipvsadm -Ln\nIP Virtual Server version 1.2.1 (size=4096)\nProt "
+         "LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight "
+         "ActiveConn InActConn\n[root@cce-w-1 ~]#", "proxy_mode", "iptables"),
         # "away from the pod's node"; a node's short name said after its full one; English
         # "no" before a Portuguese relative clause; "X container is the one failing"; an
         # EXTERNAL-IP column listing both kinds leaves the choice to the words.

@@ -227,6 +227,14 @@ _NO_IPVS_DEVICE = re.compile(
     r"(?:(?:interface|device|dispositivo|iface)\s+)?kube-ipvs0\b"
     r"|\bipvsadm(?:\s+-\w+)?\s+(?:is|esta|ta|veio|returns|shows|mostra|retorna|lists|lista)\s+"
     r"(?:empty|vazio|vazia|nothing|nada)\b"
+    r"|\bipvs(?:adm)?\s+(?:tables?|tabelas?|list|lista)\s+(?:is|are|esta|estao|ta|tao|veio)\s+"
+    r"(?:empty|vazi[ao]s?)\b"
+)
+# `ipvsadm -Ln`'s header with no virtual service after it: an empty table. (Its lines may be
+# joined by ", " as a reply's clauses are.)
+_EMPTY_IPVS = re.compile(
+    r"\bprot\s+localaddress:port\s+scheduler\s+flags\W{0,8}remoteaddress:port\s+forward\s+weight"
+    r"\s+activeconn\s+inactconn\b(?!\W{0,8}(?:tcp|udp|sctp|fwm)\b)"
 )
 # A node's address and a port of the NodePort range (30000-32767) the client calls: a NodePort
 # ("bate direto em ip_do_no:32443", "curl 192.168.0.12:31080"); not a Service's "80:30321/TCP".
@@ -1236,6 +1244,7 @@ class AnswerReader:
                 _NO_IPVS_DEVICE.search(every_clause)
                 or _SERVICE_CHAINS.search(every_clause)
                 or _SERVICE_CHAINS.search(text.lower())
+                or _EMPTY_IPVS.search(text.lower())
             ):
                 evidence["value"] = "iptables"
             if (
