@@ -912,6 +912,15 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         # Of two corrections, the last one's kind of client.
         ("na verdade it's a pod... não, pera, é o host mesmo, num node diferente do pod",
          "client_location", "other-node"),
+        # One listed pod calling another, drawn as an arrow.
+        ("NAME                 READY   STATUS    RESTARTS   AGE   IP            NODE\n"
+         "faturas-6c7d8-kx1p   1/1     Running   0          2d    10.244.2.7    node-b\n"
+         "boletos-5f4e3-qw9z   1/1     Running   0          2d    10.244.5.3    node-e\n"
+         "faturas -> boletos pelo IP do ELB: refused", "client_location", "container-other-node"),
+        # The node's container listing finds none of the Service's; the client is typed there.
+        ("[root@node-11 ~]# crictl ps --name boletos\nCONTAINER   IMAGE   CREATED   STATE   NAME"
+         "   ATTEMPT   POD ID\n[root@node-11 ~]# curl -m2 10.3.0.250\ncurl: (7) refused",
+         "client_location", "other-node"),
         # Another microservice calls: a pod.
         ("quem chama é outro microsserviço, o faturas-api, no nó 2; o backend tá no nó 5",
          "client_location", "container-other-node"),

@@ -17,7 +17,7 @@ from knowledge.understanding.placement import FAILS, WORKS, pod_app
 from knowledge.understanding.typos import retyped
 
 __all__ = [
-    "Clause", "asks", "clauses", "denial", "denies", "english", "hedged", "last_correction",
+    "Clause", "arrows_as_calls", "asks", "clauses", "denial", "denies", "english", "hedged", "last_correction",
     "normalise", "says_no", "subject", "withdrawn", "without_consequence",
 ]  # fmt: skip
 
@@ -678,6 +678,19 @@ def row_pods(text: str) -> frozenset[str]:
     message."""
     folded = fold(text)
     return frozenset(_ROW_POD.findall(folded)) | frozenset(_POD_COMMAND.findall(folded))
+
+
+# "notifier -> smtp-relay via the LB IP": one pod calling another, drawn as an arrow.
+_ARROW = re.compile(r"(?m)^([ \t]*)([\w.-]+)[ \t]*(?:-+>|→|=>)(?=[ \t]*[\w.'-])")
+
+
+def arrows_as_calls(text: str) -> str:
+    """A line that starts with a listed pod and an arrow ("notifier -> smtp-relay …") written
+    as the call it draws ("notifier calls smtp-relay …"): arrows otherwise cut clauses."""
+    shorts = _short(row_pods(text))
+    if not shorts:
+        return text
+    return _ARROW.sub(lambda m: f"{m[1]}{m[2]} calls" if fold(m[2]) in shorts else m.group(), text)
 
 
 def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) -> str | None:

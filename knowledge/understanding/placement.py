@@ -268,6 +268,11 @@ def _prompts(lowered: str) -> str:
         named = f" on {own.get(host) or _undashed(host)} "
         if clients and _CONTAINERS_LISTED.match(lowered, match.end()):
             return named
+        if clients and _NONE_LISTED.match(lowered, match.end()):
+            # The listing found none there: another node than the pod's, named once.
+            first = host not in seen
+            seen.add(host)
+            return f"{named if first else ' '}(another node than the pod's) "
         if host in seen:
             return " "
         seen.add(host)
@@ -281,6 +286,15 @@ def _prompts(lowered: str) -> str:
 _CONTAINERS_LISTED = re.compile(
     r"[ \t]*(?:sudo\s+)?(?:crictl|docker|nerdctl)\s+(?:ps|pods|container\s+ls)\b[^\n,]*"
     r"(?:(?:\n|,\s)[^\n,]*(?:container|pod id)[^\n,]*)?(?:\n|,\s)[ \t]*[0-9a-f]{6,}\s"
+)
+
+
+# …and one that lists none (`crictl ps --name billing`, `| grep app`): its header at most, then
+# the next prompt or the end.
+_NONE_LISTED = re.compile(
+    r"[ \t]*(?:sudo\s+)?(?:crictl|docker|nerdctl)\s+ps\b[^\n,]*"
+    r"(?:(?:\n|,\s)[ \t]*container\b[^\n,]*)?"
+    r"(?=(?:\n|,\s)[ \t]*(?:\[[\w.-]+@|[\w.-]+@[\w.-]+:)|\s*$)"
 )
 
 

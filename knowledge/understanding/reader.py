@@ -31,6 +31,7 @@ from knowledge.playbook import Playbook
 from knowledge.understanding.clauses import (
     MAX_ANSWER_CHARS,
     Clause,
+    arrows_as_calls,
     asks,
     clauses,
     conclusions_kept,
@@ -183,10 +184,12 @@ _DECOYS = {
         r"|^[ \t]*target[ \t]+prot[ \t]+opt[ \t]+source[ \t]+destination[ \t]*$"
     ),
 }
-# `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them.
+# `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them
+# (and `crictl ps`'s, `docker ps`'s: "CONTAINER IMAGE CREATED STATE NAME ATTEMPT POD ID").
 _COLUMN = (
     r"(?:NAME|NAMESPACE|TYPE|CLUSTER-IP|EXTERNAL-IP|PORT\(S\)|AGE|READY|STATUS|RESTARTS|IP|"
-    r"NODE|NOMINATED NODE|READINESS GATES|SELECTOR|MODE)"
+    r"NODE|NOMINATED NODE|READINESS GATES|SELECTOR|MODE|CONTAINER(?: ID)?|IMAGE|CREATED|STATE|"
+    r"ATTEMPT|POD ID|COMMAND|PORTS|NAMES)"
 )
 _TABLE_HEADER = re.compile(
     rf"\b{_COLUMN}(?:[ \t]+{_COLUMN}){{2,}}(?![\w(])"
@@ -527,7 +530,7 @@ class AnswerReader:
         text = without_consequence(text)
         # A pasted `kubectl get` table's header names no answer (its CLUSTER-IP column is
         # not a ClusterIP Service).
-        text = _TABLE_HEADER.sub(" ", as_wide_listing(text))
+        text = arrows_as_calls(_TABLE_HEADER.sub(" ", as_wide_listing(text)))
         if fact in _DECOYS:
             text = _DECOYS[fact].sub(" ", text)
         if fact == "proxy_mode" and self._only_no_ipvsadm(text):
