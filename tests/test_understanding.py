@@ -921,6 +921,21 @@ def test_doubt_about_something_else_is_no_hedge(text: str) -> None:
         ("[root@node-11 ~]# crictl ps --name boletos\nCONTAINER   IMAGE   CREATED   STATE   NAME"
          "   ATTEMPT   POD ID\n[root@node-11 ~]# curl -m2 10.3.0.250\ncurl: (7) refused",
          "client_location", "other-node"),
+        # CCE's node names after their address, and node names glued to their letter.
+        ("[root@node-10-1-0-7 ~]# curl -m2 10.1.0.250\ncurl: (7) refused\nthe pod is on "
+         "node-10-1-0-9, I'm on .7", "client_location", "other-node"),
+        ("backend pod on workerA; I ssh'd into workerC and ran curl on the host", "client_location",
+         "other-node"),
+        # A listing under a NAMESPACE NAME NODE header; a listed pod that connects is the client.
+        ("NAMESPACE   NAME                 NODE\nloja        estoque-0            node-02\n"
+         "jobs        carga-noturna-x8k2   node-05\n\ncarga-noturna connects to the ELB and gets "
+         "refused", "client_location", "container-other-node"),
+        # An app's worker, said to be a pod.
+        ("o worker do celery (pod) fica num nó diferente do pod da api", "client_location",
+         "container-other-node"),
+        # A correction's pod, then a conclusion that only compares the nodes.
+        ("a pod on the same node... no, sorry, the client pod is on 10.0.0.4 and the backend on "
+         ".5, so different nodes", "client_location", "container-other-node"),
         # Another microservice calls: a pod.
         ("quem chama é outro microsserviço, o faturas-api, no nó 2; o backend tá no nó 5",
          "client_location", "container-other-node"),
@@ -1295,6 +1310,9 @@ def test_no_is_english_when_the_other_words_are() -> None:
         ("Kami menggunakan jaringan VPC untuk cluster ini.", "network_model"),
         ("Il cluster usa la rete a tunnel per i pod", "network_model"),
         ("노드 모드는 iptables 입니다", "proxy_mode"),
+        ("To jest NodePort, klient łączy się na port węzła.", "service_type"),
+        ("Cluster értékre van állítva.", "external_traffic_policy"),
+        ("Folosim rețeaua VPC în cluster.", "network_model"),
         # A pasted manifest without the field asked about.
         (
             "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: cart\n  name: cart\n"

@@ -55,7 +55,8 @@ def detect_language(text: str) -> str | None:
 
 
 # Frequent words of Spanish, French and German (and a few of Italian's: "tramite", "rete", of
-# Dutch, Polish, Swedish and Indonesian: "het", "jest", "och", "untuk") that
+# Dutch, Polish, Swedish, Indonesian, Hungarian, Romanian: "het", "jest", "och", "untuk",
+# "miatt", "folosim") that
 # neither list has and that are not words of English or Portuguese chats ("la" is Portuguese
 # "lá", "mais" and "ou" Portuguese, "die" and "so" English, "red" (Hat), "lo" (loopback) and
 # "nodo" theirs too): a reply in a third language is asked back, never read as an option.
@@ -78,6 +79,7 @@ _FOREIGN = frozenset(
     jest nie przez uzywamy mamy sie zwykly typu
     det och inte anvander
     kami kita saya pakai untuk adalah yang dengan tidak ini sudah bukan menggunakan
+    van miatt allitva beallitva hasznaljuk folosim modul vede avem folosit
     """.split()  # noqa: SIM905
 )
 # Of those, words no Portuguese or English writer uses even in passing: one is enough in a
@@ -90,6 +92,7 @@ _STRONG = frozenset(
     livello affinita haben eigene eigenen het een niet knooppunt dezelfde
     staat wordt gebruikt standaardwaarde il gli usiamo abbiamo jest przez uzywamy zwykly
     och inte anvander kami pakai untuk adalah yang dengan tidak menggunakan
+    miatt allitva beallitva hasznaljuk folosim
     """.split()  # noqa: SIM905
 )
 # Signs of a third language that are no single word of its list: Spanish's opening marks,
@@ -99,7 +102,7 @@ _FOREIGN_SIGNS = re.compile(
     r"[¿¡]|\b(?:red de|la red|est[aá] en|modus)\b|\w*(?:netzwerk|knoten)\w*"
     # Letters of German, Polish, the Nordic and Baltic languages, Czech, Turkish… that neither
     # Portuguese nor English writes ("Usługa bramy DNAT"; not "ñ", Brazilian shorthand for "não").
-    r"|[ßłąęśżźćńøåæäöğşıřčšžěůőű]"
+    r"|[ßłąęśżźćńøåæäöğşıřčšžěůőűăîșț]"
     # Italian "credo" ("I think") closing a reply; Portuguese "credo!" opens one.
     r"|\bcredo\W*$"
     # Italian "è" ("is"), a word of its own: Portuguese writes "é".
@@ -128,7 +131,7 @@ def _foreign(own: str) -> bool:
         # Words of another script around product names ("云原生网络2.0（CCE Turbo）", "전용 ELB에
         # 연결된 nginx-ingress 애드온입니다")
         return True
-    words = _WHOLE_WORD.findall(fold(own))
+    words = _WHOLE_WORD.findall(fold(own.translate(_UNDECOMPOSED)))
     others = sum(word in _FOREIGN for word in words)
     # Words Spanish shares with Portuguese ("de", "la", "para") are no sign of Portuguese here.
     pt = sum(word in _PT - _SHARED for word in words)
@@ -150,6 +153,8 @@ def _foreign(own: str) -> bool:
     return others == 1 and pt == en == 0 and len(words) >= 3
 
 
+# Letters that folding drops, not strips of a mark ("usługa" would be "us uga").
+_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "ß": "ss"})
 # Words after "ES" that make it Elasticsearch ("ES cluster", "es nodes"), not Spanish "es".
 _ES = frozenset(["cluster", "node", "nodes", "pod", "pods", "index", "data", "master"])
 # Words not glued to digits: "el7" is a release, not Spanish "el".

@@ -634,6 +634,7 @@ _ROW_NODE = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}\s+[\w.-]*$")  # "10.0.3.20  cce
 # What the client does ("sync-job is the one failing", "o consulta-cron que falha").
 _LISTED_CLIENT = re.compile(
     r"\b(?:fails?|failing|falha\w*|calls?|calling|chama\w*|can'?t reach|cannot reach|"
+    r"connects?|connecting|conecta\w*|"
     r"curl(?:ed)? (?:from|de|do|da)|"
     r"nao (?:acessa|consegue|alcanca)|is the one|e quem|e o cliente|is the client|is the caller)\b"
     # "client: kubectl get pod cart-0 -o wide"
@@ -660,7 +661,9 @@ def _token(text: str, start: int, end: int) -> str:
 # not what runs the client.
 _NAME_ONLY = re.compile(r"(?:(?:o|a|the|on|no|na|em)\s+)?[a-z][\w.-]*\d[\w.-]*")
 _NAMES_A_POD = re.compile(
-    r"(?:-[\w-]+)?\s+(?:pods?|containers?|conteineres?|deployments?|statefulsets?|daemonsets?)\b"
+    # ("worker-7c pod", "worker do airflow (pod)": an app's worker, and the pod it is)
+    r"(?:-[\w-]+)?(?:\s+(?:do|da|de|of|of the)\s+(?!(?:cluster|pool|node|no)\b)[\w-]+)?"
+    r"\s+(?:pods?|containers?|conteineres?|deployments?|statefulsets?|daemonsets?)\b"
 )
 # Words before a node that make it a place ("mas em outro nó", "scheduled on another node"):
 # the clause says where something runs, not that the client is a node.

@@ -155,7 +155,10 @@ _ORDINAL = re.compile(
     r"(?P<n2>first|second|third|fourth|fifth|primeiro|segundo|terceiro|quarto|quinto)\b(?=\s*(?:[.,;!]|$))"
 )
 # "node A", "worker B": nodes told apart by a capital letter (read as node-a, worker-b).
-_LETTERED = re.compile(r"\b((?i:node|nó|no|worker|host))\s+([A-H])\b(?!['’])")
+_LETTERED = re.compile(
+    r"\b((?i:node|nó|no|worker|host))\s+([A-H])\b(?!['’])|\b((?i:node|worker|host))([A-H])\b"
+)
+_DASHED_NAME = re.compile(r"(?<![\w.@-])(?:[a-z]+-)+(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\b(?!-)")
 _ORDER = {
     "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
     "primeiro": "1", "segundo": "2", "terceiro": "3", "quarto": "4", "quinto": "5",
@@ -324,8 +327,11 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
     address: every address where `addresses` is set, else only those given as a place ("on
     192.168.0.31"); two different addresses are two nodes whatever the names say, but a name
     is never compared with an address, which may be that node's own."""
-    lettered = _LETTERED.sub(lambda m: f"{m.group(1)}-{m.group(2).lower()}", text)
-    typed = lettered.lower()
+    lettered = _LETTERED.sub(
+        lambda m: f"{m.group(1) or m.group(3)}-{(m.group(2) or m.group(4)).lower()}", text
+    )
+    # CCE names a node after its address ("node-192-168-0-84"): that address, wherever written.
+    typed = _DASHED_NAME.sub(lambda m: ".".join(m.groups()), lettered.lower())
     prompted = _prompts(_loopback_as_host(typed) if addresses else typed)
     replicas = _replicas_placement(prompted, addresses)
     if replicas is not None:
@@ -373,7 +379,7 @@ def placement(text: str, addresses: bool = False, words: bool = True) -> str | N
 # A listing's header that names a NODE column ("NAME READY STATUS NODE", "NAME IP NODE",
 # `-o custom-columns=NAME:…,NODE:…`), in capitals as kubectl prints them; its two-word
 # columns count once.
-_HEADER = re.compile(r"^[ \t]*NAME(?:[ \t]+[A-Z][A-Z()-]*)*[ \t]*$")
+_HEADER = re.compile(r"^[ \t]*[A-Z][A-Z()-]*(?:[ \t]+[A-Z][A-Z()-]*)+[ \t]*$")
 _TWO_WORD_COLUMNS = re.compile(r"NOMINATED NODE|READINESS GATES")
 # `kubectl get pod … -o wide` typed without the header it prints (`| grep app`, `--no-headers`)
 _WIDE_QUERY = re.compile(r"\bkubectl\s+get\s+(?:po|pods?)\b[^\n]*-o\s*wide\b")
@@ -410,7 +416,7 @@ def as_wide_listing(text: str) -> str:
     columns: list[str] | None = None  # the header's, while its rows follow
     bare = False  # rows after a `-o wide` query typed without its header
     for index, line in enumerate(lines):
-        if _HEADER.match(line) and "NODE" in line.split():
+        if _HEADER.match(line) and {"NAME", "NODE"} <= set(line.split()):
             columns = _TWO_WORD_COLUMNS.sub(lambda m: m.group().replace(" ", "_"), line).split()
             bare = False
             continue

@@ -324,8 +324,8 @@ _ADDRESS_IN = re.compile(r"\b(?:ips?|address|enderecos?)\s+(?:d[ao]|n[ao]|in the
 _ONLY_A_PLACE = re.compile(
     r"(?:(?:so|then|entao|logo|it'?s|is|e|eh)\s+){0,2}(?:the\s+|o\s+)?(?:same|mesmo)\s+"
     r"(?:node|no|worker|host)[.!]*"
-    r"|(?:(?:so|then|entao|logo)\s+)?(?:a\s+|um\s+)?(?:different|another|outro)\s+(?:node|no|worker)"
-    r"[.!]*"
+    r"|(?:(?:so|then|entao|logo)\s+)?(?:a\s+|um\s+)?(?:different|another|other|outro|outra|outros)\s+"
+    r"(?:nodes?|nos?|workers?)[.!]*"
 )
 # Entering another container to run the client from inside it ("docker exec'd into another
 # app container"; not "kubectl exec no pod do backend", a check of the server).
