@@ -284,21 +284,16 @@ def _prompts(lowered: str) -> str:
     return _PROMPT.sub(node, lowered)
 
 
-# `crictl ps` (or docker's, nerdctl's) and a container it lists: its id first, after any header
-# (lines joined by ", " in a reply's standing clauses).
-_CONTAINERS_LISTED = re.compile(
+# `crictl ps` (or docker's, nerdctl's), with any header (lines joined by ", " in a reply's
+# standing clauses)…
+_LISTING = (
     r"[ \t]*(?:sudo\s+)?(?:crictl|docker|nerdctl)\s+(?:ps|pods|container\s+ls)\b[^\n,]*"
-    r"(?:(?:\n|,\s)[^\n,]*(?:container|pod id)[^\n,]*)?(?:\n|,\s)[ \t]*[0-9a-f]{6,}\s"
+    r"(?:(?:\n|,\s)[ \t]*(?:container|pod id)\b[^\n,]*)?"
 )
-
-
-# …and one that lists none (`crictl ps --name billing`, `| grep app`): its header at most, then
-# the next prompt or the end.
-_NONE_LISTED = re.compile(
-    r"[ \t]*(?:sudo\s+)?(?:crictl|docker|nerdctl)\s+ps\b[^\n,]*"
-    r"(?:(?:\n|,\s)[ \t]*container\b[^\n,]*)?"
-    r"(?=(?:\n|,\s)[ \t]*(?:\[[\w.-]+@|[\w.-]+@[\w.-]+:)|\s*$)"
-)
+# …and a container it lists (its id first), or none: the next prompt or the end
+# (`crictl ps --name billing`, `| grep app`).
+_CONTAINERS_LISTED = re.compile(rf"{_LISTING}(?:\n|,\s)[ \t]*[0-9a-f]{{6,}}\s")
+_NONE_LISTED = re.compile(rf"{_LISTING}(?=(?:\n|,\s)[ \t]*(?:\[[\w.-]+@|[\w.-]+@[\w.-]+:)|\s*$)")
 
 
 # The node's own loopback, called at its prompt ("[root@192-168-5-10 ~]# curl 127.0.0.1:31555").
