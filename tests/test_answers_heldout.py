@@ -12,13 +12,14 @@ from knowledge.understanding import AnswerReader
 from .answer_metrics import answers, normalise, scores, training_texts
 
 HELDOUT = "answers_heldout.yaml"
-# Regression floors from what the reader reached on this set when it was first measured (v40 at
-# b45d205: 0.9379 accuracy, 1.88% wrong values; en 0.9298 / 2.07%, pt 0.9528 / 0.43%; its 23
+# Regression floors from what the reader reached on this set when it was first measured (v41 at
+# 633fba2: 0.9615 accuracy, 0.96% wrong values; en 0.9697 / 0.87%, pt 0.9494 / 0.84%; its 21
 # replies in a third language have no gold: the bot answers them with a question back), the same
 # floor for every group. Issue 7 asks for 0.95 and 0.01 in each language: wrong values were under
-# it on v35-v38, not on v39 (en 1.21%) or v40 (en 2.07%); accuracy met it on v35 and v37 only.
-MIN_ACCURACY = 0.92
-MAX_WRONG = 0.021
+# it on v35-v38 and v41, not on v39 (en 1.21%) or v40 (en 2.07%); accuracy met it in both
+# languages on v35 and v37, and on v41 in English only (pt one reply short).
+MIN_ACCURACY = 0.94
+MAX_WRONG = 0.01
 
 
 def test_no_held_out_answer_is_a_training_text(reader: AnswerReader) -> None:
