@@ -17,8 +17,8 @@ from knowledge.understanding.placement import FAILS, WORKS, pod_app
 from knowledge.understanding.typos import retyped
 
 __all__ = [
-    "Clause", "arrows_as_calls", "asks", "clauses", "denial", "denies", "english", "hedged", "last_correction",
-    "normalise", "says_no", "subject", "withdrawn", "without_consequence",
+    "Clause", "arrows_as_calls", "asks", "clauses", "denial", "denies", "english", "hedged",
+    "last_correction", "normalise", "says_no", "subject", "withdrawn", "without_consequence",
 ]  # fmt: skip
 
 # Longer than any answer: a rambling message is cut to its last part (what people conclude
@@ -489,10 +489,9 @@ _CONSEQUENCE = re.compile(
 
 def without_consequence(text: str) -> str:
     """The reply without a closing question about what its answer means."""
-    match = _CONSEQUENCE.search(text[-MAX_ANSWER_CHARS:])
-    if match is None:
-        return text
-    return text[: len(text) - len(text[-MAX_ANSWER_CHARS:]) + match.start()]
+    tail = text[-MAX_ANSWER_CHARS:]
+    match = _CONSEQUENCE.search(tail)
+    return text if match is None else text[: len(text) - len(tail) + match.start()]
 
 
 # A question typed without its mark ("…? how do I check").
@@ -690,6 +689,8 @@ _ARROW = re.compile(r"(?m)^([ \t]*)([\w.-]+)[ \t]*(?:-+>|→|=>)(?=[ \t]*[\w.'-]
 def arrows_as_calls(text: str) -> str:
     """A line that starts with a listed pod and an arrow ("notifier -> smtp-relay …") written
     as the call it draws ("notifier calls smtp-relay …"): arrows otherwise cut clauses."""
+    if not _ARROW.search(text):
+        return text  # (most replies: no listing read for them)
     shorts = _short(row_pods(text))
     if not shorts:
         return text

@@ -155,8 +155,9 @@ _LEADS_TO = re.compile(
     r"\b(?:no|na|nos|nas|num|numa|pelo|pela|via|on|in|at|over|through|em|do|da)\s+$"
 )
 # Words that look like an option's but name another thing, taken out before reading: a Service's
-# sessionAffinity (ClientIP) is no traffic policy (a question mark after it stays); "in the VPC", "vpc-prod-01" name the VPC a
-# cluster sits in (every cluster has one), not the VPC network model.
+# sessionAffinity (ClientIP) is no traffic policy (a question mark after it stays); "in the
+# VPC", "vpc-prod-01" name the VPC a cluster sits in (every cluster has one), not the VPC
+# network model.
 _NOT_ROUTER = r"(?!r(?:outer|oter|outr|uoter|otuer|outre|ouer)\b)"  # vpc-router and its typos
 _DECOYS = {
     "external_traffic_policy": re.compile(
@@ -1241,13 +1242,14 @@ class AnswerReader:
             # isn't installed and there are thousands of KUBE-SEP rules" only the tool, and the
             # "não" of "iptables… não, tem a interface kube-ipvs0" nothing after it.)
             every_clause = " | ".join(c.text for c in found)
-            if fact == "proxy_mode" and _IPVS_SERVICE.search(text.lower()):
+            lowered = text.lower()
+            if fact == "proxy_mode" and _IPVS_SERVICE.search(lowered):
                 evidence["value"] = "ipvs"
             if fact == "proxy_mode" and (
                 _NO_IPVS_DEVICE.search(every_clause)
                 or _SERVICE_CHAINS.search(every_clause)
-                or _SERVICE_CHAINS.search(text.lower())
-                or _EMPTY_IPVS.search(text.lower())
+                or _SERVICE_CHAINS.search(lowered)
+                or _EMPTY_IPVS.search(lowered)
             ):
                 evidence["value"] = "iptables"
             if (
