@@ -1679,3 +1679,145 @@ def test_what_a_rule_is_not_about_is_not_read_by_it(
     reader: AnswerReader, text: str, fact: str, value: str | None
 ) -> None:
     assert reader.read_answer(text, fact).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # A node by its name said not to hold the pod, though named twice.
+        ("curl no IP do worker-2:31000, e o worker-2 não tem o pod do nginx", "nodeport_target",
+         "other-node"),
+        ("I call node-4's address on the nodePort and node-4 doesn't run the pod", "nodeport_target",
+         "other-node"),
+        # "the one on node-4": the clients named before, placed; the backend's node compared.
+        ("são vários pods clientes, mas o que falha é o do node-4; o backend roda só no node-2",
+         "client_location", "container-other-node"),
+        # "w/o" is "without".
+        ("ssh to a node w/o the backend pod and curl from the host", "client_location",
+         "other-node"),
+        # The Service's own pod as the client.
+        ("exec'd into the service's pod itself and ran curl there", "client_location",
+         "container-same-node"),
+        ("rodei o curl de dentro do próprio pod do backend", "client_location",
+         "container-same-node"),
+        # A pod named after its app placed beside the backend.
+        ("o pod de carga tá no node-5 e o backend no node-1", "client_location",
+         "container-other-node"),
+        ("checked again: the loadgen pod is on node-3 and the backend is on node-1",
+         "client_location", "container-other-node"),
+        # "box"; "far from where the pod runs" (not "nowhere near the cluster": outside it).
+        ("a debug pod on another box, far from where the api pod runs", "client_location",
+         "container-other-node"),
+        ("a laptop at home over VPN, nowhere near the cluster", "client_location",
+         "outside-cluster"),
+        # Two node pools by name.
+        ("o runner é um pod; os runners ficam no pool de build e o backend no pool de apps",
+         "client_location", "container-other-node"),
+        # `ipvsadm` that shows nothing.
+        ("ipvsadm -Ln doesn't show anything, just KUBE-SVC chains everywhere", "proxy_mode",
+         "iptables"),
+        # Doubt about whether something matters is no doubt about the answer.
+        ("iptables, foi o padrão na criação. não sei se isso importa", "proxy_mode", "iptables"),
+        ("Cluster. not sure if that's relevant, we never touched it", "external_traffic_policy",
+         "Cluster"),
+        # "we have two nodes" tells the cluster, not two answers; "um worker qualquer que nem
+        # tem o pod" is another node.
+        ("ssh into the worker that doesn't run the pod (we have two nodes in total)",
+         "client_location", "other-node"),
+        ("o IP de um worker qualquer que nem tem o pod", "nodeport_target", "other-node"),
+        # The Service's pods placed ("os pods estão no node-1"): where the pod runs.
+        ("do host de um nó sem nenhum pod do serviço; os pods estão todos no node-1",
+         "client_location", "other-node"),
+        # hostNetwork said to be the node's own network: the node, as the user put it.
+        ("a DaemonSet with hostNetwork: true, so it's the host's own network, on the backend's node",
+         "client_location", "same-node"),
+        ("é um pod com hostNetwork, ou seja, usa a rede do nó; fica no mesmo nó do backend",
+         "client_location", "same-node"),
+        # Which ELB: a word of it, or one of the other's denied (a slip or a plural kept).
+        ("LoadBalancer, só que não é o dedicado", "service_type", "loadbalancer-shared"),
+        ("LoadBalancer on one of the account's shared ELBs", "service_type", "loadbalancer-shared"),
+        ("LoadBalancer num dos ELBs compartilhados da conta", "service_type", "loadbalancer-shared"),
+        ("svc LoadBalancer com elb dedicadu", "service_type", "loadbalancer-dedicated"),
+        # A sidecar left out is no denial of the pod or its node.
+        ("de um pod sem sidecar, no mesmo nó do backend", "client_location",
+         "container-same-node"),
+        ("from a pod without the istio sidecar, on the backend's node", "client_location",
+         "container-same-node"),
+        # "fora do nó do pod", "off the backend pod's node": another node.
+        ("um contêiner de outro time, mas fora do nó do pod", "client_location",
+         "container-other-node"),
+        # "the server only runs on node-2": the Service's side placed, not a node calling.
+        ("a pod, I'm fairly sure. this client is on node-4 and the server only runs on node-1",
+         "client_location", "container-other-node"),
+        # Another Service's pod ("o pod do serviço de cobrança") is the client.
+        ("quem chama é o pod do serviço de cobrança, que roda em outro worker", "client_location",
+         "container-other-node"),
+    ],
+)  # fmt: skip
+def test_words_that_place_or_name_the_client_and_the_elb(
+    reader: AnswerReader, text: str, fact: str, value: str
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "candidates"),
+    [
+        # Both nodes left open: both asked, not the model's lean.
+        ("ou no mesmo nó do pod ou em outro, não dá pra saber", "client_location",
+         ("same-node", "other-node")),
+        ("from the pod's node or another one, I'd have to check", "client_location",
+         ("same-node", "other-node")),
+        # `kubectl debug` of a pod runs a container in it; which node is not said.
+        ("kubectl debug -it web-7c9 --image=busybox -- wget -qO- 10.0.0.5", "client_location",
+         ("container-same-node", "container-other-node")),
+        # A LoadBalancer, and words that name neither ELB.
+        ("spec:\n  type: LoadBalancer\n\n(there's no elb.class annotation on it)", "service_type",
+         ("loadbalancer-shared", "loadbalancer-dedicated")),
+        # Words that only deny, and evidence of what they seem to deny: confirmed.
+        ("no nó não existe kube-ipvs0 e o iptables -t nat tem centenas de regras KUBE-SVC",
+         "proxy_mode", ("iptables",)),
+    ],
+)  # fmt: skip
+def test_what_the_words_leave_open_is_asked(
+    reader: AnswerReader, text: str, fact: str, candidates: tuple[str, ...]
+) -> None:
+    answer = reader.read_answer(text, fact)
+    assert answer.value is None and set(answer.candidates) == set(candidates)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # Languages whose words the intake does not list, in our users' Latin letters.
+        ("Ustawione na Cluster, zgodnie z domyslna wartoscia.", "external_traffic_policy"),
+        ("Tunatumia mtandao wa tunnel kwenye klasta yetu.", "network_model"),
+        ("Vi bruker ipvs-modus i klyngen.", "proxy_mode"),
+    ],
+)
+def test_words_none_of_our_users_write_are_a_third_language(
+    reader: AnswerReader, text: str, fact: str
+) -> None:
+    answer = reader.read_answer(text, fact)
+    assert answer.value is None and not answer.candidates
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["loadbalanser com elb dedicadu", "ipvs, ta escrito asism no consloe",
+     "kubectl debug -it web-0 -- curl 10.0.0.9", "Local, preservar o IP do cliente"],
+)  # fmt: skip
+def test_our_users_slips_are_not_a_third_language(text: str) -> None:
+    from knowledge.intake.language import unknown
+    from knowledge.understanding.written import familiar_words
+
+    assert not unknown(text, familiar_words())
+
+
+def test_the_familiar_words_leave_out_the_third_language_replies() -> None:
+    from knowledge.understanding.written import familiar_words
+
+    # Written as third-language replies only (German, Polish), whatever their sets call the
+    # conversation's language.
+    assert {"verwenden", "knotens", "uzywamy"}.isdisjoint(familiar_words())
+    assert {"worker", "compartilhado", "dedicated"} <= familiar_words()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from knowledge.intake.error_message import strip_tool_output
 from knowledge.intake.keywords import fold
 from knowledge.intake.service import prose
 
-__all__ = ["detect_language", "foreign", "named_language"]
+__all__ = ["detect_language", "foreign", "named_language", "unknown"]
 
 # Frequent words of each language in support chats, accents removed; none in both lists, and no
 # technical words ("service", "connection refused") that pastes and Portuguese chats share.
@@ -116,6 +117,23 @@ def foreign(text: str) -> bool:
     than of either of ours; or one that ours never use in a short reply with at most one of
     ours; or one of them in a sentence of three words or more with none of ours."""
     return _foreign(_own_words(text))
+
+
+_LONG_WORD = re.compile(r"(?<![a-z0-9])[a-z]{3,}(?![a-z0-9])")
+
+
+def unknown(text: str, known: Collection[str]) -> bool:
+    """Whether the user's words are mostly ones `known` (the words English and Portuguese users
+    write) lacks: three or more, at least half of the longer words, with at most one of
+    English's frequent words and one of Portuguese's ("Ustawione na Local, potrzebujemy adresu
+    IP klienta.", "Vi bruker iptables-modus i klyngen"): a third language no list here names."""
+    folded = fold(_own_words(text).translate(_UNDECOMPOSED))
+    words = _WHOLE_WORD.findall(folded)
+    if sum(word in _EN for word in words) > 1 or sum(word in _PT - _SHARED for word in words) > 1:
+        return False
+    longer = _LONG_WORD.findall(folded)
+    unseen = sum(word not in known for word in longer)
+    return unseen >= 3 and 2 * unseen >= len(longer)
 
 
 def _own_words(text: str) -> str:

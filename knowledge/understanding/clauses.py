@@ -69,8 +69,10 @@ _ONLY_NO = re.compile(
 # So does a relative clause that denies ("a host of the cluster that isn't the pod's").
 _WITHOUT = (
     # Not "without touching the app", "sem mexer na aplicação": an action left undone.
-    r"sem(?!\s+(?:mexer|alterar|mudar|tocar|editar|reiniciar)\b)|"
-    r"without(?!\s+(?:touching|changing|modifying|editing|redeploying|restarting)\b)|"
+    # Nor a sidecar left out ("um pod sem sidecar no mesmo nó"): the pod is still the client.
+    r"sem(?!\s+(?:mexer|alterar|mudar|tocar|editar|reiniciar|sidecar|istio|envoy)\b)|"
+    r"without(?!\s+(?:touching|changing|modifying|editing|redeploying|restarting|"
+    r"(?:an?\s+|the\s+|any\s+)?(?:sidecar|istio|envoy))\b)|"
     r"fora de(?=\s+(?:um\s+|qualquer\s+)?(?:cont|pod))|"
     r"outside\s+(?:of\s+)?(?:a\s+|any\s+)?(?=cont|pod)|"
     r"que\s+n(?:ao|em)|(?:that|which)(?:\s+is\s+not|\s+isn'?t|\s+ain'?t|\s*'s\s+not|\s+does\s+not|\s+doesn'?t)|"
@@ -221,11 +223,20 @@ def _worded(text: str) -> str:
     return _CONTAINER_EMOJI.sub(word, text)
 
 
+# Chat shorthand for "with" and "without" ("a node w/o the pod").
+_SHORTHAND = re.compile(r"(?<![\w/])w/(o\b)?(?![\w/])")
+
+
+def _written_out(folded: str) -> str:
+    return _SHORTHAND.sub(lambda m: "without" if m[1] else "with", folded)
+
+
 def normalise(text: str) -> str:
     """Folded (case, accents, blanks), with a container's emoji turned into the word, other
-    emoji and odd symbols into blanks, and the deciding words' typos undone."""
+    emoji and odd symbols into blanks, "w/o" written out, and the deciding words' typos
+    undone."""
     folded = fold(_PUNCTUATION.sub(" ", _worded(text[-MAX_ANSWER_CHARS:])))
-    return retyped(fold(_unleaned(folded.replace("’", "'"))))
+    return retyped(fold(_unleaned(_written_out(folded.replace("’", "'")))))
 
 
 @dataclass(frozen=True)
@@ -268,7 +279,7 @@ def clauses(text: str, english: bool = False) -> list[Clause]:
     typed = _worded(text[-MAX_ANSWER_CHARS:])[-MAX_ANSWER_CHARS:]
     # Line by line: a line break ends a statement ("…14d\nno other address").
     lines = (fold(line) for line in typed.splitlines())
-    folded = _unleaned("\n".join(line for line in lines if line).replace("’", "'"))
+    folded = _unleaned(_written_out("\n".join(line for line in lines if line).replace("’", "'")))
     if len(typed) != len(folded):
         typed = folded  # a ligature or the like: offsets differ, the folded text stands in
     found: list[Clause] = []
@@ -385,9 +396,11 @@ _HEDGE = re.compile(
     r"qualquer um|(?:nao|n) lembro|can'?t remember|"
     # Not doubt about the answer: "not sure this is what you're after, but…", "não sei se é
     # isso que vc quer saber, mas…", "não sei bem o que vc precisa, mas…"
-    r"not sure(?! (?:(?:if|whether) )?(?:this|it|that)(?:'s| is)? (?:matters?|helps?|what you)"
+    r"not sure(?! (?:(?:if|whether) )?(?:this|it|that)(?:'s| is)? (?:matters?|helps?|relevant|"
+    r"related|what you)"
     r"| what you)|"
-    r"(?:nao|n) sei(?! se (?:tem relacao|ajuda|importa|serve|e isso que (?:vc|voce) (?:quer|precisa)"
+    r"(?:nao|n) sei(?! se (?:isso |isto )?(?:tem (?:relacao|a ver)|ajuda|importa|serve|e relevante|"
+    r"faz diferenca|e isso que (?:vc|voce) (?:quer|precisa)"
     r")| (?:bem )?o que (?:vc|voce) (?:precisa|quer))|sei la|talvez|maybe|no idea|"
     r"(?:don'?t|do not|dont) know|(?:nao|n) faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
@@ -402,7 +415,9 @@ _HEDGE = re.compile(
     # A value asked back after it was given ("Local. or was it Cluster?"), or doubt come later.
     r"or was it|ou era|ou sera que|no longer sure|not so sure|now i'?m not sure|"
     r"(?:fiquei|fico|to|tou|estou|ficou) (?:na|em) duvida|"
-    r"both ways|dos dois jeitos|de ambos|de ambas|tem dois|tem duas|we have two|there are two|"
+    r"both ways|dos dois jeitos|de ambos|de ambas|"
+    # ("we have two nodes, the pod is on the first one": the cluster told, not two answers)
+    r"(?:tem dois|tem duas|we have two|there are two)(?!\s+(?:nodes|workers|hosts|nos|maquinas)\b)|"
     # "nenhum dos dois funciona": both tried, both fail.
     r"nenhum dos dois|nenhuma das duas|neither of them|neither one)\b"
     # "on the node, but which one?": which is not known.
@@ -443,7 +458,7 @@ _HEDGE = re.compile(
     # ("não é um nó qualquer, é o do pod" names one; "qualquer nó menos o do pod" is another.)
     r"|(?:(?<!nao e )(?<!nao e so )\b(?:um|uma)\s+\w+\s+qualquer"
     r"|(?<!nao e )\bqualquer\s+(?:no|node|worker|host)"
-    r"|(?<!not from )(?<!not on )(?<!not in )(?<!not just )(?<!not )\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|nao o|not the|that doesn'?t|"
+    r"|(?<!not from )(?<!not on )(?<!not in )(?<!not just )(?<!not )\bany\s+(?:node|worker|host))\b(?![^;.]{0,40}\b(?:que nao|que nem|nao o|not the|that doesn'?t|"
     r"that isn'?t|without|sem|other than|except|(?<!pelo )menos|exceto|fora o)\b)"
     r"|\b(?:depends|it depends|depende)\b"
     # "whether it's dedicated or shared I need to check", "se é dedicado ou compartilhado"
@@ -530,7 +545,7 @@ def says_no(clause: Clause) -> bool:
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
-_CONTAINER = r"kubectl (?:run|exec)|exec'?d into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pod(?:zinho|inho)?s?|micro-?s?servi(?:ce|co)s?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
+_CONTAINER = r"kubectl (?:run|exec)|kubectl debug(?!(?:\s+-\S+)*\s+node/)|exec(?:'?d|ed)? into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pod(?:zinho|inho)?s?|micro-?s?servi(?:ce|co)s?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
 _NODE = (
     # (Not Node.js.)
     r"nodes?(?!\.?js\b)|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|"
@@ -567,7 +582,7 @@ _THE_POD = re.compile(
 # ("X container is the one failing" names the client.)
 _IS_PLACED = re.compile(
     r"\s*(?:'s\s|is\b(?!\s+(?:the one|the client|the caller)\b)|ta\b|esta\b|fica\b|runs\b|"
-    r"roda\b|lives\b|sits\b)"
+    r"roda\b|lives\b|sits\b|estao\b|tao\b|ficam\b|rodam\b)"
 )
 # A reply that starts "pod no NODE 192.168.2.31", "pod on worker-2": the Service's pod placed.
 _POD_ON = re.compile(r"\s+(?:no|na|on|em)\s+(?:nodes?|no|worker|host|vm)\b\W*(?:[\w-]*\d)")
@@ -586,8 +601,11 @@ _ROW_AFTER = re.compile(r":\s*[\w.-]+\s+\d+/\d+\s")  # "pod: api-6c9b 1/1 Runnin
 # A pod of an app named ("o pod do prometheus") is the client's; the Service's is "o pod do
 # serviço", "the backend's pod".
 _OF_AN_APP = re.compile(
-    r"\s+(?:do|da|of)\s+(?:(?:the|our)\s+)?(?!(?:the|our|servico|service|svc|backend|back-end|api|target|"
-    r"destino|alvo|elb|lb|balanceador|cluster|no|node|nodes)\b)[a-z][\w-]*\b"
+    r"\s+(?:do|da|of)\s+(?:(?:the|our)\s+)?"
+    # ("o pod do serviço de notificação": another Service's)
+    r"(?:(?=(?:servico|service)\s+(?:de|do|da)\s+(?!destino\b)[a-z])|"
+    r"(?!(?:the|our|servico|service|svc|backend|back-end|api|target|"
+    r"destino|alvo|elb|lb|balanceador|cluster|no|node|nodes)\b))[a-z][\w-]*\b"
     r"(?!\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b))"
 )
 # "onde o pod do nginx tá", "where the pod of the api runs": the Service's pod as a place.
@@ -603,6 +621,21 @@ _WHERE_A_POD = re.compile(
     r"(?:[\w-]+\s+)?$"
 )
 _COMMAND = re.compile(r"\b(?:get|describe|logs|exec|top)\s+$")
+# "the server only runs on node-2", "o servidor fica no node-2": the Service's side placed.
+_THE_SERVER = re.compile(r"\b(?:the|o|our|nosso)\s+$")
+_SERVER_PLACED = re.compile(
+    r"\s+(?:only\s+|just\s+|so\s+|also\s+)?(?:runs|roda|is|ta|esta|fica|lives|sits)\s+(?:only\s+|so\s+)?"
+    r"(?:on|in|no|na|em)\b"
+)
+# A pod named after its app placed beside the Service's ("the tester pod is on node-6 and the
+# backend is on node-2", "o pod de teste tá no node-6 e o backend no node-2"): the client's.
+_BESIDE_THE_TARGET = re.compile(
+    r"\b(?:and|e|while|enquanto|but|mas|whereas|ja)\s+(?:the\s+|o\s+|a\s+|os\s+)?"
+    r"(?:backend|back-end|backends|target|destino)\b"
+)
+_NOT_AN_APP = r"(?:backend|back-end|service'?s?|servico|same|mesmo|only|single|unico|target|destino|its|this|that)"
+_APP_BEFORE = re.compile(rf"\b(?:the|o|a|my|our|meu|nosso)\s+(?!{_NOT_AN_APP}\s)[a-z][\w-]*\s+$")
+_APP_AFTER = re.compile(rf"\s+(?:de|do|da|of the)\s+(?!{_NOT_AN_APP}\b)[a-z][\w-]*")
 # A pod named as the client's ("the client pod", "o pod cliente", "pod do cliente").
 _CLIENT_BEFORE = re.compile(
     r"\b(?:(?:client|cliente|caller|calling|chamador)'?s?|"
@@ -672,6 +705,10 @@ _PLACE = re.compile(
     r"some|qualquer)\s+){0,2}$"
     # "another container but same node as the pod": the same node is a place too.
     r"|^\s*(?:the\s+|o\s+|a\s+)?(?:same|mesmo|mesma)\s+$"
+    # "o que falha é o do node-6": the one (named before) on that node
+    r"|\b(?:o|a|os|as)\s+(?:do|da|dos|das)\s+$"
+    # "mas fora do nó do pod", "off the backend's node"
+    r"|\bfora\s+d[oa]\s+$|\b(?:off|outside)\s+(?:of\s+)?the\s+(?:[\w-]+\s+)?(?:pod|backend)'?s?\s+$"
 )
 
 
@@ -736,6 +773,12 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
             before = text[: match.start()]
             if not places and _PLACE.search(before) and not _ME_ON.search(before):
                 continue
+            if (
+                match.group() in ("server", "servidor")
+                and _THE_SERVER.search(before)
+                and (_SERVER_PLACED.match(text, match.end()))
+            ):
+                return None  # "the server only runs on node-2": the Service's pod placed
             return "node"
         before, after = text[: match.start()], text[match.end() :]
         if _COMMAND.search(before) or after.startswith("/") or _ROW_AFTER.match(after):
@@ -752,6 +795,10 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
             return None
         if _OF_AN_APP.match(after) and not _WHERE_THE.search(before):
             return "container"  # "o pod do prometheus", "the container of the report app"
+        if _BESIDE_THE_TARGET.search(after) and (
+            _APP_BEFORE.search(before) or _APP_AFTER.match(after)
+        ):
+            return "container"  # "the tester pod is on node-6 and the backend on node-2"
         if (
             _THE_POD.search(before)
             or (_IS_PLACED.match(after) and not _A_POD.search(before))

@@ -524,7 +524,7 @@ def _located(lowered: str, addresses: bool) -> list[tuple[str, str]]:
 # Which node, said in words: "on another node", "em outro nó", "on the same node", "no mesmo
 # nó". (Folded: "nó" is "no", and "no mesmo no" reads "in the same node".)
 # (Not a VM, machine or server: "another VM in the VPC" may be no node at all.)
-_NODE = r"(?:nodes?|no|nos|hosts?|workers?)\b"
+_NODE = r"(?:nodes?|no|nos|hosts?|workers?|box|boxes)\b"
 _WORDS = {
     "other": re.compile(
         rf"\b(?:other|another|a different|different|separate|outr[oa]s?|diferente)\s+"
@@ -535,6 +535,15 @@ _WORDS = {
         # "…, e o pod roda em outro", "the pod runs on another one"
         r"|\b(?:pod|backend|replica)s?\s+(?:roda|rodam|ta|esta|fica|runs|is|lives|sits)\s+(?:em|no|on|in)\s+"
         r"(?:outro|outra|another|another one|a different one)\s*$"
+        # Two node pools by name ("os agentes ficam no pool de CI e a aplicação no pool de
+        # apps", "the runner is in the ci pool, the app in the gpu pool"): different nodes
+        r"|\bpool\s+(?:de\s+|do\s+|da\s+)?([a-z][\w-]*)\b[^.;]{0,80}?\bpool\s+(?:de\s+|do\s+|da\s+)?"
+        r"(?!\1\b)(?!(?:de|do|da|the|o|a)\b)[a-z][\w-]*"
+        r"|\b(?!(?:the|o|a|same|mesmo)\b)([a-z][\w-]*)\s+(?:node\s+)?pool\b[^.;]{0,80}?"
+        r"\b(?!\2\b)(?!(?:the|o|a|same|mesmo|other|outro)\b)[a-z][\w-]*\s+(?:node\s+)?pool\b"
+        # "no mesmo nó ou em outro", "on the same node or another one": the other node, unnamed
+        r"|\b(?:or|ou)\s+(?:(?:em|no|on|in|from|de)\s+)?(?:another|outr[oa]|a different)"
+        r"(?:\s+one)?\s*(?:$|(?=\s+(?:e|and|but|mas|so|entao)\b))"
     ),
     "same": re.compile(
         rf"\b(?:same|mesmo|mesma|msm)\s+{_NODE}"
@@ -550,6 +559,14 @@ _WORDS = {
         r"\s+(?:with|com)\b"
         r"|\bco-?located\s+with\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+)?"
         r"(?:pod|replica|backend|target|service|server)s?\b"
+        # The Service's own pod calling ("exec into the backend pod itself", "de dentro do
+        # próprio pod do serviço"): its node is the pod's.
+        r"|\b(?:inside|into|within)\s+(?:the\s+)?(?:backend|service'?s?|target)\s+pod\b"
+        r"(?!'|\s+(?:node|host|worker)s?\b)"
+        r"|\b(?:backend|service'?s?|target)\s+pod\s+itself\b"
+        r"|\bdentro\s+d[oa]\s+(?:proprio\s+)?pod\s+d[oa]\s+(?:backend|servico|service)\b"
+        r"(?!\s+(?:no|node|host|worker)\b)"
+        r"|\bproprio\s+pod\s+d[oa]\s+(?:backend|servico|service)\b(?!\s+(?:no|node|host|worker)\b)"
     ),
 }
 
@@ -589,6 +606,12 @@ _POD_NODE = re.compile(
 _OTHER_THAN = re.compile(
     r"\b(?:other|different|another)\s+(?:one\s+)?(?:than|from)\b|\bdiferente d(?:[oa]|aquel[ea])\b"
     r"|\baway from\b|\blonge d[oa]\b"
+    # "fora do nó do pod", "off the backend's node": another node than the pod's
+    r"|\bfora d[oa]\s+(?=(?:no|node|host|worker)\b)"
+    r"|\b(?:off|outside)\s+(?:of\s+)?the\s+(?=(?:[\w-]+\s+)?(?:pod|backend|replica)'?s?\s+(?:node|host|worker)\b)"
+    # "nowhere near where the backend lives" (not "nowhere near the cluster": outside it)
+    r"|\b(?:nowhere near|far from)\s+(?=(?:the\s+|where\s+)?(?:[\w'-]+\s+){0,3}?"
+    r"(?:pod|backend|replica|node|worker)s?\b)"
 )
 
 
@@ -613,6 +636,9 @@ _HOLDS_NONE = re.compile(
     r"(?:pods?|replicas?)\b"
     r"|\b(?:doesn'?t|does not)\s+(?:have|host|run)\s+(?:a|an|any|one)\s+(?:[\w-]+\s+)?replicas?\b"
     r"|\b(?:nao|nem)\s+tem\s+(?:(?:nenhuma|nenhum|uma|um)\s+)?replicas?\b"
+    # "node-3 doesn't host the pod", "o node-3 não tem o pod": a node by its name
+    r"|(?<![\w.-])[a-z][\w.-]*\d\s+(?:doesn'?t|does not|nao)\s+(?:have|host|run|hold|tem|hospeda|roda)"
+    r"\s+(?:the|its|our|any|o|os|a|as|nenhum|nenhuma)\s+(?:[\w-]+\s+)?(?:pods?|replicas?)\b"
 )
 
 
@@ -701,6 +727,19 @@ def holds_none(text: str) -> bool:
 def elsewhere(text: str) -> bool:
     """Whether the (folded) words say a node is not the one the Service's pod runs on."""
     return bool(_ELSEWHERE.search(text))
+
+
+_OR = re.compile(r"\b(?:or|ou)\b")
+
+
+def left_open(folded: str) -> bool:
+    """Whether the (folded) words leave the node a choice ("ou no mesmo nó ou em outro")."""
+    return any(
+        _OR.search(part)
+        and _WORDS["other"].search(part)
+        and (_WORDS["same"].search(part) or _POD_NODE.search(part))
+        for part in _PART.split(folded)
+    )
 
 
 def unsaid(denied: str) -> str | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from knowledge.intake.evidence import ACCESS, IPVS_SCHEDULERS, answer_address_kind
 from knowledge.intake.keywords import fold, spot
-from knowledge.intake.language import foreign
+from knowledge.intake.language import foreign, unknown
 from knowledge.playbook import Playbook
 from knowledge.understanding.clauses import (
     MAX_ANSWER_CHARS,
@@ -54,10 +54,12 @@ from knowledge.understanding.placement import (
     called,
     elsewhere,
     holds_none,
+    left_open,
     placement,
     shell_client,
     unsaid,
 )
+from knowledge.understanding.written import familiar_words
 
 __all__ = ["Answer", "AnswerReader"]
 
@@ -231,6 +233,8 @@ _NO_IPVS_DEVICE = re.compile(
     r"(?:(?:interface|device|dispositivo|iface)\s+)?kube-ipvs0\b"
     r"|\bipvsadm(?:\s+-\w+)?\s+(?:is|esta|ta|veio|returns|shows|mostra|retorna|lists|lista)\s+"
     r"(?:empty|vazio|vazia|nothing|nada)\b"
+    r"|\bipvsadm(?:\s+-\w+)?\s+(?:nao|doesn'?t|does not|didn'?t)\s+(?:show|list|return|mostra|"
+    r"lista|retorna|traz)\s+(?:nada|anything|any)\b"
     r"|\bipvs(?:adm)?\s+(?:tables?|tabelas?|list|lista)\s+(?:is|are|esta|estao|ta|tao|veio)\s+"
     r"(?:empty|vazi[ao]s?)\b"
 )
@@ -333,6 +337,9 @@ _ONLY_A_PLACE = re.compile(
 _EXEC_INTO = re.compile(
     r"\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:into|in|no|na)\s+(?:another|other|a different|an?|some|"
     r"um|uma|outro|outra)\b(?!\s+(?:backend|server|servidor)\b)"
+    # or into the Service's own pod ("exec'd into the backend pod itself")
+    r"|\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:into|in|no|na)\s+(?:the\s+|o\s+)?(?:proprio\s+)?"
+    r"(?:backend|service'?s?|target)\s+pod\b|\bdentro\s+d[oa]\s+proprio\s+pod\b"
 )
 # The kind of client denied outright ("sem container", "not containerized").
 _NO_CONTAINER = re.compile(
@@ -409,6 +416,26 @@ _AUTOCREATE = re.compile(r"elb\.autocreate\W+\{[^}]*?\btype\W{1,4}(public|inner)
 def _autocreated(text: str) -> str | None:
     match = _AUTOCREATE.search(text.lower())
     return None if match is None else "public" if match.group(1) == "public" else "private"
+
+
+def _third_language(text: str) -> bool:
+    """Whether the user writes neither English nor Portuguese: a language whose words the
+    intake knows, or words none of the written replies has."""
+    return foreign(text) or unknown(text, familiar_words())
+
+
+def _stem(word: str) -> str:
+    """A long word's first six letters: its inflections and slips ("compartilhados",
+    "dedicaded") are the word."""
+    return word[:6] if len(word) >= 8 else word
+
+
+# The user saying what hostNetwork means ("so it's really the node's own network stack", "na
+# prática é a rede do nó"): the node, as the user put it.
+_THE_NODES_NETWORK = re.compile(
+    r"\b(?:node|host)'?s\s+(?:own\s+)?(?:network|net|stack|ip|namespace)"
+    r"|\b(?:rede|stack|ip|namespace)\s+(?:de rede\s+)?d[oa]\s+(?:proprio\s+)?(?:no|node|host|maquina)\b"
+)
 
 
 _TRAINED: dict[tuple[str, str, tuple[str, ...] | None], QuestionModel] = {}
@@ -519,13 +546,14 @@ class AnswerReader:
         """Train every question's model now (a server does this before it says it is ready)."""
         for fact in self.questions:
             self.model(fact)
+        familiar_words()
 
     def read_answer(self, text: str, fact: str) -> Answer:
         """The reply `text` read as an answer to the question `fact`.
 
         Phrases naming another question's option ("…, and it's ipvs") are read as mentions of
         that fact, so they are taken out of the answer before it is read."""
-        if foreign(text):
+        if _third_language(text):
             return Answer(fact)  # asked again: we read English and Portuguese only
         # "it's Local - is that why it breaks?": the answer, and a question about it.
         text = without_consequence(text)
@@ -565,16 +593,15 @@ class AnswerReader:
         if answer.value is not None and (alike := self._broad(fact, text, answer.value)):
             # "LoadBalancer": a word the option shares with others (which ELB is not said).
             return Answer(fact, candidates=alike)
-        if (
-            answer.value is not None
-            and (
-                # "it's behind an Ingress": which controller serves it is not said.
-                self._undecided(fact, found, answer.value)
-                # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
-                or self._hedged(text[-MAX_ANSWER_CHARS:], fact)
-                # "a hostNetwork pod": read as its node, which the user did not say.
-                or self._on_host_network(fact, text, answer.value)
-            )
+        if answer.value is not None and (undecided := self._undecided(fact, found, answer.value)):
+            # "it's behind an Ingress": which controller serves it is not said; "type:
+            # LoadBalancer" and more words: which ELB is not said.
+            return Answer(fact, candidates=undecided, confidence=answer.confidence)
+        if answer.value is not None and (
+            # "ipvs, I think, not sure": worth a click to confirm, not a silent value.
+            self._hedged(text[-MAX_ANSWER_CHARS:], fact)
+            # "a hostNetwork pod": read as its node, which the user did not say.
+            or self._on_host_network(fact, text, answer.value)
         ):
             return Answer(fact, candidates=(answer.value,), confidence=answer.confidence)
         return answer
@@ -619,6 +646,7 @@ class AnswerReader:
         return (
             self.playbook.fact(fact).option(value).runs_in == "node"
             and "hostnetwork" in text.lower()
+            and not _THE_NODES_NETWORK.search(fold(text))
         )
 
     def _hedged(self, text: str, fact: str) -> bool:
@@ -755,6 +783,11 @@ class AnswerReader:
             return asked_back
         if settled is not None and whole.value == settled:
             return whole
+        if not affirmed and evidence.get("value") in denied:
+            # The words only deny, and the evidence names what they seem to deny ("não existe a
+            # interface kube-ipvs0 e o iptables tem milhares de regras KUBE-SEP": the denial's
+            # reach is unclear).
+            return Answer(fact, candidates=(evidence["value"],))
         if not affirmed or (
             # What stands besides the denials says nothing of the question ("it's not Local,
             # I checked"): the option the denials leave.
@@ -901,12 +934,24 @@ class AnswerReader:
             {o.value: frozenset(_WORD.findall(fold(" ".join(o.synonyms)))) for o in options},
         )
 
-    def _undecided(self, fact: str, found: list[Clause], value: str) -> bool:
-        """Whether the reply affirms none of the words the option needs to be read silently
-        ("an ELB ingress (not nginx)")."""
-        needed = set(self.playbook.fact(fact).option(value).decided_by)
-        said = {word for c in found if not c.negated for word in _WORD.findall(c.text)}
-        return bool(needed) and not said & needed
+    def _undecided(self, fact: str, found: list[Clause], value: str) -> tuple[str, ...]:
+        """The option and its siblings (options of its family: loadbalancer-…), when the reply
+        affirms none of the words the option needs to be read silently ("an ELB ingress (not
+        nginx)") and denies none of a sibling's ("LoadBalancer, not the dedicated kind");
+        else empty."""
+        question = self.playbook.fact(fact)
+        needed = set(question.option(value).decided_by)
+        if not needed:
+            return ()
+        family = value.split("-")[0]
+        siblings = [o for o in question.options if o.value != value and o.value.startswith(family)]
+        said = {_stem(word) for c in found if not c.negated for word in _WORD.findall(c.text)}
+        denied = {_stem(word) for c in found if c.negated for word in _WORD.findall(c.text)}
+        if said & {_stem(word) for word in needed} or any(
+            denied & {_stem(word) for word in o.decided_by} for o in siblings
+        ):
+            return ()
+        return (value, *(o.value for o in siblings))
 
     def _placed(self, fact: str, text: str, value: str) -> bool:
         """Whether a reading that says which node (the pod's, another) rests on words that say
@@ -915,6 +960,8 @@ class AnswerReader:
         if option.pod_node is None:
             return True
         words = normalise(text)  # typos of the deciding words undone
+        if left_open(fold(text)) and placement(words, addresses=True, words=False) is None:
+            return False  # "no mesmo nó ou em outro" (no nodes compared): both asked
         return (
             bool(_PLACEMENT.search(_NOT_A_NODE.sub(" ", words)))
             # The Service's pod and a node in one reply relate them ("o nó que hospeda o pod").
@@ -990,6 +1037,12 @@ class AnswerReader:
             # "ssh'd into the pod's node, then docker exec'd into another container": the
             # client is the container entered, whatever the words say of the node.
             return True
+        if (
+            second.runs_in == "node"
+            and any("hostnetwork" in c.text for c in found)
+            and any(_THE_NODES_NETWORK.search(c.text) for c in found if not c.negated)
+        ):
+            return True  # "a DaemonSet with hostNetwork, so the node's own network": the node
         # Unless a clause the user affirms says the container reading on its own ("o pod desse
         # worker e o da API estão no mesmo nó": a queue worker, not a node).
         model = self.model(fact)
@@ -1394,7 +1447,7 @@ class AnswerReader:
         read: dict[str, set[str]] = {}
         if asked not in self.questions:
             asked = None
-        if hedged(text[-MAX_ANSWER_CHARS:]) or foreign(text):
+        if hedged(text[-MAX_ANSWER_CHARS:]) or _third_language(text):
             return {}  # "maybe it's public, not sure": nothing is stated
         for clause in clauses(text):
             spots = sorted(spot(clause.text, self.playbook), key=lambda found: found[2])

@@ -28,7 +28,14 @@ import yaml
 from knowledge.intake.keywords import fold
 from knowledge.playbook import Fact
 
-__all__ = ["WrittenAnswer", "option_words", "training_answers", "written_answers", "written_sets"]
+__all__ = [
+    "WrittenAnswer",
+    "familiar_words",
+    "option_words",
+    "training_answers",
+    "written_answers",
+    "written_sets",
+]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WORD = re.compile(r"[a-z0-9]+")
@@ -111,3 +118,17 @@ def training_answers(
         for answer in written_answers(name)
         if answer.asked == fact.name and trains(answer)
     ]
+
+
+@cache
+def familiar_words() -> frozenset[str]:
+    """The folded words of every written reply in English or Portuguese (or both): words our
+    users write. (Not the replies in a third language: they teach which words are not. The
+    first sets mark them by kind, in the language of the conversation.)"""
+    return frozenset(
+        word
+        for name in written_sets()
+        for answer in written_answers(name)
+        if answer.lang != "other" and answer.kind != "third-language"
+        for word in _WORD.findall(fold(answer.text))
+    )
