@@ -1752,6 +1752,23 @@ def test_what_a_rule_is_not_about_is_not_read_by_it(
         # Another Service's pod ("o pod do serviço de cobrança") is the client.
         ("quem chama é o pod do serviço de cobrança, que roda em outro worker", "client_location",
          "container-other-node"),
+        # A listing's NODE column misread is no node calling.
+        ("a pod on the backend's node... no, I misread the NODE column: the client is on .31 and "
+         "the backend on .32", "client_location", "container-other-node"),
+        ("dei exec num pod de debug que caiu no mesmo nó da api", "client_location",
+         "container-same-node"),
+        # Replicas placed one on each node are no value each.
+        ("são 2 réplicas, uma no node-a1 e outra no node-a2; o curl é do host do node-a3",
+         "client_location", "other-node"),
+        # Not knowing why is no doubt about the answer.
+        ("the wizard screenshot says iptables. no idea why they chose it", "proxy_mode",
+         "iptables"),
+        ("é iptables, não sei porque escolheram esse", "proxy_mode", "iptables"),
+        # "this one uses iptables rules" is the mode.
+        ("ipvs? no, that was the old cluster. this one uses iptables rules", "proxy_mode", "iptables"),
+        # "podia ser X ou Y, mas é X": the choice made.
+        ("podia ser pod ou o próprio nó, mas aqui é pod, no node-2; o backend tá no node-1",
+         "client_location", "container-other-node"),
     ],
 )  # fmt: skip
 def test_words_that_place_or_name_the_client_and_the_elb(
@@ -1777,6 +1794,9 @@ def test_words_that_place_or_name_the_client_and_the_elb(
         # Words that only deny, and evidence of what they seem to deny: confirmed.
         ("no nó não existe kube-ipvs0 e o iptables -t nat tem centenas de regras KUBE-SVC",
          "proxy_mode", ("iptables",)),
+        # A node or a pod, one on each side of an "or": what runs the client is asked.
+        ("ou de outro nó ou de um pod num outro nó, preciso perguntar pra quem rodou",
+         "client_location", ("other-node", "container-other-node")),
     ],
 )  # fmt: skip
 def test_what_the_words_leave_open_is_asked(
@@ -1793,6 +1813,14 @@ def test_what_the_words_leave_open_is_asked(
         ("Ustawione na Cluster, zgodnie z domyslna wartoscia.", "external_traffic_policy"),
         ("Tunatumia mtandao wa tunnel kwenye klasta yetu.", "network_model"),
         ("Vi bruker ipvs-modus i klyngen.", "proxy_mode"),
+        # Catalan's "a" is no English word.
+        ("Està configurat a Cluster, afinitat a nivell de clúster.", "external_traffic_policy"),
+        # Rules of the iptables tool exist in both modes.
+        (
+            "there are iptables rules on the node mentioning KUBE-SERVICES, if that helps",
+            "proxy_mode",
+        ),
+        ("tem umas regras de iptables no nó com KUBE-SERVICES", "proxy_mode"),
     ],
 )
 def test_words_none_of_our_users_write_are_a_third_language(

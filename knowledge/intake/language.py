@@ -129,7 +129,9 @@ def unknown(text: str, known: Collection[str]) -> bool:
     IP klienta.", "Vi bruker iptables-modus i klyngen"): a third language no list here names."""
     folded = fold(_own_words(text).translate(_UNDECOMPOSED))
     words = _WHOLE_WORD.findall(folded)
-    if sum(word in _EN for word in words) > 1 or sum(word in _PT - _SHARED for word in words) > 1:
+    # ("a" is a word of both, and of Catalan, Italian, Spanish…)
+    en = sum(word in _EN - {"a"} for word in words)
+    if en > 1 or sum(word in _PT - _SHARED for word in words) > 1:
         return False
     longer = _LONG_WORD.findall(folded)
     unseen = sum(word not in known for word in longer)

@@ -399,9 +399,9 @@ _HEDGE = re.compile(
     r"not sure(?! (?:(?:if|whether) )?(?:this|it|that)(?:'s| is)? (?:matters?|helps?|relevant|"
     r"related|what you)"
     r"| what you)|"
-    r"(?:nao|n) sei(?! se (?:isso |isto )?(?:tem (?:relacao|a ver)|ajuda|importa|serve|e relevante|"
+    r"(?:nao|n) sei(?! (?:por ?que|porque|pq)\b)(?! se (?:isso |isto )?(?:tem (?:relacao|a ver)|ajuda|importa|serve|e relevante|"
     r"faz diferenca|e isso que (?:vc|voce) (?:quer|precisa)"
-    r")| (?:bem )?o que (?:vc|voce) (?:precisa|quer))|sei la|talvez|maybe|no idea|"
+    r")| (?:bem )?o que (?:vc|voce) (?:precisa|quer))|sei la|talvez|maybe|no idea(?! why)|"
     r"(?:don'?t|do not|dont) know|(?:nao|n) faco ideia|no clue|sem ideia|nem ideia|pelos dois|pelas duas|"
     r"tried both|pode ser|could be|might be|may be|"
     # "some are Local, some are Cluster", "falha tanto do pod quanto do host"
@@ -449,6 +449,7 @@ _HEDGE = re.compile(
     r"|^(?:dos dois|das duas)\b(?!\s+(?:pods|nos|nodes|workers))"
     # "um tá local e o outro cluster": a value each.
     r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|e outro|e outra|and the other)\b"
+    r"(?!\s+(?:no|na|em|on|in)\s+(?:o\s+|the\s+)?(?:[\w-]*\d|node|no|worker|host)\b)"
     # "one curl was in a container, the other on the host"
     r"|\b(?:um|uma|one)\b[^.;,]*,\s*(?:the other|o outro|a outra)\b"
     r"|\b(?:sao dois|sao duas|two services|dois svcs?|duas apps)\b"
@@ -545,7 +546,7 @@ def says_no(clause: Clause) -> bool:
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
-_CONTAINER = r"kubectl (?:run|exec)|kubectl debug(?!(?:\s+-\S+)*\s+node/)|exec(?:'?d|ed)? into|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pod(?:zinho|inho)?s?|micro-?s?servi(?:ce|co)s?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
+_CONTAINER = r"kubectl (?:run|exec)|kubectl debug(?!(?:\s+-\S+)*\s+node/)|exec(?:'?d|ed)? into|dei (?:um )?exec|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pod(?:zinho|inho)?s?|micro-?s?servi(?:ce|co)s?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
 _NODE = (
     # (Not Node.js.)
     r"nodes?(?!\.?js\b)|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|"
@@ -621,6 +622,8 @@ _WHERE_A_POD = re.compile(
     r"(?:[\w-]+\s+)?$"
 )
 _COMMAND = re.compile(r"\b(?:get|describe|logs|exec|top)\s+$")
+_A_COLUMN = re.compile(r"\s+(?:column|col)\b")
+_COLUMN_OF = re.compile(r"\bcoluna\s+(?:d[oa]\s+|de\s+)?$")
 # "the server only runs on node-2", "o servidor fica no node-2": the Service's side placed.
 _THE_SERVER = re.compile(r"\b(?:the|o|our|nosso)\s+$")
 _SERVER_PLACED = re.compile(
@@ -768,6 +771,8 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
                 _NAMES_A_POD.match(text, match.end())
                 or _A_ROW.match(text, match.end())
                 or text.startswith(":", match.end())  # a column or field ("NODE:.spec.nodeName")
+                or _A_COLUMN.match(text, match.end())  # "I misread the NODE column"
+                or _COLUMN_OF.search(text, 0, match.start())
             ):
                 continue
             before = text[: match.start()]

@@ -185,6 +185,12 @@ _DECOYS = {
         # and `iptables -L`'s own lines: a chain's title and the columns' header
         r"|^[ \t]*chain[ \t]+[\w-]+[ \t]+\((?:\d+[ \t]+references?|policy\b)[^)\n]*\)"
         r"|^[ \t]*target[ \t]+prot[ \t]+opt[ \t]+source[ \t]+destination[ \t]*$"
+        # and the rules told in words ("there are iptables rules with KUBE-SERVICES", "regras de
+        # iptables no nó"): the tool's, which both modes use
+        # (not "this one uses iptables rules": the mode)
+        r"|\b(?:there[ \t]+are|there'?s|i[ \t]+(?:can[ \t]+)?see|tem|existem|vejo|h[aá])[ \t]+"
+        r"(?:some[ \t]+|umas?[ \t]+|algumas?[ \t]+)?(?:iptables(?=[ \t]+(?:rules?|chains?)\b)|"
+        r"regras?[ \t]+d[eo][ \t]+iptables\b)"
     ),
 }
 # `kubectl get`'s column headers, three or more in a row, in capitals as kubectl prints them
@@ -335,8 +341,8 @@ _ONLY_A_PLACE = re.compile(
 # Entering another container to run the client from inside it ("docker exec'd into another
 # app container"; not "kubectl exec no pod do backend", a check of the server).
 _EXEC_INTO = re.compile(
-    r"\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:into|in|no|na)\s+(?:another|other|a different|an?|some|"
-    r"um|uma|outro|outra)\b(?!\s+(?:backend|server|servidor)\b)"
+    r"\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:(?:into|in|no|na)\s+(?:another|other|a different|an?|some|"
+    r"um|uma|outro|outra)|num|numa|noutro|noutra)\b(?!\s+(?:backend|server|servidor)\b)"
     # or into the Service's own pod ("exec'd into the backend pod itself")
     r"|\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:into|in|no|na)\s+(?:the\s+|o\s+)?(?:proprio\s+)?"
     r"(?:backend|service'?s?|target)\s+pod\b|\bdentro\s+d[oa]\s+proprio\s+pod\b"
@@ -593,6 +599,9 @@ class AnswerReader:
         if answer.value is not None and (alike := self._broad(fact, text, answer.value)):
             # "LoadBalancer": a word the option shares with others (which ELB is not said).
             return Answer(fact, candidates=alike)
+        if answer.value is not None and self._kind_left_open(fact, found, answer.value):
+            # "ou de outro nó ou de um pod em outro nó": a node or a pod, not said which.
+            return Answer(fact, candidates=self._twins(fact, answer.value, "runs_in"))
         if answer.value is not None and (undecided := self._undecided(fact, found, answer.value)):
             # "it's behind an Ingress": which controller serves it is not said; "type:
             # LoadBalancer" and more words: which ELB is not said.
@@ -968,6 +977,17 @@ class AnswerReader:
             or bool(_A_POD.search(words) and (_A_NODE.search(words) or _NO_TYPED.search(text)))
             or placement(words, addresses=True) is not None
         )
+
+    def _kind_left_open(self, fact: str, found: list[Clause], value: str) -> bool:
+        """Whether a reading that says what runs the client rests on words that offer both, one
+        on each side of an "or"."""
+        if self.playbook.fact(fact).option(value).runs_in is None:
+            return False
+        affirmed = [c for c in found if not c.negated]
+        sides = {subject(c.text) for c in affirmed if c.alternative}
+        # (Not when another clause says which: "podia ser pod ou o nó, mas no nosso caso é pod")
+        said = {subject(c.text) for c in affirmed if not c.alternative} - {None}
+        return {"container", "node"} <= sides and not said
 
     def _kinded(self, fact: str, found: list[Clause], value: str) -> bool:
         """Whether a reading that says what runs the client rests on more than a denial ("not
