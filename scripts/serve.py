@@ -288,7 +288,9 @@ def domain_slots() -> list[str]:
     return names
 
 
-def warm_up(action_url: str) -> None:
+def warm_up(action_url: str, timeout: float) -> None:
+    """The warm-up calls; the first may train the answer models of a playbook not cached yet
+    (about 30 s on one core, longer on a busy machine), so it gets the start's whole `timeout`."""
     empty = dict.fromkeys(domain_slots())
     for action, message, slots in WARM_UP_CALLS:
         tracker = {
@@ -298,7 +300,7 @@ def warm_up(action_url: str) -> None:
         }  # fmt: skip
         body = json.dumps({"next_action": action, "tracker": tracker, "domain": {}}).encode()
         request = Request(action_url, data=body, headers={"Content-Type": "application/json"})
-        with urlopen(request, timeout=60) as response:
+        with urlopen(request, timeout=timeout) as response:
             response.read()
 
 
@@ -450,7 +452,7 @@ class Servers:
                 )
             time.sleep(0.5)
         try:
-            warm_up(self.env["LBDOCTOR_ACTION_URL"])
+            warm_up(self.env["LBDOCTOR_ACTION_URL"], timeout)
         except OSError as exc:
             raise SystemExit(
                 f"the action server failed its warm-up ({exc}); see {self.state / 'logs'}"

@@ -315,7 +315,7 @@ class Topology:
             self.services["nginx"].start()
             for name in ("actions", *self.rasa_names, "nginx"):
                 self.services[name].wait_ready(timeout)
-            serve.warm_up(self.launch.env["LBDOCTOR_ACTION_URL"])
+            serve.warm_up(self.launch.env["LBDOCTOR_ACTION_URL"], timeout)
         except BaseException:
             self.stop()
             raise
@@ -340,7 +340,7 @@ class Topology:
         service.start()
         service.wait_ready(timeout)
         if name == "actions":
-            serve.warm_up(self.launch.env["LBDOCTOR_ACTION_URL"])
+            serve.warm_up(self.launch.env["LBDOCTOR_ACTION_URL"], timeout)
 
     def psql(self, sql: str) -> str:
         done = subprocess.run(
