@@ -289,8 +289,8 @@ def domain_slots() -> list[str]:
 
 
 def warm_up(action_url: str, timeout: float) -> None:
-    """The warm-up calls; the first may train the answer models of a playbook not cached yet
-    (about 30 s on one core, longer on a busy machine), so it gets the start's whole `timeout`."""
+    """The warm-up calls, each allowed `timeout` (the start's): the first may train the answer
+    models of a playbook not cached yet (about 30 s on one core, longer on a busy machine)."""
     empty = dict.fromkeys(domain_slots())
     for action, message, slots in WARM_UP_CALLS:
         tracker = {

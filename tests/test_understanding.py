@@ -1815,12 +1815,6 @@ def test_what_the_words_leave_open_is_asked(
         ("Vi bruker ipvs-modus i klyngen.", "proxy_mode"),
         # Catalan's "a" is no English word.
         ("Està configurat a Cluster, afinitat a nivell de clúster.", "external_traffic_policy"),
-        # Rules of the iptables tool exist in both modes.
-        (
-            "there are iptables rules on the node mentioning KUBE-SERVICES, if that helps",
-            "proxy_mode",
-        ),
-        ("tem umas regras de iptables no nó com KUBE-SERVICES", "proxy_mode"),
     ],
 )
 def test_words_none_of_our_users_write_are_a_third_language(
@@ -1828,6 +1822,50 @@ def test_words_none_of_our_users_write_are_a_third_language(
 ) -> None:
     answer = reader.read_answer(text, fact)
     assert answer.value is None and not answer.candidates
+
+
+@pytest.mark.parametrize(
+    "text",
+    # Rules of the iptables tool said to exist: both modes have them (KUBE-SERVICES too).
+    ["there are iptables rules on the node mentioning KUBE-SERVICES, if that helps",
+     "tem umas regras de iptables no nó com KUBE-SERVICES"],
+)  # fmt: skip
+def test_iptables_rules_said_to_exist_name_no_mode(reader: AnswerReader, text: str) -> None:
+    answer = reader.read_answer(text, "proxy_mode")
+    assert answer.value is None and not answer.candidates
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        # What a stranger's review wrote against this stop's rules: each is left to the rest of
+        # the reading (None: asked back or confirmed).
+        ("pod com hostNetwork: false, faz curl no IP do nó do backend", "client_location", None),
+        ("um teste foi de um pod e o outro no host", "client_location", None),
+        ("far from the cluster's nodes, it's my laptop at home", "client_location",
+         "outside-cluster"),
+        ("o curl que falha é o do host, no mesmo nó do pod", "client_location", "same-node"),
+        ("we don't share the ELB with other clusters, it's a LoadBalancer", "service_type", None),
+    ],
+)  # fmt: skip
+def test_what_this_stops_rules_are_not_about(
+    reader: AnswerReader, text: str, fact: str, value: str | None
+) -> None:
+    assert reader.read_answer(text, fact).value == value
+
+
+def test_entering_the_backend_pod_to_check_it_is_no_call_from_it(reader: AnswerReader) -> None:
+    # (What runs the client is still read from "exec'd into", before this stop.)
+    text = "I exec'd into the backend pod to check it listens; the curl runs on node-3's host"
+    assert reader.read_answer(text, "client_location").value not in (
+        "container-same-node",
+        "same-node",
+    )
+
+
+def test_one_node_pool_named_twice_is_no_two_nodes() -> None:
+    assert placement("o cliente no pool de apps e o backend também no pool de apps") != "other"
+    assert placement("the client is in the ci pool and the backend in the apps pool") == "other"
 
 
 @pytest.mark.parametrize(
@@ -1847,5 +1885,5 @@ def test_the_familiar_words_leave_out_the_third_language_replies() -> None:
 
     # Written as third-language replies only (German, Polish), whatever their sets call the
     # conversation's language.
-    assert {"verwenden", "knotens", "uzywamy"}.isdisjoint(familiar_words())
+    assert {"verwenden", "knotens", "glaube"}.isdisjoint(familiar_words())
     assert {"worker", "compartilhado", "dedicated"} <= familiar_words()

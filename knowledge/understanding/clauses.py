@@ -449,7 +449,7 @@ _HEDGE = re.compile(
     r"|^(?:dos dois|das duas)\b(?!\s+(?:pods|nos|nodes|workers))"
     # "um tá local e o outro cluster": a value each.
     r"|\b(?:um|uma|one)\b[^,;]*\b(?:e o outro|e a outra|e outro|e outra|and the other)\b"
-    r"(?!\s+(?:no|na|em|on|in)\s+(?:o\s+|the\s+)?(?:[\w-]*\d|node|no|worker|host)\b)"
+    r"(?!\s+(?:no|na|em|on|in)\s+(?:o\s+|the\s+)?[a-z][\w-]*\d\b)"
     # "one curl was in a container, the other on the host"
     r"|\b(?:um|uma|one)\b[^.;,]*,\s*(?:the other|o outro|a outra)\b"
     r"|\b(?:sao dois|sao duas|two services|dois svcs?|duas apps)\b"
@@ -546,7 +546,7 @@ def says_no(clause: Clause) -> bool:
 # Who the client is decides between a container and a node location: the first of these words
 # that names the client, not the Service's own pod ("the same node as the pod", "o nó do pod").
 # A pasted `kubectl get pod` row of a client pod ("client-7c9d 1/1 Running …") names a pod too.
-_CONTAINER = r"kubectl (?:run|exec)|kubectl debug(?!(?:\s+-\S+)*\s+node/)|exec(?:'?d|ed)? into|dei (?:um )?exec|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pod(?:zinho|inho)?s?|micro-?s?servi(?:ce|co)s?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
+_CONTAINER = r"kubectl (?:run|exec)|kubectl debug(?![^\n|;]*\bnode/)|exec(?:'?d|ed)? into|dei (?:um )?exec|(?:client|cliente|caller|curl|debug|test)[\w.-]*\s+\d+/\d+|(?:kubernetes|k8s) (?:cron)?jobs?|(?:cron)?jobs? (?:(?:do|of|in|no) )?(?:kubernetes|k8s)|cronjobs?|pod(?:zinho|inho)?s?|micro-?s?servi(?:ce|co)s?|(?:init ?)?cont[aei]{1,3}ne?r(?:e?s|ized|izad[oa]s?)?|docker(?:ized|izad[oa])|sidecar|deployment|app(?!-\d)|aplicacao"
 _NODE = (
     # (Not Node.js.)
     r"nodes?(?!\.?js\b)|host|hosts|worker|workers|vm|vms|maquina|servidor|server|ecs|instancia|"
@@ -604,7 +604,7 @@ _ROW_AFTER = re.compile(r":\s*[\w.-]+\s+\d+/\d+\s")  # "pod: api-6c9b 1/1 Runnin
 _OF_AN_APP = re.compile(
     r"\s+(?:do|da|of)\s+(?:(?:the|our)\s+)?"
     # ("o pod do serviço de notificação": another Service's)
-    r"(?:(?=(?:servico|service)\s+(?:de|do|da)\s+(?!destino\b)[a-z])|"
+    r"(?:(?=(?:servico|service)\s+de\s+(?!(?:destino|backend|api)\b)[a-z])|"
     r"(?!(?:the|our|servico|service|svc|backend|back-end|api|target|"
     r"destino|alvo|elb|lb|balanceador|cluster|no|node|nodes)\b))[a-z][\w-]*\b"
     r"(?!\s*(?:'s\s|is\b|ta\b|esta\b|fica\b|runs\b|roda\b|lives\b|sits\b))"
@@ -622,6 +622,8 @@ _WHERE_A_POD = re.compile(
     r"(?:[\w-]+\s+)?$"
 )
 _COMMAND = re.compile(r"\b(?:get|describe|logs|exec|top)\s+$")
+_THE_ONE_OF = re.compile(r"\b(?:o|a|os|as)\s+(?:do|da|dos|das)\s+$")
+_NAMED_NODE = re.compile(r"[a-z][\w-]*\d")
 _A_COLUMN = re.compile(r"\s+(?:column|col)\b")
 _COLUMN_OF = re.compile(r"\bcoluna\s+(?:d[oa]\s+|de\s+)?$")
 # "the server only runs on node-2", "o servidor fica no node-2": the Service's side placed.
@@ -708,8 +710,6 @@ _PLACE = re.compile(
     r"some|qualquer)\s+){0,2}$"
     # "another container but same node as the pod": the same node is a place too.
     r"|^\s*(?:the\s+|o\s+|a\s+)?(?:same|mesmo|mesma)\s+$"
-    # "o que falha é o do node-6": the one (named before) on that node
-    r"|\b(?:o|a|os|as)\s+(?:do|da|dos|das)\s+$"
     # "mas fora do nó do pod", "off the backend's node"
     r"|\bfora\s+d[oa]\s+$|\b(?:off|outside)\s+(?:of\s+)?the\s+(?:[\w-]+\s+)?(?:pod|backend)'?s?\s+$"
 )
@@ -779,9 +779,15 @@ def subject(text: str, places: bool = True, pods: frozenset[str] = frozenset()) 
             if not places and _PLACE.search(before) and not _ME_ON.search(before):
                 continue
             if (
+                not places
+                and _THE_ONE_OF.search(before)
+                and _NAMED_NODE.fullmatch(_token(text, match.start(), match.end()))
+            ):
+                continue  # "o que falha é o do node-6": the one (named before) on that node
+            if (
                 match.group() in ("server", "servidor")
                 and _THE_SERVER.search(before)
-                and (_SERVER_PLACED.match(text, match.end()))
+                and _SERVER_PLACED.match(text, match.end())
             ):
                 return None  # "the server only runs on node-2": the Service's pod placed
             return "node"

@@ -537,10 +537,10 @@ _WORDS = {
         r"(?:outro|outra|another|another one|a different one)\s*$"
         # Two node pools by name ("os agentes ficam no pool de CI e a aplicação no pool de
         # apps", "the runner is in the ci pool, the app in the gpu pool"): different nodes
-        r"|\bpool\s+(?:de\s+|do\s+|da\s+)?([a-z][\w-]*)\b[^.;]{0,80}?\bpool\s+(?:de\s+|do\s+|da\s+)?"
-        r"(?!\1\b)(?!(?:de|do|da|the|o|a)\b)[a-z][\w-]*"
-        r"|\b(?!(?:the|o|a|same|mesmo)\b)([a-z][\w-]*)\s+(?:node\s+)?pool\b[^.;]{0,80}?"
-        r"\b(?!\2\b)(?!(?:the|o|a|same|mesmo|other|outro)\b)[a-z][\w-]*\s+(?:node\s+)?pool\b"
+        r"|\bpool\s+(?:de\s+|do\s+|da\s+)?(?!(?:de|do|da)\b)([a-z][\w-]*)\b[^.;]{0,80}?\bpool\s+"
+        r"(?:de\s+|do\s+|da\s+)?(?!\1\b)(?!(?:de|do|da|the|o|a)\b)[a-z][\w-]*"
+        r"|\b(?!(?:the|o|a|same|mesmo|node)\b)([a-z][\w-]*)\s+(?:node\s+)?pool\b[^.;]{0,80}?"
+        r"\b(?!\2\b)(?!(?:the|o|a|same|mesmo|other|outro|node)\b)[a-z][\w-]*\s+(?:node\s+)?pool\b"
         # "no mesmo nó ou em outro", "on the same node or another one": the other node, unnamed
         r"|\b(?:or|ou)\s+(?:(?:em|no|on|in|from|de)\s+)?(?:another|outr[oa]|a different)"
         r"(?:\s+one)?\s*(?:$|(?=\s+(?:e|and|but|mas|so|entao)\b))"
@@ -561,8 +561,6 @@ _WORDS = {
         r"(?:pod|replica|backend|target|service|server)s?\b"
         # The Service's own pod calling ("exec into the backend pod itself", "de dentro do
         # próprio pod do serviço"): its node is the pod's.
-        r"|\b(?:inside|into|within)\s+(?:the\s+)?(?:backend|service'?s?|target)\s+pod\b"
-        r"(?!'|\s+(?:node|host|worker)s?\b)"
         r"|\b(?:backend|service'?s?|target)\s+pod\s+itself\b"
         r"|\bdentro\s+d[oa]\s+(?:proprio\s+)?pod\s+d[oa]\s+(?:backend|servico|service)\b"
         r"(?!\s+(?:no|node|host|worker)\b)"
@@ -611,7 +609,7 @@ _OTHER_THAN = re.compile(
     r"|\b(?:off|outside)\s+(?:of\s+)?the\s+(?=(?:[\w-]+\s+)?(?:pod|backend|replica)'?s?\s+(?:node|host|worker)\b)"
     # "nowhere near where the backend lives" (not "nowhere near the cluster": outside it)
     r"|\b(?:nowhere near|far from)\s+(?=(?:the\s+|where\s+)?(?:[\w'-]+\s+){0,3}?"
-    r"(?:pod|backend|replica|node|worker)s?\b)"
+    r"(?:pod|backend|replica)s?\b)"
 )
 
 

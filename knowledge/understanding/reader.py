@@ -343,9 +343,10 @@ _ONLY_A_PLACE = re.compile(
 _EXEC_INTO = re.compile(
     r"\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:(?:into|in|no|na)\s+(?:another|other|a different|an?|some|"
     r"um|uma|outro|outra)|num|numa|noutro|noutra)\b(?!\s+(?:backend|server|servidor)\b)"
-    # or into the Service's own pod ("exec'd into the backend pod itself")
-    r"|\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:into|in|no|na)\s+(?:the\s+|o\s+)?(?:proprio\s+)?"
-    r"(?:backend|service'?s?|target)\s+pod\b|\bdentro\s+d[oa]\s+proprio\s+pod\b"
+    # or into the Service's own pod to call from it ("exec'd into the backend pod itself", "de
+    # dentro do próprio pod"; not "exec into the backend pod to check it listens")
+    r"|\bexec'?(?:e?d|ei)?\s+(?:-it\s+)?(?:into|in|no|na)\s+(?:the\s+|o\s+)?(?:"
+    r"(?:backend|service'?s?|target)\s+pod\s+itself|proprio\s+pod)\b|\bdentro\s+d[oa]\s+proprio\s+pod\b"
 )
 # The kind of client denied outright ("sem container", "not containerized").
 _NO_CONTAINER = re.compile(
@@ -431,17 +432,18 @@ def _third_language(text: str) -> bool:
 
 
 def _stem(word: str) -> str:
-    """A long word's first six letters: its inflections and slips ("compartilhados",
+    """A long word's first seven letters: its inflections and slips ("compartilhados",
     "dedicaded") are the word."""
-    return word[:6] if len(word) >= 8 else word
+    return word[:7] if len(word) >= 8 else word
 
 
 # The user saying what hostNetwork means ("so it's really the node's own network stack", "na
 # prática é a rede do nó"): the node, as the user put it.
 _THE_NODES_NETWORK = re.compile(
-    r"\b(?:node|host)'?s\s+(?:own\s+)?(?:network|net|stack|ip|namespace)"
-    r"|\b(?:rede|stack|ip|namespace)\s+(?:de rede\s+)?d[oa]\s+(?:proprio\s+)?(?:no|node|host|maquina)\b"
+    r"\b(?:node|host)'?s\s+(?:own\s+)?(?:network|net|stack|namespace)"
+    r"|\b(?:rede|stack|namespace)\s+(?:de rede\s+)?d[oa]\s+(?:proprio\s+)?(?:no|node|host|maquina)\b"
 )
+_OFF_HOST_NETWORK = re.compile(r"hostnetwork\W{0,3}\s*(?:false|no)\b")
 
 
 _TRAINED: dict[tuple[str, str, tuple[str, ...] | None], QuestionModel] = {}
@@ -655,7 +657,9 @@ class AnswerReader:
         return (
             self.playbook.fact(fact).option(value).runs_in == "node"
             and "hostnetwork" in text.lower()
-            and not _THE_NODES_NETWORK.search(fold(text))
+            and not (
+                _THE_NODES_NETWORK.search(fold(text)) and not _OFF_HOST_NETWORK.search(fold(text))
+            )
         )
 
     def _hedged(self, text: str, fact: str) -> bool:
@@ -1059,7 +1063,11 @@ class AnswerReader:
             return True
         if (
             second.runs_in == "node"
-            and any("hostnetwork" in c.text for c in found)
+            and any(
+                "hostnetwork" in c.text and not _OFF_HOST_NETWORK.search(c.text)
+                for c in found
+                if not c.negated
+            )
             and any(_THE_NODES_NETWORK.search(c.text) for c in found if not c.negated)
         ):
             return True  # "a DaemonSet with hostNetwork, so the node's own network": the node
