@@ -9,7 +9,7 @@ from knowledge.intake.error_message import strip_tool_output
 from knowledge.intake.keywords import fold
 from knowledge.intake.service import prose
 
-__all__ = ["detect_language", "foreign", "named_language", "unknown"]
+__all__ = ["detect_language", "foreign", "named_language", "third_language", "unknown"]
 
 # Frequent words of each language in support chats, accents removed; none in both lists, and no
 # technical words ("service", "connection refused") that pastes and Portuguese chats share.
@@ -50,7 +50,7 @@ def detect_language(text: str) -> str | None:
     # "a" is a word in both; single-word answers like "vpc" say nothing.
     if pt >= en + 2 or (pt >= 1 and en == 0 and any(word in _PT - {"a"} for word in words)):
         return "pt"
-    if en >= pt + 2 or (en >= 1 and pt == 0 and any(word in _EN - {"a"} for word in words)):
+    if en >= pt + 2 or (en >= 1 and pt == 0 and any(word in _EN_NOT_A for word in words)):
         return "en"
     return None
 
@@ -127,11 +127,21 @@ def unknown(text: str, known: Collection[str]) -> bool:
     write) lacks: three or more, at least half of the longer words, with at most one of
     English's frequent words and one of Portuguese's ("Ustawione na Local, potrzebujemy adresu
     IP klienta.", "Vi bruker iptables-modus i klyngen"): a third language no list here names."""
-    folded = fold(_own_words(text).translate(_UNDECOMPOSED))
+    return _unknown(_own_words(text), known)
+
+
+def third_language(text: str, known: Collection[str]) -> bool:
+    """`foreign` or `unknown`, the user's own words cut from the text once."""
+    own = _own_words(text)
+    return _foreign(own) or _unknown(own, known)
+
+
+def _unknown(own: str, known: Collection[str]) -> bool:
+    folded = fold(own.translate(_UNDECOMPOSED))
     words = _WHOLE_WORD.findall(folded)
     # ("a" is a word of both, and of Catalan, Italian, Spanish…)
-    en = sum(word in _EN - {"a"} for word in words)
-    if en > 1 or sum(word in _PT - _SHARED for word in words) > 1:
+    en = sum(word in _EN_NOT_A for word in words)
+    if en > 1 or sum(word in _PT_NOT_SPANISH for word in words) > 1:
         return False
     longer = _LONG_WORD.findall(folded)
     unseen = sum(word not in known for word in longer)
@@ -154,7 +164,7 @@ def _foreign(own: str) -> bool:
     words = _WHOLE_WORD.findall(fold(own.translate(_UNDECOMPOSED)))
     others = sum(word in _FOREIGN for word in words)
     # Words Spanish shares with Portuguese ("de", "la", "para") are no sign of Portuguese here.
-    pt = sum(word in _PT - _SHARED for word in words)
+    pt = sum(word in _PT_NOT_SPANISH for word in words)
     en = sum(word in _EN for word in words)
     if others >= 2 and others > pt and others > en:
         return True
@@ -181,6 +191,8 @@ _ES = frozenset(["cluster", "node", "nodes", "pod", "pods", "index", "data", "ma
 _WHOLE_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")
 # Words of Portuguese that Spanish writes the same way.
 _SHARED = frozenset(["a", "o", "de", "la", "para", "por", "con", "que", "no", "e", "mas"])
+_PT_NOT_SPANISH = _PT - _SHARED
+_EN_NOT_A = _EN - {"a"}
 
 _NAMED = {"pt": re.compile(r"portugu|\bpt\b|pt-br"), "en": re.compile(r"ingles|english|\ben\b")}
 

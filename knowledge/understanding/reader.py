@@ -26,7 +26,7 @@ from pathlib import Path
 
 from knowledge.intake.evidence import ACCESS, IPVS_SCHEDULERS, answer_address_kind
 from knowledge.intake.keywords import fold, spot
-from knowledge.intake.language import foreign, unknown
+from knowledge.intake.language import third_language
 from knowledge.playbook import Playbook
 from knowledge.understanding.clauses import (
     MAX_ANSWER_CHARS,
@@ -428,7 +428,7 @@ def _autocreated(text: str) -> str | None:
 def _third_language(text: str) -> bool:
     """Whether the user writes neither English nor Portuguese: a language whose words the
     intake knows, or words none of the written replies has."""
-    return foreign(text) or unknown(text, familiar_words())
+    return third_language(text, familiar_words())
 
 
 def _stem(word: str) -> str:
@@ -654,12 +654,11 @@ class AnswerReader:
     def _on_host_network(self, fact: str, text: str, value: str) -> bool:
         """Whether a pod on its node's own network (`hostNetwork: true`) was read as that node:
         it reaches the address as the node does (domain notes), but the user named a pod."""
-        return (
-            self.playbook.fact(fact).option(value).runs_in == "node"
-            and "hostnetwork" in text.lower()
-            and not (
-                _THE_NODES_NETWORK.search(fold(text)) and not _OFF_HOST_NETWORK.search(fold(text))
-            )
+        if self.playbook.fact(fact).option(value).runs_in != "node":
+            return False
+        folded = fold(text)
+        return "hostnetwork" in text.lower() and not (
+            _THE_NODES_NETWORK.search(folded) and not _OFF_HOST_NETWORK.search(folded)
         )
 
     def _hedged(self, text: str, fact: str) -> bool:
